@@ -1,0 +1,1 @@
+Console.WriteLine("AppHost: filled in by the AppHost issue.");

@@ -1,0 +1,8 @@
+// Minimal ModelCacheService host: later issues fill it in; it already runs the service defaults and answers /health.
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapGet("/", () => Results.Text("ModelCacheService is running. Health: /health"));
+app.Run();
