@@ -1,0 +1,33 @@
+using Inference.Engine.Loading;
+
+namespace Inference.Engine.Backends.Cpu;
+
+/// <summary>A tensor in (64-byte aligned) host memory.</summary>
+internal sealed unsafe class CpuTensor(int rows, int cols, DType dtype, int rowStride, byte* data, NativeBuffer owner)
+    : Tensor(rows, cols, dtype, rowStride)
+{
+    public byte* Data { get; } = data;
+    public NativeBuffer Owner { get; } = owner;
+
+    public float* Row(int row) => (float*)RowBytes(row);
+    public byte* RowBytes(int row) => Data + (long)row * RowStride * DType.Size();
+    public Span<float> RowSpan(int row) => new(Row(row), Cols);
+
+    public static CpuTensor Allocate(int rows, int cols, DType dtype)
+    {
+        var buffer = new NativeBuffer((long)rows * cols * dtype.Size());
+        return new CpuTensor(rows, cols, dtype, cols, (byte*)buffer.Pointer, buffer);
+    }
+
+    public override Tensor FirstRows(int rows)
+    {
+        if (rows > Rows) throw new ArgumentOutOfRangeException(nameof(rows), $"{rows} > {Rows} rows.");
+        return new CpuTensor(rows, Cols, DType, RowStride, Data, Owner);
+    }
+
+    public override Tensor Columns(int start, int count)
+    {
+        if (start < 0 || start + count > Cols) throw new ArgumentOutOfRangeException(nameof(start));
+        return new CpuTensor(Rows, count, DType, RowStride, Data + (long)start * DType.Size(), Owner);
+    }
+}

@@ -1,0 +1,55 @@
+using Inference.Engine.Loading;
+
+namespace Inference.Engine.Backends;
+
+/// <summary>
+/// Everything the model computes, as backend ops over backend-owned tensors. The CPU backend runs them
+/// with SIMD on all cores; a GPU backend runs the same ops as kernels on device memory. Ops that need
+/// per-token data (ids, positions, slots, block tables) read the batch given to <see cref="BeginStep"/>.
+/// </summary>
+public interface IComputeBackend : IDisposable
+{
+    string Name { get; }
+
+    /// <summary>Uploads a weight, concatenating <paramref name="rowBlocks"/> along rows (fused qkv, gate_up),
+    /// stored as <paramref name="storage"/> where the backend supports it.</summary>
+    Tensor LoadWeight(DType storage, params HostTensor[] rowBlocks);
+
+    /// <summary>An F32 activation buffer.</summary>
+    Tensor Allocate(int rows, int cols);
+
+    KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim);
+
+    /// <summary>Makes <paramref name="batch"/> the input of the following ops (a GPU copies it to the device once).</summary>
+    void BeginStep(ForwardBatch batch);
+
+    /// <summary>output[t] = table[tokenId[t]].</summary>
+    void Embed(Tensor table, Tensor output);
+
+    /// <summary>output = x / rms(x) * weight, per group of weight.Cols columns (a whole row, or one head for q/k norm).</summary>
+    void RmsNorm(Tensor x, Tensor weight, float eps, Tensor output);
+
+    /// <summary>output = x · weightᵀ (+ bias): x [n, in], weight [out, in], output [n, out].</summary>
+    void MatMul(Tensor x, Tensor weight, Tensor? bias, Tensor output);
+
+    /// <summary>Rotary embedding in place (rotate-half layout) at each token's position; x holds whole heads of headDim.</summary>
+    void Rope(Tensor x, RotaryTable rope);
+
+    /// <summary>Writes each token's K and V row into its cache slot.</summary>
+    void WriteKv(Tensor k, Tensor v, KvCache cache, int layer);
+
+    /// <summary>Causal paged attention: token t at position p attends to positions 0..p of its sequence.</summary>
+    void Attention(Tensor q, KvCache cache, int layer, AttentionShape shape, Tensor output);
+
+    /// <summary>output = silu(gate) * up, where gateUp = [gate | up] along columns.</summary>
+    void SiluMul(Tensor gateUp, Tensor output);
+
+    /// <summary>x += y.</summary>
+    void Add(Tensor x, Tensor y);
+
+    /// <summary>output[i] = x[LogitTokenIndices[i]].</summary>
+    void GatherLogitRows(Tensor x, Tensor output);
+
+    /// <summary>Copies an F32 tensor to host memory (the step's only device-to-host transfer: logits or sampled ids).</summary>
+    void Download(Tensor source, Span<float> destination);
+}
