@@ -1,5 +1,39 @@
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
-var app = builder.Build();
-app.MapDefaultEndpoints();
-app.Run();
+using InferenceService.Cli;
+using InferenceService.Hosting;
+
+CommandLine commandLine;
+try
+{
+    commandLine = new CommandLine(args);
+}
+catch (ArgumentException error)
+{
+    Console.Error.WriteLine($"error: {error.Message}");
+    return 2;
+}
+
+var configuration = new ConfigurationBuilder()
+    .AddEnvironmentVariables()
+    .AddInMemoryCollection(commandLine.ToConfiguration())
+    .Build();
+
+try
+{
+    switch (commandLine.Verb)
+    {
+        case "generate":
+            return await GenerateCommand.RunAsync(commandLine, configuration);
+        case "bench":
+            return BenchCommand.Run(commandLine);
+        case null or "serve":
+            return await ServeCommand.RunAsync(commandLine);
+        default:
+            Console.Error.WriteLine($"error: unknown verb '{commandLine.Verb}' (verbs: serve (default), generate, bench).");
+            return 2;
+    }
+}
+catch (Exception error) when (error is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or NotSupportedException)
+{
+    Console.Error.WriteLine($"error: {error.Message}");
+    return 1;
+}

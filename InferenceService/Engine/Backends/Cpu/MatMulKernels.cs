@@ -10,6 +10,8 @@ namespace Inference.Engine.Backends.Cpu;
 /// </summary>
 internal static unsafe class MatMulKernels
 {
+    // Hot loops are compiled fully optimised at once: tier-0 code is ~10x slower and a step may end before tier-up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows<TW>(float* x, int xStride, int tokens, byte* w, int k, float* output, int outStride, int rowStart, int rowEnd)
         where TW : struct, IWeightElement
     {
@@ -40,6 +42,7 @@ internal static unsafe class MatMulKernels
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile1x4<TW>(float* x, byte* w, long wStride, int k, float* output) where TW : struct, IWeightElement
     {
         byte* w0 = w, w1 = w + wStride, w2 = w + 2 * wStride, w3 = w + 3 * wStride;
@@ -65,6 +68,7 @@ internal static unsafe class MatMulKernels
         output[0] = s0; output[1] = s1; output[2] = s2; output[3] = s3;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x4<TW>(float* x, int xStride, byte* w, long wStride, int k, float* output, int outStride)
         where TW : struct, IWeightElement
     {

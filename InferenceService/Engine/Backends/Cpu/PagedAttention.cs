@@ -12,6 +12,7 @@ internal sealed unsafe class PagedAttention(
 {
     [ThreadStatic] private static float[]? _scores;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Run(int item)
     {
         int token = item / shape.KvHeads, kvHead = item % shape.KvHeads;

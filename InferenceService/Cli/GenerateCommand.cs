@@ -1,0 +1,49 @@
+using Inference.Engine.Core;
+using Inference.Engine.Sampling;
+using Inference.Engine.Tokenization;
+using InferenceService.Hosting;
+
+namespace InferenceService.Cli;
+
+/// <summary>
+/// `generate`: runs one prompt through the engine and prints only the generated text to stdout, streamed
+/// as it is produced (no trailing newline), for scripts. Engine flags as for serving; sampling flags:
+/// --max-tokens, --temperature, --top-p, --top-k, --min-p, --seed, --repetition-penalty,
+/// --presence-penalty, --frequency-penalty, --min-tokens, --ignore-eos.
+/// </summary>
+public static class GenerateCommand
+{
+    public static async Task<int> RunAsync(CommandLine args, IConfiguration configuration)
+    {
+        var prompt = args.Get("prompt") ?? throw new ArgumentException("--prompt \"<text>\" is required.");
+        var options = EngineOptionsReader.Read(configuration);
+        var parameters = new SamplingParams
+        {
+            MaxTokens = args.GetInt("max-tokens") ?? 16,
+            Temperature = args.GetFloat("temperature") ?? 1f,
+            TopP = args.GetFloat("top-p") ?? 1f,
+            TopK = args.GetInt("top-k") ?? 0,
+            MinP = args.GetFloat("min-p") ?? 0f,
+            Seed = args.Get("seed") is { } seed ? long.Parse(seed, System.Globalization.CultureInfo.InvariantCulture) : null,
+            RepetitionPenalty = args.GetFloat("repetition-penalty") ?? 1f,
+            PresencePenalty = args.GetFloat("presence-penalty") ?? 0f,
+            FrequencyPenalty = args.GetFloat("frequency-penalty") ?? 0f,
+            MinTokens = args.GetInt("min-tokens") ?? 0,
+            IgnoreEos = args.Get("ignore-eos") == "true",
+        };
+
+        using var engine = new LlmEngine(options with { MaxNumSeqs = 1, MaxNumBatchedTokens = Math.Max(options.MaxNumBatchedTokens, 1) });
+        var promptIds = engine.Tokenizer.Encode(prompt);
+        var seq = engine.Add("generate-0", promptIds, parameters);
+        var detokenizer = new IncrementalDetokenizer(engine.Tokenizer, promptIds);
+        var stdout = Console.Out;
+        await foreach (var output in seq.Output.Reader.ReadAllAsync())
+        {
+            stdout.Write(detokenizer.Add(output.TokenId));
+            stdout.Flush();
+        }
+        stdout.Write(detokenizer.Flush());
+        stdout.Flush();
+        return 0;
+    }
+}

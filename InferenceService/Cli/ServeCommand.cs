@@ -1,0 +1,30 @@
+using InferenceService.Hosting;
+
+namespace InferenceService.Cli;
+
+/// <summary>The default verb: the HTTP server. /health answers 503 while the model loads and 200 once it serves.</summary>
+public static class ServeCommand
+{
+    public static async Task<int> RunAsync(CommandLine args)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(args.ToConfiguration());
+        string host = args.Get("host") ?? builder.Configuration["Engine:Host"] ?? "127.0.0.1";
+        if (args.GetInt("port") is { } port || int.TryParse(builder.Configuration["Engine:Port"], out port))
+            builder.WebHost.UseUrls($"http://{(host == "0.0.0.0" ? "*" : host)}:{port}");
+        else if (string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]) && string.IsNullOrEmpty(builder.Configuration["urls"]))
+            builder.WebHost.UseUrls($"http://{host}:8000");
+
+        builder.AddServiceDefaults();
+        builder.Services.AddSingleton(EngineOptionsReader.Read(builder.Configuration));
+        builder.Services.AddSingleton<EngineHost>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EngineHost>());
+        builder.Services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
+
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapGet("/", () => Results.Text("InferenceService: OpenAI-compatible API over the engine. Health: /health"));
+        await app.RunAsync();
+        return 0;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Inference.Engine.Core;
+using Inference.Engine.Loading;
+
+namespace InferenceService.Hosting;
+
+/// <summary>
+/// Reads the engine flags from configuration section "Engine" (command-line flags, environment variables such
+/// as Engine__MaxModelLen, appsettings), so AppHost and containers set the same flags as the command line.
+/// </summary>
+public static class EngineOptionsReader
+{
+    public static string DefaultModelPath => Path.Combine(AppContext.BaseDirectory, "DefaultModel", "stories260K");
+
+    public static EngineOptions Read(IConfiguration configuration)
+    {
+        var c = configuration.GetSection("Engine");
+        var defaults = new EngineOptions { Model = DefaultModelPath };
+        return new EngineOptions
+        {
+            Model = c["Model"] is { Length: > 0 } model ? model : DefaultModelPath,
+            MaxModelLen = Int(c, "MaxModelLen"),
+            MaxNumSeqs = Int(c, "MaxNumSeqs") ?? defaults.MaxNumSeqs,
+            MaxNumBatchedTokens = Int(c, "MaxNumBatchedTokens") ?? defaults.MaxNumBatchedTokens,
+            BlockSize = Int(c, "BlockSize") ?? defaults.BlockSize,
+            KvCacheMemory = c["KvCacheMemory"] is { } bytes ? ByteSize.Parse(bytes) : null,
+            EnablePrefixCaching = Bool(c, "EnablePrefixCaching") ?? defaults.EnablePrefixCaching,
+            SchedulingPolicy = c["SchedulingPolicy"]?.ToLowerInvariant() switch
+            {
+                null or "fcfs" => SchedulingPolicy.Fcfs,
+                "priority" => SchedulingPolicy.Priority,
+                var other => throw new ArgumentException($"--scheduling-policy '{other}': expected fcfs or priority."),
+            },
+            MaxNumQueuedRequests = Int(c, "MaxNumQueuedRequests") ?? defaults.MaxNumQueuedRequests,
+            DType = DTypeInfo.ParseTorch(c["Dtype"]),
+            DummyWeights = c["LoadFormat"]?.ToLowerInvariant() switch
+            {
+                null or "auto" or "safetensors" => false,
+                "dummy" => true,
+                var other => throw new ArgumentException($"--load-format '{other}': expected auto or dummy."),
+            },
+            Seed = c["Seed"] is { } seed ? long.Parse(seed, CultureInfo.InvariantCulture) : null,
+            Threads = Int(c, "Threads"),
+        };
+    }
+
+    private static int? Int(IConfiguration c, string key)
+    {
+        if (c[key] is not { } text) return null;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value <= 0)
+            throw new ArgumentException($"--{Kebab(key)} must be a positive integer, got '{text}'.");
+        return value;
+    }
+
+    private static bool? Bool(IConfiguration c, string key) => c[key] is { } text
+        ? bool.TryParse(text, out bool b) ? b : throw new ArgumentException($"--{Kebab(key)} must be true or false, got '{text}'.")
+        : null;
+
+    private static string Kebab(string pascal) =>
+        string.Concat(pascal.Select((ch, i) => char.IsUpper(ch) && i > 0 ? "-" + char.ToLowerInvariant(ch) : char.ToLowerInvariant(ch).ToString()));
+}
