@@ -11,9 +11,13 @@ public interface IComputeBackend : IDisposable
 {
     string Name { get; }
 
-    /// <summary>Uploads a weight, concatenating <paramref name="rowBlocks"/> along rows (fused qkv, gate_up),
-    /// stored as <paramref name="storage"/> where the backend supports it.</summary>
-    Tensor LoadWeight(DType storage, params HostTensor[] rowBlocks);
+    /// <summary>Uploads a weight matrix for <see cref="MatMul"/> and <see cref="Embed"/>, concatenating
+    /// <paramref name="rowBlocks"/> along rows (fused q|k|v, gate|up), stored as <paramref name="storage"/>
+    /// where the backend supports it, in whatever layout its kernels read fastest.</summary>
+    Tensor LoadMatrix(DType storage, params HostTensor[] rowBlocks);
+
+    /// <summary>Uploads plain F32 data (norm weights, biases, rotary tables), row-major.</summary>
+    Tensor Upload(HostTensor data);
 
     /// <summary>An F32 activation buffer.</summary>
     Tensor Allocate(int rows, int cols);

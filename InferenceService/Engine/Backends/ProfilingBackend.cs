@@ -22,7 +22,8 @@ public sealed class ProfilingBackend(IComputeBackend inner) : IComputeBackend
         _totals[op] = _totals.TryGetValue(op, out var t) ? (t.Time + elapsed, t.Calls + 1) : (elapsed, 1);
     }
 
-    public Tensor LoadWeight(DType storage, params HostTensor[] rowBlocks) => inner.LoadWeight(storage, rowBlocks);
+    public Tensor LoadMatrix(DType storage, params HostTensor[] rowBlocks) => inner.LoadMatrix(storage, rowBlocks);
+    public Tensor Upload(HostTensor data) => inner.Upload(data);
     public Tensor Allocate(int rows, int cols) => inner.Allocate(rows, cols);
     public KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim) =>
         inner.AllocateKvCache(layers, blockCount, blockSize, kvHeads, headDim);

@@ -21,28 +21,28 @@ public sealed class LlamaLayer
     {
         string p = $"model.layers.{index}.";
         int q = c.NumHeads * c.HeadDim, kv = c.NumKvHeads * c.HeadDim, h = c.HiddenSize, f = c.IntermediateSize;
-        Tensor Norm(string name, int size) => backend.LoadWeight(DType.F32, weights.Get(p + name, size));
+        Tensor Norm(string name, int size) => backend.Upload(weights.Get(p + name, size));
         return new LlamaLayer
         {
             InputNorm = Norm("input_layernorm.weight", h),
-            Qkv = backend.LoadWeight(storage,
+            Qkv = backend.LoadMatrix(storage,
                 weights.Get(p + "self_attn.q_proj.weight", q, h),
                 weights.Get(p + "self_attn.k_proj.weight", kv, h),
                 weights.Get(p + "self_attn.v_proj.weight", kv, h)),
             QkvBias = c.QkvBias
-                ? backend.LoadWeight(DType.F32, HostTensor.ConcatVectors(p + "self_attn.qkv_proj.bias",
+                ? backend.Upload(HostTensor.ConcatVectors(p + "self_attn.qkv_proj.bias",
                     weights.Get(p + "self_attn.q_proj.bias", q), weights.Get(p + "self_attn.k_proj.bias", kv),
                     weights.Get(p + "self_attn.v_proj.bias", kv)))
                 : null,
             QNorm = c.QkNorm ? Norm("self_attn.q_norm.weight", c.HeadDim) : null,
             KNorm = c.QkNorm ? Norm("self_attn.k_norm.weight", c.HeadDim) : null,
-            Output = backend.LoadWeight(storage, weights.Get(p + "self_attn.o_proj.weight", h, q)),
+            Output = backend.LoadMatrix(storage, weights.Get(p + "self_attn.o_proj.weight", h, q)),
             OutputBias = c.OutputBias ? Norm("self_attn.o_proj.bias", h) : null,
             PostAttentionNorm = Norm("post_attention_layernorm.weight", h),
-            GateUp = backend.LoadWeight(storage,
+            GateUp = backend.LoadMatrix(storage,
                 weights.Get(p + "mlp.gate_proj.weight", f, h),
                 weights.Get(p + "mlp.up_proj.weight", f, h)),
-            Down = backend.LoadWeight(storage, weights.Get(p + "mlp.down_proj.weight", h, f)),
+            Down = backend.LoadMatrix(storage, weights.Get(p + "mlp.down_proj.weight", h, f)),
         };
     }
 

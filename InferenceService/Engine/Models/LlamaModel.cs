@@ -23,10 +23,10 @@ public sealed class LlamaModel
         Config = config;
         _backend = backend;
         int h = config.HiddenSize;
-        _embedding = backend.LoadWeight(storage, weights.Get("model.embed_tokens.weight", config.VocabSize, h));
+        _embedding = backend.LoadMatrix(storage, weights.Get("model.embed_tokens.weight", config.VocabSize, h));
         _layers = Enumerable.Range(0, config.NumLayers).Select(i => LlamaLayer.Load(weights, backend, config, i, storage)).ToArray();
-        _finalNorm = backend.LoadWeight(DType.F32, weights.Get("model.norm.weight", h));
-        _lmHead = config.TieWordEmbeddings ? _embedding : backend.LoadWeight(storage, weights.Get("lm_head.weight", config.VocabSize, h));
+        _finalNorm = backend.Upload(weights.Get("model.norm.weight", h));
+        _lmHead = config.TieWordEmbeddings ? _embedding : backend.LoadMatrix(storage, weights.Get("lm_head.weight", config.VocabSize, h));
         _rope = RotaryFrequencies.Build(backend, config, maxPositions);
         _buffers = new ForwardBuffers(backend, config, maxBatchTokens, maxLogitRows);
         _shape = new AttentionShape(config.NumHeads, config.NumKvHeads, config.HeadDim);

@@ -41,6 +41,6 @@ public static class RotaryFrequencies
             ((float*)cos.Data)[p * inv.Length + i] = (float)Math.Cos(angle);
             ((float*)sin.Data)[p * inv.Length + i] = (float)Math.Sin(angle);
         }
-        return new RotaryTable(backend.LoadWeight(DType.F32, cos), backend.LoadWeight(DType.F32, sin), config.HeadDim);
+        return new RotaryTable(backend.Upload(cos), backend.Upload(sin), config.HeadDim);
     }
 }

@@ -11,37 +11,42 @@ public sealed unsafe class CpuBackend(int? threads = null) : IComputeBackend
 {
     private readonly CpuParallel _parallel = new(threads ?? Environment.ProcessorCount);
     private ForwardBatch _batch = null!;
+    private CpuTensor? _padded;
 
     public string Name => "cpu";
 
-    public Tensor LoadWeight(DType storage, params HostTensor[] rowBlocks)
+    public Tensor LoadMatrix(DType storage, params HostTensor[] rowBlocks)
     {
-        var dtype = storage == DType.BF16 ? DType.BF16 : DType.F32;
+        var dtype = storage == DType.BF16 ? DType.BF16 : DType.F32;   // F16 runs as F32 here
         int cols = rowBlocks[0].Cols;
         if (rowBlocks.Any(b => b.Cols != cols)) throw new ArgumentException("Row blocks differ in width.");
-        var tensor = CpuTensor.Allocate(rowBlocks.Sum(b => b.Rows), cols, dtype);
-        long offset = 0;
+        var tensor = CpuTensor.AllocatePacked(rowBlocks.Sum(b => b.Rows), cols, dtype);
+        int firstRow = 0;
         foreach (var block in rowBlocks)
         {
-            long count = block.ElementCount;
-            Convert(block, tensor.Data + offset * dtype.Size(), dtype, count);
-            offset += count;
+            int baseRow = firstRow;
+            Parallel.For(0, block.Rows, row => PackRow(block, row, tensor, baseRow + row));
+            firstRow += block.Rows;
         }
         return tensor;
     }
 
-    private static void Convert(HostTensor source, byte* destination, DType dtype, long count)
+    private static void PackRow(HostTensor source, int sourceRow, CpuTensor packed, int row)
     {
-        if (source.DType == dtype)
+        long from = (long)sourceRow * source.Cols;
+        for (int col = 0; col < source.Cols; col++)
         {
-            Buffer.MemoryCopy(source.Data, destination, count * dtype.Size(), count * dtype.Size());
-            return;
+            long to = PackedLayout.Offset(row, col, packed.RowStride);
+            if (packed.DType == DType.F32) ((float*)packed.Data)[to] = source[from + col];
+            else ((ushort*)packed.Data)[to] = source.DType == DType.BF16 ? ((ushort*)source.Data)[from + col] : BFloat16.FromSingle(source[from + col]);
         }
-        for (long i = 0; i < count; i++)
-        {
-            if (dtype == DType.F32) ((float*)destination)[i] = source[i];
-            else ((ushort*)destination)[i] = BFloat16.FromSingle(source[i]);
-        }
+    }
+
+    public Tensor Upload(HostTensor data)
+    {
+        var tensor = CpuTensor.Allocate(data.Rows, data.Cols, DType.F32);
+        for (long i = 0; i < data.ElementCount; i++) ((float*)tensor.Data)[i] = data[i];
+        return tensor;
     }
 
     public Tensor Allocate(int rows, int cols) => CpuTensor.Allocate(rows, cols, DType.F32);
@@ -61,11 +66,14 @@ public sealed unsafe class CpuBackend(int? threads = null) : IComputeBackend
         var ids = _batch.TokenIds;
         for (int row = 0; row < ids.Length; row++)
         {
-            if ((uint)ids[row] >= (uint)t.Rows) throw new ArgumentOutOfRangeException(nameof(output), $"Token id {ids[row]} is outside the vocabulary ({t.Rows}).");
-            byte* src = t.RowBytes(ids[row]);
+            int id = ids[row];
+            if ((uint)id >= (uint)t.Rows) throw new ArgumentOutOfRangeException(nameof(output), $"Token id {id} is outside the vocabulary ({t.Rows}).");
             float* dst = o.Row(row);
-            if (t.DType == DType.F32) new Span<float>(src, t.Cols).CopyTo(new Span<float>(dst, o.Cols));
-            else for (int i = 0; i < t.Cols; i++) dst[i] = Bf16Weight.Load1(src, i);
+            for (int col = 0; col < t.Cols; col++)
+            {
+                long at = PackedLayout.Offset(id, col, t.RowStride);
+                dst[col] = t.DType == DType.F32 ? ((float*)t.Data)[at] : Bf16Weight.Load1(t.Data, (int)at);
+            }
         }
     }
 
@@ -93,23 +101,41 @@ public sealed unsafe class CpuBackend(int? threads = null) : IComputeBackend
         var xs = (CpuTensor)x;
         var w = (CpuTensor)weight;
         var o = (CpuTensor)output;
-        if (xs.Cols != w.Cols || o.Cols != w.Rows || o.Rows != xs.Rows)
+        if (!w.Packed || xs.Cols != w.Cols || o.Cols != w.Rows || o.Rows != xs.Rows)
             throw new ArgumentException($"MatMul shapes: x {xs}, weight {w}, output {o}.");
-        // Split weight rows into chunks of 16 so both cores stream disjoint parts of the matrix.
-        int chunks = Math.Max(1, Math.Min(w.Rows / 16, _parallel.Threads * 8));
-        int rowsPerChunk = (w.Rows + chunks - 1) / chunks + 3 & ~3;
-        chunks = (w.Rows + rowsPerChunk - 1) / rowsPerChunk;
+        int paddedCols = w.RowStride;
+        if (xs.Cols != paddedCols) xs = PaddedCopy(xs, paddedCols);
+        // Panels are split into chunks that both cores take from a shared counter.
+        int panels = PackedLayout.Panels(w.Rows);
+        int chunks = Math.Min(panels, _parallel.Threads * 8);
+        int perChunk = (panels + chunks - 1) / chunks;
+        chunks = (panels + perChunk - 1) / perChunk;
         _parallel.For(chunks, chunk =>
         {
-            int start = chunk * rowsPerChunk, end = Math.Min(w.Rows, start + rowsPerChunk);
+            int start = chunk * perChunk, end = Math.Min(panels, start + perChunk);
             if (w.DType == DType.BF16)
-                MatMulKernels.Rows<Bf16Weight>(xs.Row(0), xs.RowStride, xs.Rows, w.Data, w.Cols, o.Row(0), o.RowStride, start, end);
+                MatMulKernels.Panels<Bf16Weight>(xs.Row(0), xs.RowStride, xs.Rows, w.Data, paddedCols, w.Rows, o.Row(0), o.RowStride, start, end);
             else
-                MatMulKernels.Rows<F32Weight>(xs.Row(0), xs.RowStride, xs.Rows, w.Data, w.Cols, o.Row(0), o.RowStride, start, end);
+                MatMulKernels.Panels<F32Weight>(xs.Row(0), xs.RowStride, xs.Rows, w.Data, paddedCols, w.Rows, o.Row(0), o.RowStride, start, end);
         });
         if (bias is CpuTensor b)
             for (int row = 0; row < o.Rows; row++)
                 TensorPrimitives.Add(o.RowSpan(row), new ReadOnlySpan<float>(b.Data, b.Cols), o.RowSpan(row));
+    }
+
+    /// <summary>x with its columns zero-padded to the weight's padded width (only for widths that are not a multiple of 16).</summary>
+    private CpuTensor PaddedCopy(CpuTensor x, int paddedCols)
+    {
+        if (_padded is null || _padded.Rows < x.Rows || _padded.Cols < paddedCols)
+            _padded = CpuTensor.Allocate(Math.Max(x.Rows, _padded?.Rows ?? 0), Math.Max(paddedCols, _padded?.Cols ?? 0), DType.F32);
+        var copy = new CpuTensor(x.Rows, paddedCols, DType.F32, _padded.Cols, _padded.Data, _padded.Owner);
+        for (int row = 0; row < x.Rows; row++)
+        {
+            var dst = new Span<float>(copy.Row(row), paddedCols);
+            x.RowSpan(row).CopyTo(dst);
+            dst[x.Cols..].Clear();
+        }
+        return copy;
     }
 
     public void Rope(Tensor x, RotaryTable rope)
