@@ -75,7 +75,15 @@ public sealed class LlmEngine : IDisposable
         var seq = new Sequence(requestId, promptIds, parameters, new SequenceSampler(seeded, _eosTokenIds), priority);
         lock (_gate)
         {
-            _scheduler.Add(seq);
+            try
+            {
+                _scheduler.Add(seq);
+            }
+            catch (QueueFullException)
+            {
+                Statistics.RequestRejected();
+                throw;
+            }
             Statistics.RequestAdded();
             Monitor.Pulse(_gate);
         }
