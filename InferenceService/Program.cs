@@ -24,7 +24,7 @@ try
         case "generate":
             return await GenerateCommand.RunAsync(commandLine, configuration);
         case "bench":
-            return BenchCommand.Run(commandLine);
+            return await BenchCommand.RunAsync(commandLine, configuration);
         case null or "serve":
             return await ServeCommand.RunAsync(commandLine);
         default:

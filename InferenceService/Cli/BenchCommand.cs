@@ -1,82 +1,106 @@
 using System.Diagnostics;
 using Inference.Engine.Backends;
 using Inference.Engine.Backends.Cpu;
-using Inference.Engine.Loading;
-using Inference.Engine.Models;
+using Inference.Engine.Core;
+using Inference.Engine.Sampling;
+using InferenceService.Hosting;
 
 namespace InferenceService.Cli;
 
 /// <summary>
-/// `bench`: single-stream prefill and decode speed of a model folder (usually with --load-format dummy).
-/// Prints prefill tok/s for a prompt of --input-len tokens and decode tok/s over --output-len tokens.
+/// `bench`: engine throughput on a model folder (usually --load-format dummy), printed as a report:
+/// single-stream prefill tok/s (--input-len prompt) and decode tok/s, aggregate decode tok/s at each
+/// --concurrency (comma list, --output-len tokens per request), and, with --prefix-len, time to first token
+/// for a request whose prefix is cached vs cold. --profile adds where the single-stream decode time goes.
 /// </summary>
 public static class BenchCommand
 {
-    public static int Run(CommandLine args)
+    public static async Task<int> RunAsync(CommandLine args, IConfiguration configuration)
     {
-        string model = args.Get("model") ?? throw new ArgumentException("--model <dir> is required.");
         int inputLen = args.GetInt("input-len") ?? 128;
         int outputLen = args.GetInt("output-len") ?? 64;
         int repeats = args.GetInt("repeats") ?? 3;
-        bool dummy = (args.Get("load-format") ?? "auto") == "dummy";
-        var dtype = DTypeInfo.ParseTorch(args.Get("dtype"));
-        int blockSize = 16;
-
-        IComputeBackend cpu = new CpuBackend(args.GetInt("threads"));
-        var profiler = args.Has("profile") ? new ProfilingBackend(cpu) : null;
-        using var backend = profiler ?? cpu;
-        var load = Stopwatch.StartNew();
-        var llama = ModelLoader.Load(model, backend, dtype, dummy, inputLen + outputLen, inputLen, 1);
-        var c = llama.Config;
-        Console.WriteLine($"model {model}: {c.NumLayers} layers, hidden {c.HiddenSize}, vocab {c.VocabSize}, weights {(dtype ?? c.StoredDType ?? DType.F32)}, {(dummy ? "dummy" : "checkpoint")}; loaded in {load.Elapsed.TotalSeconds:F1} s; {Environment.ProcessorCount} cores");
-
-        int blocks = (inputLen + outputLen + blockSize - 1) / blockSize;
-        var cache = backend.AllocateKvCache(c.NumLayers, blocks, blockSize, c.NumKvHeads, c.HeadDim);
-        var table = Enumerable.Range(0, blocks).ToArray();
-        var random = new Random(42);
-        var prompt = Enumerable.Range(0, inputLen).Select(_ => random.Next(3, c.VocabSize)).ToArray();
-        var logits = new float[c.VocabSize];
-
-        ForwardBatch Batch(int[] ids, int start) => new()
+        int prefixLen = args.GetInt("prefix-len") ?? 0;
+        var concurrency = (args.Get("concurrency") ?? "1").Split(',').Select(int.Parse).ToArray();
+        var options = EngineOptionsReader.Read(configuration);
+        options = options with
         {
-            TokenIds = ids,
-            Positions = Enumerable.Range(start, ids.Length).ToArray(),
-            SlotMapping = Enumerable.Range(start, ids.Length).ToArray(),
-            TokenSequence = new int[ids.Length],
-            BlockTables = table,
-            MaxBlocksPerSequence = table.Length,
-            LogitTokenIndices = [ids.Length - 1],
+            MaxNumSeqs = Math.Max(concurrency.Max(), 1),
+            MaxModelLen = options.MaxModelLen ?? Math.Max(inputLen, prefixLen + 16) + outputLen,
         };
 
-        double bestPrefill = 0, bestDecode = 0;
-        for (int r = 0; r <= repeats; r++)   // round 0 warms up the JIT and caches
-        {
-            var sw = Stopwatch.StartNew();
-            backend.Download(llama.Forward(Batch(prompt, 0), cache), logits);
-            double prefill = inputLen / sw.Elapsed.TotalSeconds;
+        IComputeBackend cpu = new CpuBackend(options.Threads);
+        var profiler = args.Has("profile") ? new ProfilingBackend(cpu) : null;
+        var load = Stopwatch.StartNew();
+        using var engine = new LlmEngine(options, profiler ?? cpu);
+        var c = engine.Config;
+        Console.WriteLine($"model {options.Model}: {c.NumLayers} layers, hidden {c.HiddenSize}, vocab {c.VocabSize}, " +
+            $"weights {options.DType?.ToString() ?? c.StoredDType?.ToString() ?? "F32"}{(options.DummyWeights ? " (dummy)" : "")}, " +
+            $"loaded in {load.Elapsed.TotalSeconds:F1} s, {Environment.ProcessorCount} cores");
 
-            profiler?.Reset();
-            sw.Restart();
-            int token = Array.IndexOf(logits, logits.Max());
-            for (int i = 0; i < outputLen; i++)
-            {
-                backend.Download(llama.Forward(Batch([token], inputLen + i), cache), logits);
-                token = Array.IndexOf(logits, logits.Max());
-            }
-            double decode = outputLen / sw.Elapsed.TotalSeconds;
-            if (r == 0) continue;
-            Console.WriteLine($"run {r}: prefill {prefill,8:F1} tok/s   decode {decode,7:F1} tok/s");
-            bestPrefill = Math.Max(bestPrefill, prefill);
-            bestDecode = Math.Max(bestDecode, decode);
+        var random = new Random(42);
+        int[] Prompt(int length) => Enumerable.Range(0, length).Select(_ => random.Next(3, c.VocabSize)).ToArray();
+        var greedy = new SamplingParams { Temperature = 0, MaxTokens = outputLen, IgnoreEos = true };
+        await Run(engine, [Prompt(inputLen)], greedy);   // warm-up: JIT, page faults
+
+        double bestPrefill = 0, bestDecode = 0;
+        for (int r = 0; r < repeats; r++)
+        {
+            var result = await Run(engine, [Prompt(inputLen)], greedy);
+            bestPrefill = Math.Max(bestPrefill, inputLen / result.MeanTtft);
+            bestDecode = Math.Max(bestDecode, result.DecodeTokensPerSecond);
         }
+        Console.WriteLine($"single stream: prefill ({inputLen}-token prompt) {bestPrefill:F1} tok/s, decode {bestDecode:F1} tok/s (best of {repeats})");
+
+        foreach (int n in concurrency)
+        {
+            var result = await Run(engine, Enumerable.Range(0, n).Select(_ => Prompt(inputLen)).ToArray(), greedy);
+            Console.WriteLine($"concurrency {n,3}: aggregate decode {result.DecodeTokensPerSecond,7:F1} tok/s, " +
+                $"output {n * outputLen / result.Elapsed,7:F1} tok/s overall, mean TTFT {1000 * result.MeanTtft,7:F1} ms");
+        }
+
+        if (prefixLen > 0)
+        {
+            var one = new SamplingParams { Temperature = 0, MaxTokens = 1, IgnoreEos = true };
+            var prefix = Prompt(prefixLen);
+            var cold = await Run(engine, [[.. prefix, .. Prompt(8)]], one);
+            var warm = await Run(engine, [[.. prefix, .. Prompt(8)]], one);
+            Console.WriteLine($"prefix caching: TTFT with a {prefixLen}-token prefix cold {1000 * cold.MeanTtft:F1} ms, cached {1000 * warm.MeanTtft:F1} ms: {cold.MeanTtft / warm.MeanTtft:F1}x faster");
+        }
+
         if (profiler is not null)
         {
-            Console.WriteLine($"decode profile, last run ({outputLen} tokens):");
+            profiler.Reset();
+            int n = concurrency.Max();
+            var wall = Stopwatch.StartNew();
+            await Run(engine, Enumerable.Range(0, n).Select(_ => Prompt(inputLen)).ToArray(), greedy);
             double total = profiler.Totals.Values.Sum(t => t.Time.TotalMilliseconds);
+            Console.WriteLine($"profile at concurrency {n} (prefills + {outputLen} decodes each): backend {total:F0} ms of {wall.Elapsed.TotalMilliseconds:F0} ms wall");
             foreach (var (op, (time, calls)) in profiler.Totals.OrderByDescending(t => t.Value.Time))
-                Console.WriteLine($"  {op,-22} {time.TotalMilliseconds / outputLen,7:F3} ms/token  {100 * time.TotalMilliseconds / total,5:F1}%  {calls / outputLen,4} calls/token");
+                Console.WriteLine($"  {op,-22} {time.TotalMilliseconds,9:F2} ms {100 * time.TotalMilliseconds / total,6:F1}%  {calls,6} calls");
         }
-        Console.WriteLine($"best: prefill ({inputLen}-token prompt) {bestPrefill:F1} tok/s, single-stream decode {bestDecode:F1} tok/s");
         return 0;
+    }
+
+    private sealed record RunResult(double Elapsed, double MeanTtft, double DecodeTokensPerSecond);
+
+    /// <summary>Submits all prompts at once and times every token. Decode speed is measured in the window
+    /// where every request has finished its prefill and none has finished yet.</summary>
+    private static async Task<RunResult> Run(LlmEngine engine, int[][] prompts, SamplingParams parameters)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var readers = prompts.Select(async (prompt, i) =>
+        {
+            var seq = engine.Add($"bench-{i}", prompt, parameters);
+            var times = new List<long>();
+            await foreach (var _ in seq.Output.Reader.ReadAllAsync()) times.Add(Stopwatch.GetTimestamp());
+            return times;
+        }).ToList();
+        var all = await Task.WhenAll(readers);
+        double Seconds(long t) => Stopwatch.GetElapsedTime(start, t).TotalSeconds;
+        long windowStart = all.Max(t => t[0]), windowEnd = all.Min(t => t[^1]);
+        long tokens = all.Sum(t => t.Count(x => x > windowStart && x <= windowEnd));
+        double window = Stopwatch.GetElapsedTime(windowStart, windowEnd).TotalSeconds;
+        return new RunResult(Seconds(all.Max(t => t[^1])), all.Average(t => Seconds(t[0])), window > 0 ? tokens / window : 0);
     }
 }

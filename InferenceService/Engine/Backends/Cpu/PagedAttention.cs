@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Inference.Engine.Backends.Cpu;
 
@@ -12,7 +14,7 @@ internal sealed unsafe class PagedAttention(
 {
     [ThreadStatic] private static float[]? _scores;
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(int item)
     {
         int token = item / shape.KvHeads, kvHead = item % shape.KvHeads;
@@ -20,36 +22,59 @@ internal sealed unsafe class PagedAttention(
         int length = batch.Positions[token] + 1;
         int group = shape.GroupSize, headDim = shape.HeadDim;
         int tableStart = sequence * batch.MaxBlocksPerSequence;
+        float scale = shape.Scale;
 
         int needed = group * length;
-        if (_scores is null || _scores.Length < needed) _scores = new float[Math.Max(needed, 1024)];
-        var scores = _scores.AsSpan(0, needed);
+        if (_scores is null || _scores.Length < needed) _scores = new float[Math.Max(needed, 4096)];
+        fixed (float* scores = _scores)
+        {
+            float* query = q.Row(token) + kvHead * group * headDim;
+            for (int j0 = 0; j0 < length; j0 += blockSize)
+            {
+                int slot0 = batch.BlockTables[tableStart + j0 / blockSize] * blockSize;
+                for (int j = j0, end = Math.Min(length, j0 + blockSize); j < end; j++)
+                {
+                    float* key = keys.Row(slot0 + j - j0) + kvHead * headDim;
+                    for (int g = 0; g < group; g++) scores[g * length + j] = Dot(query + g * headDim, key, headDim) * scale;
+                }
+            }
+            float* outHeads = output.Row(token) + kvHead * group * headDim;
+            for (int g = 0; g < group; g++)
+            {
+                var s = new Span<float>(scores + g * length, length);
+                TensorPrimitives.SoftMax(s, s);
+                new Span<float>(outHeads + g * headDim, headDim).Clear();
+            }
+            for (int j0 = 0; j0 < length; j0 += blockSize)
+            {
+                int slot0 = batch.BlockTables[tableStart + j0 / blockSize] * blockSize;
+                for (int j = j0, end = Math.Min(length, j0 + blockSize); j < end; j++)
+                {
+                    float* value = values.Row(slot0 + j - j0) + kvHead * headDim;
+                    for (int g = 0; g < group; g++) Axpy(outHeads + g * headDim, value, scores[g * length + j], headDim);
+                }
+            }
+        }
+    }
 
-        for (int j = 0; j < length; j++)
-        {
-            int slot = batch.BlockTables[tableStart + j / blockSize] * blockSize + j % blockSize;
-            var key = new ReadOnlySpan<float>(keys.Row(slot) + kvHead * headDim, headDim);
-            for (int g = 0; g < group; g++)
-            {
-                var query = new ReadOnlySpan<float>(q.Row(token) + (kvHead * group + g) * headDim, headDim);
-                scores[g * length + j] = TensorPrimitives.Dot(query, key) * shape.Scale;
-            }
-        }
-        for (int g = 0; g < group; g++)
-        {
-            var s = scores.Slice(g * length, length);
-            TensorPrimitives.SoftMax(s, s);
-            new Span<float>(output.Row(token) + (kvHead * group + g) * headDim, headDim).Clear();
-        }
-        for (int j = 0; j < length; j++)
-        {
-            int slot = batch.BlockTables[tableStart + j / blockSize] * blockSize + j % blockSize;
-            var value = new ReadOnlySpan<float>(values.Row(slot) + kvHead * headDim, headDim);
-            for (int g = 0; g < group; g++)
-            {
-                var o = new Span<float>(output.Row(token) + (kvHead * group + g) * headDim, headDim);
-                TensorPrimitives.MultiplyAdd(value, scores[g * length + j], o, o);
-            }
-        }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot(float* a, float* b, int n)
+    {
+        int i = 0;
+        var acc = Vector512<float>.Zero;
+        for (; i + 16 <= n; i += 16) acc = Vector512.FusedMultiplyAdd(Vector512.Load(a + i), Vector512.Load(b + i), acc);
+        float sum = Vector512.Sum(acc);
+        for (; i < n; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
+    /// <summary>y += a · x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy(float* y, float* x, float a, int n)
+    {
+        int i = 0;
+        var av = Vector512.Create(a);
+        for (; i + 16 <= n; i += 16) Vector512.FusedMultiplyAdd(Vector512.Load(x + i), av, Vector512.Load(y + i)).Store(y + i);
+        for (; i < n; i++) y[i] += a * x[i];
     }
 }
