@@ -1,0 +1,7 @@
+namespace AppHost.Hosting;
+
+/// <summary>Fluent configuration of one declared resource (Aspire's IResourceBuilder).</summary>
+public interface IResourceBuilder<out T> where T : Resource
+{
+    T Resource { get; }
+}

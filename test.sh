@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds the whole solution (warnings are errors) and runs every test project.
+# Usage: ./test.sh [extra dotnet test arguments, e.g. --filter "Area!=Inference"]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+# Prerequisites: only the .NET SDK (version in global.json) is needed so far.
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: the .NET SDK is missing: install .NET SDK $(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' global.json) or later" >&2
+  echo "  see https://learn.microsoft.com/dotnet/core/install/linux (on Debian: add the Microsoft package feed, then apt-get update && apt-get install -y dotnet-sdk-10.0)" >&2
+  exit 1
+fi
+
+dotnet build Aspire.sln -c Release -warnaserror
+dotnet test Aspire.sln -c Release --no-build --logger "console;verbosity=normal" "$@"
