@@ -12,4 +12,12 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 dotnet build Aspire.sln -c Release -warnaserror
-dotnet test Aspire.sln -c Release --no-build --logger "console;verbosity=normal" "$@"
+
+# Run every test project; keep going after a failure and end with one summary line for all of them.
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Aspire.sln -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"
