@@ -11,6 +11,11 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# OS packages the tests start for real: redis-server (gateway, model cache).
+# shellcheck source=/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/.ci/packages.sh"
+ensure_packages redis-server
+
 dotnet build Aspire.sln -c Release -warnaserror
 
 # Run every test project; keep going after a failure and end with one summary line for all of them.
