@@ -25,14 +25,16 @@ try
             return await GenerateCommand.RunAsync(commandLine, configuration);
         case "bench":
             return await BenchCommand.RunAsync(commandLine, configuration);
+        case "render-chat-template":
+            return RenderChatTemplateCommand.Run(commandLine);
         case null or "serve":
             return await ServeCommand.RunAsync(commandLine);
         default:
-            Console.Error.WriteLine($"error: unknown verb '{commandLine.Verb}' (verbs: serve (default), generate, bench).");
+            Console.Error.WriteLine($"error: unknown verb '{commandLine.Verb}' (verbs: serve (default), generate, bench, render-chat-template).");
             return 2;
     }
 }
-catch (Exception error) when (error is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or NotSupportedException)
+catch (Exception error) when (error is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or NotSupportedException or System.Text.Json.JsonException)
 {
     Console.Error.WriteLine($"error: {error.Message}");
     return 1;

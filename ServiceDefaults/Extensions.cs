@@ -70,8 +70,9 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>/health (all checks, HealthChecks UI JSON), /alive (liveness only) and /metrics (Prometheus).</summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    /// <summary>/health (all checks, HealthChecks UI JSON), /alive (liveness only) and the OpenTelemetry metrics
+    /// in Prometheus format at <paramref name="metricsPath"/> (/metrics unless the service serves its own there).</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, string metricsPath = "/metrics")
     {
         app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = HealthReportJsonWriter.WriteAsync });
         app.MapHealthChecks(AlivePath, new HealthCheckOptions
@@ -79,7 +80,7 @@ public static class ServiceDefaultsExtensions
             Predicate = r => r.Tags.Contains(LiveTag),
             ResponseWriter = HealthReportJsonWriter.WriteAsync,
         });
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapPrometheusScrapingEndpoint(metricsPath);
         return app;
     }
 }

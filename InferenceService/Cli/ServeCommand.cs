@@ -1,4 +1,6 @@
+using InferenceService.Api;
 using InferenceService.Hosting;
+using InferenceService.Metrics;
 
 namespace InferenceService.Cli;
 
@@ -17,12 +19,19 @@ public static class ServeCommand
 
         builder.AddServiceDefaults();
         builder.Services.AddSingleton(EngineOptionsReader.Read(builder.Configuration));
+        builder.Services.AddSingleton<VllmMetrics>();
+        builder.Services.AddSingleton<ServedModel>();
         builder.Services.AddSingleton<EngineHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EngineHost>());
         builder.Services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
 
         var app = builder.Build();
-        app.MapDefaultEndpoints();
+        app.MapDefaultEndpoints(metricsPath: "/metrics/otel");
+        app.MapGet("/metrics", (VllmMetrics metrics, ServedModel served) =>
+            Results.Text(metrics.Render(served), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapPost("/v1/completions", CompletionsEndpoint.HandleAsync);
+        app.MapPost("/v1/chat/completions", ChatCompletionsEndpoint.HandleAsync);
+        ModelEndpoints.Map(app);
         app.MapGet("/", () => Results.Text("InferenceService: OpenAI-compatible API over the engine. Health: /health"));
         await app.RunAsync();
         return 0;

@@ -90,13 +90,14 @@ public sealed class LlmEngine : IDisposable
         return seq;
     }
 
-    /// <summary>Stops a request now: its blocks are freed and its channel completes with finish reason abort.</summary>
-    public void Abort(Sequence seq)
+    /// <summary>Stops a request now: its blocks are freed and its channel completes. The API passes
+    /// <see cref="FinishReason.Stop"/> when it stops a request on a stop string.</summary>
+    public void Abort(Sequence seq, FinishReason reason = FinishReason.Abort)
     {
         lock (_gate)
         {
             if (seq.IsFinished) return;
-            _scheduler.Finish(seq, FinishReason.Abort);
+            _scheduler.Finish(seq, reason);
             seq.Output.Writer.TryComplete();
             Statistics.RequestFinished(seq);
         }
@@ -157,6 +158,7 @@ public sealed class LlmEngine : IDisposable
             seq.TokenIds.Add(result.TokenId);
             seq.Sampler.Accept(result.TokenId);
             Statistics.TokenGenerated(seq, now);
+            seq.FirstTokenTimestamp ??= now;
             seq.LastTokenTimestamp = now;
             var reason = StopReason(seq, result.TokenId);
             if (reason is { } r) _scheduler.Finish(seq, r);

@@ -45,6 +45,7 @@ public sealed class Sequence
 
     public long ArrivalTimestamp { get; } = Stopwatch.GetTimestamp();
     public long? FirstScheduledTimestamp { get; set; }
+    public long? FirstTokenTimestamp { get; set; }
     public long? LastTokenTimestamp { get; set; }
 
     public int Length => TokenIds.Count;

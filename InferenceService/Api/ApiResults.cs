@@ -1,0 +1,57 @@
+using Inference.Engine.Core;
+
+namespace InferenceService.Api;
+
+/// <summary>
+/// Runs an endpoint and turns every failure into an OpenAI-shaped answer: 400 for bad input (including what
+/// the engine refuses), 404 unknown model, 429 + Retry-After when the queue is full, 503 while loading; an
+/// error after a stream started becomes a final SSE error event. A client that left gets nothing.
+/// </summary>
+public static class ApiResults
+{
+    public static async Task Handle(HttpContext context, ILogger logger, Func<ServerSentEvents, Task> endpoint)
+    {
+        var events = new ServerSentEvents(context.Response);
+        try
+        {
+            await endpoint(events);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client disconnected; GenerationRun already aborted its sequences.
+        }
+        catch (Exception error)
+        {
+            var api = error switch
+            {
+                ApiException e => e,
+                QueueFullException e => new ApiException(429, e.Message, code: "queue_full") { RetryAfterSeconds = 1 },
+                ArgumentException e => ApiException.BadRequest(e.Message, e.ParamName is { } p ? ToSnakeCase(p) : null),
+                _ => null,
+            };
+            if (api is null)
+            {
+                logger.LogError(error, "Request failed");
+                api = new ApiException(500, "The server failed to process the request: " + error.Message);
+            }
+            else if (api.Status >= 500)
+            {
+                logger.LogWarning("{Status}: {Message}", api.Status, api.Message);
+            }
+            if (events.Started)
+            {
+                await events.SendAsync(api.Body(), CancellationToken.None);
+                await events.DoneAsync(CancellationToken.None);
+            }
+            else
+            {
+                context.Response.StatusCode = api.Status;
+                if (api.RetryAfterSeconds is { } seconds) context.Response.Headers.RetryAfter = seconds.ToString();
+                await context.Response.WriteAsJsonAsync(api.Body(), CancellationToken.None);
+            }
+        }
+    }
+
+    private static string ToSnakeCase(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
+}

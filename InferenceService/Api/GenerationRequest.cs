@@ -1,0 +1,83 @@
+using System.Globalization;
+using Inference.Engine.Sampling;
+
+namespace InferenceService.Api;
+
+/// <summary>
+/// The generation parameters shared by /v1/completions and /v1/chat/completions, read and validated from the body
+/// (OpenAI's names and ranges, plus vLLM's extra sampling parameters).
+/// </summary>
+public sealed record GenerationRequest
+{
+    public required string? Model { get; init; }
+    public required int? MaxTokens { get; init; }
+    public required int N { get; init; }
+    public required bool Stream { get; init; }
+    public required bool IncludeUsageInStream { get; init; }
+    public required IReadOnlyList<string> Stop { get; init; }
+    public required bool IncludeStopStringInOutput { get; init; }
+    public required int Priority { get; init; }
+    /// <summary>Everything but MaxTokens, which depends on the prompt (set per request).</summary>
+    public required SamplingParams Sampling { get; init; }
+
+    public static GenerationRequest Read(JsonRequest body, bool chat, int? logprobs)
+    {
+        int? maxTokens = body.Int("max_tokens", 1);
+        if (chat && body.Int("max_completion_tokens", 1) is { } maxCompletion) maxTokens = maxCompletion;
+        var streamOptions = body.Object("stream_options");
+        bool stream = body.Bool("stream") ?? false;
+        if (streamOptions is not null && !stream)
+            throw ApiException.BadRequest("'stream_options' is only allowed when 'stream' is true.", "stream_options");
+        bool includeUsage = streamOptions is { } so && so.TryGetProperty("include_usage", out var iu) && iu.ValueKind == System.Text.Json.JsonValueKind.True;
+
+        float topP = body.Float("top_p", 0, 1) ?? 1f;
+        if (topP <= 0) throw ApiException.BadRequest("'top_p' must be in (0, 1], got 0.", "top_p");
+        int topK = body.Int("top_k", -1) ?? 0;
+        float repetition = body.Float("repetition_penalty", 0, 2) ?? 1f;
+        if (repetition <= 0) throw ApiException.BadRequest("'repetition_penalty' must be in (0, 2], got 0.", "repetition_penalty");
+        body.String("user");   // accepted and ignored, as OpenAI and vLLM do
+
+        return new GenerationRequest
+        {
+            Model = body.String("model"),
+            MaxTokens = maxTokens,
+            N = body.Int("n", 1, 128) ?? 1,
+            Stream = stream,
+            IncludeUsageInStream = includeUsage,
+            Stop = body.Strings("stop").Where(s => s.Length > 0).ToList(),
+            IncludeStopStringInOutput = body.Bool("include_stop_str_in_output") ?? false,
+            Priority = body.Int("priority") ?? 0,
+            Sampling = new SamplingParams
+            {
+                Temperature = body.Float("temperature", 0, 2) ?? 1f,
+                TopP = topP,
+                TopK = topK,
+                MinP = body.Float("min_p", 0, 1) ?? 0f,
+                Seed = body.Long("seed"),
+                PresencePenalty = body.Float("presence_penalty", -2, 2) ?? 0f,
+                FrequencyPenalty = body.Float("frequency_penalty", -2, 2) ?? 0f,
+                RepetitionPenalty = repetition,
+                LogitBias = LogitBias(body),
+                MinTokens = body.Int("min_tokens", 0) ?? 0,
+                StopTokenIds = body.Ints("stop_token_ids"),
+                IgnoreEos = body.Bool("ignore_eos") ?? false,
+                Logprobs = logprobs,
+            },
+        };
+    }
+
+    private static Dictionary<int, float>? LogitBias(JsonRequest body)
+    {
+        if (body.Object("logit_bias") is not { } bias) return null;
+        var result = new Dictionary<int, float>();
+        foreach (var entry in bias.EnumerateObject())
+        {
+            if (!int.TryParse(entry.Name, NumberStyles.None, CultureInfo.InvariantCulture, out int token))
+                throw ApiException.BadRequest($"'logit_bias' keys must be token ids, got '{entry.Name}'.", "logit_bias");
+            if (entry.Value.ValueKind != System.Text.Json.JsonValueKind.Number || entry.Value.GetDouble() is < -100 or > 100)
+                throw ApiException.BadRequest($"'logit_bias' values must be numbers between -100 and 100 (token {token}).", "logit_bias");
+            result[token] = (float)entry.Value.GetDouble();
+        }
+        return result;
+    }
+}

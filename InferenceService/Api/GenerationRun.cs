@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+using Inference.Engine.Core;
+using Inference.Engine.Sampling;
+using Inference.Engine.Tokenization;
+
+namespace InferenceService.Api;
+
+/// <summary>One generated token as the API reports it (for logprobs), with the token before it (for its text).</summary>
+public readonly record struct GeneratedToken(int TokenId, int? Previous, float Logprob, IReadOnlyList<TokenLogprob>? TopLogprobs);
+
+/// <summary>New text of one choice, the tokens behind it, and, on the last delta, why it finished.</summary>
+public sealed record GenerationDelta(string Text, IReadOnlyList<GeneratedToken> Tokens, string? FinishReason);
+
+/// <summary>
+/// Streams one choice of a request: submits it to the engine, turns tokens into text without splitting
+/// characters, applies stop strings (holding back text that may be the start of one), and aborts the
+/// sequence in the engine as soon as the caller stops listening (client gone) or a stop string matched.
+/// </summary>
+public static class GenerationRun
+{
+    public static async IAsyncEnumerable<GenerationDelta> RunAsync(LlmEngine engine, string requestId, IReadOnlyList<int> promptIds,
+        SamplingParams sampling, GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var seq = engine.Add(requestId, promptIds, sampling, request.Priority);
+        try
+        {
+            var detokenizer = new IncrementalDetokenizer(engine.Tokenizer, promptIds);
+            int longestStop = request.Stop.Count == 0 ? 0 : request.Stop.Max(s => s.Length);
+            string pending = "";
+            var tokens = new List<GeneratedToken>();
+            int? previous = promptIds[^1];
+            await foreach (var output in seq.Output.Reader.ReadAllAsync(cancellationToken))
+            {
+                tokens.Add(new GeneratedToken(output.TokenId, previous, output.Logprob, output.TopLogprobs));
+                previous = output.TokenId;
+                pending += detokenizer.Add(output.TokenId);
+                if (output.FinishReason is not null) pending += detokenizer.Flush();
+
+                if (FindStop(pending, request.Stop) is var (at, stop) && at >= 0)
+                {
+                    engine.Abort(seq, FinishReason.Stop);
+                    yield return new GenerationDelta(pending[..at] + (request.IncludeStopStringInOutput ? stop : ""), tokens, "stop");
+                    yield break;
+                }
+                if (output.FinishReason is { } reason)
+                {
+                    yield return new GenerationDelta(pending, tokens, reason == FinishReason.Length ? "length" : reason == FinishReason.Stop ? "stop" : "abort");
+                    yield break;
+                }
+                int hold = HoldBack(pending, request.Stop, longestStop);
+                if (pending.Length - hold > 0 || tokens.Count > 0)
+                {
+                    yield return new GenerationDelta(pending[..^hold], tokens, null);
+                    pending = pending[^hold..];
+                    tokens = [];
+                }
+            }
+        }
+        finally
+        {
+            if (!seq.IsFinished) engine.Abort(seq);   // the client went away: free its blocks now
+            RequestTracing.Record(seq);
+        }
+    }
+
+    private static (int At, string Stop) FindStop(string text, IReadOnlyList<string> stops)
+    {
+        var best = (At: -1, Stop: "");
+        foreach (var stop in stops)
+        {
+            int at = text.IndexOf(stop, StringComparison.Ordinal);
+            if (at >= 0 && (best.At < 0 || at < best.At)) best = (at, stop);
+        }
+        return best;
+    }
+
+    /// <summary>Length of the longest tail of <paramref name="text"/> that begins some stop string.</summary>
+    private static int HoldBack(string text, IReadOnlyList<string> stops, int longest)
+    {
+        for (int length = Math.Min(longest - 1, text.Length); length > 0; length--)
+        {
+            var tail = text.AsSpan(text.Length - length);
+            foreach (var stop in stops)
+                if (stop.AsSpan().StartsWith(tail, StringComparison.Ordinal)) return length;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace InferenceService.Api;
+
+/// <summary>GET /v1/models, POST /tokenize, POST /detokenize, GET /version (vLLM's shapes).</summary>
+public static class ModelEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/v1/models", (HttpContext context, ServedModel served, ILogger<ServedModel> logger) =>
+            ApiResults.Handle(context, logger, _ => context.Response.WriteAsJsonAsync(new
+            {
+                @object = "list",
+                data = new[]
+                {
+                    new
+                    {
+                        id = served.Name,
+                        @object = "model",
+                        created = served.Created.ToUnixTimeSeconds(),
+                        owned_by = "inference-service",
+                        root = served.Engine.Options.Model,
+                        parent = (string?)null,
+                        max_model_len = served.MaxModelLen,
+                    },
+                },
+            }, ServerSentEvents.Json)));
+
+        app.MapPost("/tokenize", (HttpContext context, ServedModel served, ILogger<ServedModel> logger) =>
+            ApiResults.Handle(context, logger, async _ =>
+            {
+                var body = await JsonRequest.ReadAsync(context.Request, context.RequestAborted);
+                served.Check(body.String("model"));
+                var engine = served.Engine;
+                IReadOnlyList<int> tokens;
+                if (body.Has("messages"))
+                {
+                    var messages = ChatMessages.Read(body);
+                    var rendered = ChatCompletionsEndpoint.RenderPrompt(served, engine.Tokenizer, messages, body.Bool("add_generation_prompt") ?? true);
+                    tokens = body.Bool("add_special_tokens") ?? false ? [.. BosPrefix(engine), .. rendered] : rendered;
+                }
+                else
+                {
+                    var prompt = body.String("prompt") ?? throw ApiException.BadRequest("'prompt' or 'messages' is required.", "prompt");
+                    tokens = engine.Tokenizer.Encode(prompt, body.Bool("add_special_tokens") ?? true);
+                }
+                bool strings = body.Bool("return_token_strs") ?? false;
+                await context.Response.WriteAsJsonAsync(new
+                {
+                    count = tokens.Count,
+                    max_model_len = engine.MaxModelLen,
+                    tokens,
+                    token_strs = strings ? tokens.Select(t => engine.Tokenizer.IdToToken(t)).ToArray() : null,
+                }, ServerSentEvents.Json);
+            }));
+
+        app.MapPost("/detokenize", (HttpContext context, ServedModel served, ILogger<ServedModel> logger) =>
+            ApiResults.Handle(context, logger, async _ =>
+            {
+                var body = await JsonRequest.ReadAsync(context.Request, context.RequestAborted);
+                served.Check(body.String("model"));
+                var engine = served.Engine;
+                if (!body.Has("tokens")) throw ApiException.BadRequest("'tokens' is required.", "tokens");
+                var tokens = body.Ints("tokens");
+                if (tokens.Any(t => t < 0 || t >= engine.Config.VocabSize))
+                    throw ApiException.BadRequest($"'tokens' must be token ids in [0, {engine.Config.VocabSize}).", "tokens");
+                await context.Response.WriteAsJsonAsync(new { prompt = engine.Tokenizer.Decode(tokens, skipSpecialTokens: false) }, ServerSentEvents.Json);
+            }));
+
+        app.MapGet("/version", () => Results.Json(new
+        {
+            version = typeof(ModelEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0",
+        }));
+    }
+
+    private static int[] BosPrefix(Inference.Engine.Core.LlmEngine engine) =>
+        engine.Tokenizer.BosTokenId is { } bos ? [bos] : [];
+}
