@@ -25,12 +25,14 @@ try
             return await GenerateCommand.RunAsync(commandLine, configuration);
         case "bench":
             return await BenchCommand.RunAsync(commandLine, configuration);
+        case "bench-serve":
+            return await BenchServeCommand.RunAsync(commandLine);
         case "render-chat-template":
             return RenderChatTemplateCommand.Run(commandLine);
         case null or "serve":
             return await ServeCommand.RunAsync(commandLine);
         default:
-            Console.Error.WriteLine($"error: unknown verb '{commandLine.Verb}' (verbs: serve (default), generate, bench, render-chat-template).");
+            Console.Error.WriteLine($"error: unknown verb '{commandLine.Verb}' (verbs: serve (default), generate, bench, bench-serve, render-chat-template).");
             return 2;
     }
 }
