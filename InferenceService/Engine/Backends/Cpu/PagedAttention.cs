@@ -35,6 +35,7 @@ internal sealed unsafe class PagedAttention(
                 for (int j = j0, end = Math.Min(length, j0 + blockSize); j < end; j++)
                 {
                     float* key = keys.Row(slot0 + j - j0) + kvHead * headDim;
+                    Prefetch(key + 4 * keys.RowStride, headDim);   // rows are a whole row of all heads apart: help the prefetcher
                     for (int g = 0; g < group; g++) scores[g * length + j] = Dot(query + g * headDim, key, headDim) * scale;
                 }
             }
@@ -51,10 +52,19 @@ internal sealed unsafe class PagedAttention(
                 for (int j = j0, end = Math.Min(length, j0 + blockSize); j < end; j++)
                 {
                     float* value = values.Row(slot0 + j - j0) + kvHead * headDim;
+                    Prefetch(value + 4 * values.RowStride, headDim);
                     for (int g = 0; g < group; g++) Axpy(outHeads + g * headDim, value, scores[g * length + j], headDim);
                 }
             }
         }
+    }
+
+    /// <summary>Asks for the cache lines of a row a few positions ahead (past a block's end it is a harmless miss).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Prefetch(float* row, int length)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        for (int i = 0; i < length; i += 16) System.Runtime.Intrinsics.X86.Sse.Prefetch0(row + i);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
