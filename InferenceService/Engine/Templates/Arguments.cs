@@ -3,15 +3,11 @@ namespace Inference.Engine.Templates;
 /// <summary>Evaluated call arguments: positionals and keywords, as Python passes them.</summary>
 internal sealed class Arguments
 {
-    public static readonly Arguments None = new([], []);
-
     public Arguments(IReadOnlyList<object?> positional, OrderedDictionary<string, object?> named)
     {
         Positional = positional;
         Named = named;
     }
-
-    public Arguments(params object?[] positional) : this(positional, []) { }
 
     public IReadOnlyList<object?> Positional { get; }
 
@@ -26,7 +22,7 @@ internal sealed class Arguments
 
     public bool Has(int index, string name) => index < Positional.Count || Named.ContainsKey(name);
 
-    /// <summary>Positionals from this index on, for *args style callees.</summary>
+    /// <summary>Drops leading positionals: map('filter', a, b) passes (a, b) on to the filter.</summary>
     public Arguments Skip(int count) =>
         new(Positional.Skip(count).ToList(), Named);
 }

@@ -30,7 +30,8 @@ internal static class Attributes
         return TryAttribute(obj, name, out var value) ? value : Undefined.Missing(obj, name);
     }
 
-    /// <summary>obj[start:stop:step] for strings, lists and tuples.</summary>
+    /// <summary>obj[start:stop:step] for strings, lists and tuples. Jinja compiles slices to plain
+    /// Python subscription, so unlike item lookup, failures raise instead of giving undefined.</summary>
     public static object? Slice(object? obj, object? start, object? stop, object? step)
     {
         if (obj is Undefined u) throw u.Error();
@@ -40,7 +41,8 @@ internal static class Attributes
             string s => PyStr.Slice(s, a, b, c),
             List<object?> l => PySlice.Indices(l.Count, a, b, c).Select(i => l[i]).ToList(),
             TupleValue t => new TupleValue(PySlice.Indices(t.Count, a, b, c).Select(i => t[i]).ToList()),
-            _ => Undefined.Hint($"{PyFormat.ObjectTypeRepr(obj)} is not subscriptable with a slice"),
+            DictValue => throw TemplateException.Type("unhashable type: 'slice'"),
+            _ => throw TemplateException.Type($"{PyFormat.Repr(PyFormat.TypeName(obj))} object is not subscriptable"),
         };
     }
 
@@ -83,6 +85,7 @@ internal static class Attributes
             string s => StringMethods.Get(s, name),
             List<object?> or TupleValue or DictValue => CollectionMethods.Get(obj, name),
             LoopContext loop => loop.GetAttribute(name),
+            MacroValue macro when name == "name" => macro.Name,
             _ => null,
         };
         return value is not null;

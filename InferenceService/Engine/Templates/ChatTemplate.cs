@@ -32,7 +32,8 @@ public sealed class ChatTemplate
     }
 
     // Runaway recursion (a macro calling itself, absurdly nested syntax) must not take the process
-    // down with a StackOverflowException.
+    // down with a StackOverflowException, and a slip in a rarely used built-in should reach the caller
+    // as a template error (a bad request), not as an unexpected exception.
     private static T Guard<T>(Func<T> work)
     {
         try
@@ -42,6 +43,11 @@ public sealed class ChatTemplate
         catch (InsufficientExecutionStackException)
         {
             throw new TemplateException("maximum recursion depth exceeded");
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidCastException or
+                                       IndexOutOfRangeException or OverflowException or FormatException)
+        {
+            throw new TemplateException($"template runtime error: {e.GetType().Name}: {e.Message}");
         }
     }
 }

@@ -98,12 +98,6 @@ internal sealed partial class Evaluator
                 return PyOps.Truthy(Eval(f.Filter, test));
             }).ToList();
         }
-        if (items.Count == 0)
-        {
-            Render(f.Else, new Scope(scope), sb);
-            return;
-        }
-
         Func<object?, string>? recurse = f.Recursive
             ? child =>
             {
@@ -113,14 +107,20 @@ internal sealed partial class Evaluator
             }
             : null;
         var loop = new LoopContext(items, depth0, recurse);
+        // Jinja runs the else block unless some iteration reached the end of the body, so a loop whose
+        // every iteration hits break or continue also gets it.
+        var completedAnIteration = false;
         for (var i = 0; i < items.Count; i++)
         {
             loop.Index0 = i;
             var iteration = new Scope(scope);
             iteration.Set("loop", loop);
             Assign(f.Target, items[i], iteration);
-            if (Render(f.Body, iteration, sb) == Flow.Break) break;
+            var flow = Render(f.Body, iteration, sb);
+            if (flow == Flow.Break) break;
+            if (flow == Flow.Normal) completedAnIteration = true;
         }
+        if (!completedAnIteration) Render(f.Else, new Scope(scope), sb);
     }
 
     private void Assign(Target target, object? value, Scope scope)

@@ -106,9 +106,28 @@ internal static class Filters
         return item => getters.Select(g => g(item)).ToList();
     }
 
-    private sealed class PyComparer(bool reverse) : IComparer<object?>
+    /// <summary>Python's sorted(items, key=key, reverse=reverse): stable, comparing with Python's "&lt;"
+    /// as CPython's binary insertion sort does (new item first), so a TypeError names the types in
+    /// the same order. Reverse sorts the reversed list and reverses back, keeping equal items in order.</summary>
+    private static List<object?> Sorted(IEnumerable<object?> items, Func<object?, object?> key, bool reverse)
     {
-        public int Compare(object? x, object? y) => reverse ? PyOps.Compare(y, x) : PyOps.Compare(x, y);
+        var pairs = items.Select(item => (Key: key(item), Item: item)).ToList();
+        if (reverse) pairs.Reverse();
+        for (var i = 1; i < pairs.Count; i++)
+        {
+            var pivot = pairs[i];
+            int lo = 0, hi = i;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) / 2;
+                if (PyOps.Compare(pivot.Key, pairs[mid].Key) < 0) hi = mid;
+                else lo = mid + 1;
+            }
+            pairs.RemoveAt(i);
+            pairs.Insert(lo, pivot);
+        }
+        if (reverse) pairs.Reverse();
+        return pairs.Select(p => p.Item).ToList();
     }
 
     // ---------------------------------------------------------------- filters
@@ -138,11 +157,8 @@ internal static class Filters
             _ => throw TemplateException.Type("You can only sort by either 'key' or 'value'"),
         };
         var reverse = PyOps.Truthy(a.Get(2, "reverse", false));
-        return d.Items
-            .Select(p => new TupleValue([p.Key, p.Value]))
-            .OrderBy(t => !caseSensitive && t[position] is string s ? s.ToLowerInvariant() : t[position], new PyComparer(reverse))
-            .Cast<object?>()
-            .ToList();
+        var pairs = d.Items.Select(p => (object?)new TupleValue([p.Key, p.Value]));
+        return Sorted(pairs, t => ((TupleValue)t!)[position] is var v && !caseSensitive && v is string s ? s.ToLowerInvariant() : v, reverse);
     }
 
     private static string Escape(object? v)
@@ -192,6 +208,8 @@ internal static class Filters
     {
         var seq = PyOps.Iterate(v);
         var slices = Int(a.Get(0, "slices"));
+        if (slices == 0) throw TemplateException.Type("integer division or modulo by zero");
+        if (slices < 0) return new List<object?>();
         var hasFill = a.Has(1, "fill_with") && a.Get(1, "fill_with") is not null;
         var perSlice = seq.Count / (int)slices;
         var withExtra = seq.Count % (int)slices;
@@ -297,7 +315,7 @@ internal static class Filters
     private static object? Indent(object? v, Arguments a)
     {
         var width = a.Get(0, "width", 4L);
-        var indentation = width is string w ? w : new string(' ', (int)Int(width));
+        var indentation = width is string w ? w : new string(' ', (int)Math.Max(0, Int(width)));
         var first = PyOps.Truthy(a.Get(1, "first", false));
         var blank = PyOps.Truthy(a.Get(2, "blank", false));
         // Jinja appends a newline before splitlines() so a trailing newline survives.
@@ -387,7 +405,7 @@ internal static class Filters
         {
             case "common":
                 // Python's round(): ints stay ints, floats round half to even.
-                if (PyOps.IsInt(v)) return PyOps.AsLong(v);
+                if (PyOps.IsInt(v)) return RoundInt(PyOps.AsLong(v), precision);
                 var d = PyOps.AsDouble(v);
                 return precision >= 0 && precision <= 15 ? Math.Round(d, precision, MidpointRounding.ToEven)
                     : Math.Round(d / Math.Pow(10, -precision), MidpointRounding.ToEven) * Math.Pow(10, -precision);
@@ -400,12 +418,24 @@ internal static class Filters
         }
     }
 
+    private static long RoundInt(long value, int precision)
+    {
+        if (precision >= 0) return value;
+        if (precision < -18) return 0;
+        var factor = (long)Math.Pow(10, -precision);
+        var quotient = Math.DivRem(value, factor, out var remainder);
+        // Half to even, with the remainder's sign following the value.
+        var twice = Math.Abs(remainder) * 2;
+        if (twice > factor || (twice == factor && quotient % 2 != 0)) quotient += Math.Sign(value);
+        return quotient * factor;
+    }
+
     private static object? Sort(object? v, Arguments a)
     {
         var reverse = PyOps.Truthy(a.Get(0, "reverse", false));
         var caseSensitive = PyOps.Truthy(a.Get(1, "case_sensitive", false));
         var key = MultiAttrGetter(a.Get(2, "attribute"), ignoreCase: !caseSensitive);
-        return PyOps.Iterate(v).OrderBy(key, new PyComparer(reverse)).ToList();
+        return Sorted(PyOps.Iterate(v), key, reverse);
     }
 
     private static object? Sum(object? v, Arguments a)

@@ -308,6 +308,7 @@ internal sealed class Lexer
                 case 'x': sb.Append(HexEscape(s, ref i, 2, pos)); break;
                 case 'u': sb.Append(HexEscape(s, ref i, 4, pos)); break;
                 case 'U': sb.Append(HexEscape(s, ref i, 8, pos)); break;
+                case 'N': throw Error("malformed \\N character escape", pos);
                 case >= '0' and <= '7':
                     var value = 0;
                     var n = 0;

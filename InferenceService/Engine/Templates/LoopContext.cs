@@ -45,6 +45,6 @@ internal sealed class LoopContext(IReadOnlyList<object?> items, int depth0, Func
     };
 
     public object? Call(Arguments args) => recurse is null
-        ? throw TemplateException.Type("Tried to call non recursive loop. Maybe you forgot the 'recursive' modifier.")
+        ? throw TemplateException.Type("The loop must have the 'recursive' marker to be called recursively.")
         : recurse(args.Get(0, "iterable"));
 }

@@ -29,12 +29,8 @@ internal sealed class MacroValue(
         for (var i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i];
-            if (i < args.Positional.Count)
-            {
-                if (named.ContainsKey(p.Name))
-                    throw TemplateException.Type($"macro {PyStr.Repr(Name)} got multiple values for argument {PyStr.Repr(p.Name)}");
-                scope.Set(p.Name, args.Positional[i]);
-            }
+            // A keyword for a parameter already given positionally is left over, as in Jinja.
+            if (i < args.Positional.Count) scope.Set(p.Name, args.Positional[i]);
             else if (named.Remove(p.Name, out var value)) scope.Set(p.Name, value);
             else if (p.Default is not null) scope.Set(p.Name, evaluator.Eval(p.Default, scope));
             else scope.Set(p.Name, Undefined.Hint($"parameter {PyStr.Repr(p.Name)} was not provided"));

@@ -162,7 +162,8 @@ internal static class PyOps
         if (!IsNumber(a) || !IsNumber(b)) throw Unsupported(op, a, b);
         try
         {
-            return IsInt(a) && IsInt(b) ? ints(AsLong(a), AsLong(b)) : floats(AsDouble(a), AsDouble(b));
+            // Boxed per branch: a plain ?: would turn the long into a double.
+            return IsInt(a) && IsInt(b) ? (object)ints(AsLong(a), AsLong(b)) : floats(AsDouble(a), AsDouble(b));
         }
         catch (OverflowException)
         {
@@ -193,9 +194,14 @@ internal static class PyOps
         return Numeric(a, b, "*", (x, y) => checked(x * y), (x, y) => x * y);
     }
 
+    // Keeps "x" * 10**12 from exhausting memory; Python would raise MemoryError or take forever.
+    private const long MaxRepeatedLength = 1L << 26;
+
     private static object Repeat(object seq, long times)
     {
         times = Math.Max(0, times);
+        var unit = seq is string str ? str.Length : ((IReadOnlyList<object?>)seq).Count;
+        if (unit > 0 && times > MaxRepeatedLength / unit) throw TemplateException.Type("repeated sequence is too long");
         if (seq is string s) return string.Concat(Enumerable.Repeat(s, (int)Math.Min(times, int.MaxValue)));
         var items = (IReadOnlyList<object?>)seq;
         var result = new List<object?>();

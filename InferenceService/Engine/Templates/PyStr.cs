@@ -134,7 +134,7 @@ internal static class PyStr
                 if (i >= s.Length) break;
                 if (maxSplit >= 0 && parts.Count >= maxSplit)
                 {
-                    parts.Add(RStrip(s[i..]));
+                    parts.Add(s[i..]);
                     break;
                 }
                 var start = i;
@@ -170,7 +170,7 @@ internal static class PyStr
                 if (i <= 0) break;
                 if (parts.Count >= maxSplit)
                 {
-                    parts.Add(LStrip(s[..i]));
+                    parts.Add(s[..i]);
                     break;
                 }
                 var end = i;

@@ -8,16 +8,15 @@ namespace Inference.Engine.Templates;
 internal sealed class Scope(Scope? parent)
 {
     private readonly Dictionary<string, object?> _vars = new(StringComparer.Ordinal);
+    private readonly Scope? _parent = parent;
 
     public bool TryGet(string name, out object? value)
     {
-        for (var s = this; s is not null; s = s.Parent)
+        for (var s = this; s is not null; s = s._parent)
             if (s._vars.TryGetValue(name, out value)) return true;
         value = null;
         return false;
     }
-
-    public Scope? Parent { get; } = parent;
 
     public void Set(string name, object? value) => _vars[name] = value;
 }

@@ -55,7 +55,8 @@ internal static class StringMethods
     private static string String(object? value) => value as string ??
         throw TemplateException.Type($"must be str, not {PyFormat.TypeName(value)}");
 
-    private static string? OptionalString(object? value) => value is null ? null : String(value);
+    private static string? OptionalString(object? value) => value is null or string ? (string?)value :
+        throw TemplateException.Type($"must be str or None, not {PyFormat.TypeName(value)}");
 
     private static long Int(object? value) => PyOps.IsInt(value)
         ? PyOps.AsLong(value)

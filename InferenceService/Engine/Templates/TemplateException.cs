@@ -37,6 +37,4 @@ public sealed class TemplateException : Exception
         new($"{message} (line {line})", TemplateErrorKind.Syntax, line);
 
     internal static TemplateException Type(string message) => new(message, TemplateErrorKind.Runtime);
-
-    internal static TemplateException Security(string message) => new(message, TemplateErrorKind.Security);
 }

@@ -6,8 +6,6 @@ namespace Inference.Engine.Templates;
 /// equals a list.</summary>
 internal sealed class TupleValue(IReadOnlyList<object?> items) : IReadOnlyList<object?>
 {
-    public static readonly TupleValue Empty = new([]);
-
     private readonly object?[] _items = [.. items];
 
     public int Count => _items.Length;
