@@ -79,7 +79,7 @@ internal sealed class ByteLevelBpeModel : ITokenModel
 
     public void Encode(string text, bool atStartOfText, List<int> ids)
     {
-        // Under InvariantGlobalization, Normalize is a no-op for non-ASCII text: then only already-NFC input matches.
+        // Needs ICU (the projects run with InvariantGlobalization off): under invariant mode this is a no-op.
         if (_nfc) text = text.Normalize(NormalizationForm.FormC);
         foreach (var match in _split.EnumerateMatches(text))
         {
