@@ -181,7 +181,7 @@ public sealed unsafe class CpuBackend(int? threads = null) : IComputeBackend
     {
         var attention = new PagedAttention((CpuTensor)q, (CpuTensor)cache.Keys[layer], (CpuTensor)cache.Values[layer],
             cache.BlockSize, shape, _batch, (CpuTensor)output);
-        _parallel.For(q.Rows * shape.KvHeads, attention.Run);
+        _parallel.For(attention.WorkItems, attention.Run);
     }
 
     public void SiluMul(Tensor gateUp, Tensor output)
