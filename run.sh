@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Builds the solution (Release) and serves the InferenceService; without flags it serves the embedded
-# default model (InferenceService/DefaultModel/stories260K) on its default port (8000).
-# Usage: ./run.sh [--model <dir|org/name>] [--port 8000] [--host 0.0.0.0] [...]
+# Builds the solution (Release) and starts the whole system through the AppHost: redis, the model cache, two
+# inference replicas of the embedded default model (stories260K), the gateway on http://127.0.0.1:8000 and the
+# admin dashboard. It prints a table of the resources and URLs, an admin key and a first API key. Ctrl+C stops all.
+# Usage: ./run.sh [--random-ports] [--model <dir>] [--max-model-len 512] [--Inference:Replicas 3] [...]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
+# OS packages the AppHost starts: redis-server (prometheus is used when installed, but optional).
+# shellcheck source=/dev/null
+source .ci/packages.sh
+ensure_packages redis-server
+
 dotnet build Aspire.sln -c Release
-exec dotnet run --project InferenceService -c Release --no-build -- "$@"
+exec dotnet run --project AppHost -c Release --no-build -- "$@"

@@ -1,37 +1,36 @@
+using AppHost.Hosting.Publishing;
+using Microsoft.Extensions.Configuration;
+
 namespace AppHost.Hosting;
 
 /// <summary>
-/// The running application model: allocates ports, starts every resource as a child process, waits for
-/// their health, prints the resource table, and on Ctrl+C / SIGTERM stops every child process tree.
+/// The application model, built: runs it locally (<see cref="Orchestrator"/>) until Ctrl+C / SIGTERM, or with
+/// <c>--publisher manifest|compose</c> writes the Aspire manifest or the docker compose deployment instead.
 /// </summary>
-public sealed class DistributedApplication(IReadOnlyList<Resource> resources, DistributedApplicationOptions options)
+public sealed class DistributedApplication(IReadOnlyList<Resource> resources, DistributedApplicationOptions options, IConfiguration configuration)
 {
     public static DistributedApplicationBuilder CreateBuilder(string[] args) => new(DistributedApplicationOptions.Parse(args));
+
+    public IReadOnlyList<Resource> Resources => resources;
 
     public void Run() => Environment.ExitCode = RunAsync().GetAwaiter().GetResult();
 
     public async Task<int> RunAsync()
     {
+        switch (options.Publisher)
+        {
+            case "manifest":
+                var manifest = Path.GetFullPath(options.OutputPath ?? "aspire-manifest.json");
+                ManifestPublisher.Write(resources, manifest);
+                Console.WriteLine($"AppHost: published the Aspire manifest to {manifest}");
+                return 0;
+            case "compose":
+                var folder = Path.GetFullPath(options.OutputPath ?? "deploy");
+                var written = ComposePublisher.Write(resources, folder, RepositoryLocation.Root(options.AppHostDirectory));
+                Console.WriteLine($"AppHost: published the compose deployment to {folder}: {string.Join(", ", written)}");
+                return 0;
+        }
         using var shutdown = new ShutdownSignal();
-        var ports = new PortAllocator(options.RandomPorts);
-        foreach (var endpoint in resources.SelectMany(r => r.Endpoints))
-            endpoint.Port = ports.Allocate(endpoint.RequestedPort);
-
-        var processes = resources.Select((r, i) => new ResourceProcess(r, ResourceLaunch.For(r, options), ResourceLog.For(r.Name, i))).ToList();
-        try
-        {
-            Console.WriteLine($"AppHost: starting {processes.Count} resource(s); press Ctrl+C to stop.");
-            foreach (var process in processes) process.Start();
-            await Task.WhenAll(processes.Select(p => p.WaitHealthyAsync(options.HealthTimeout, shutdown.Token)));
-            if (!shutdown.Token.IsCancellationRequested) ResourceTable.Print(processes);
-            await shutdown.WaitAsync();
-        }
-        finally
-        {
-            Console.WriteLine("AppHost: stopping resources...");
-            await Task.WhenAll(processes.Select(p => p.StopAsync()));
-            Console.WriteLine("AppHost: stopped.");
-        }
-        return 0;
+        return await new Orchestrator(resources, options, configuration).RunAsync(shutdown.Token);
     }
 }

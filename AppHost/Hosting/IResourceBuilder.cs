@@ -4,4 +4,6 @@ namespace AppHost.Hosting;
 public interface IResourceBuilder<out T> where T : Resource
 {
     T Resource { get; }
+
+    DistributedApplicationBuilder ApplicationBuilder { get; }
 }

@@ -30,7 +30,7 @@ public static partial class ProjectOutput
     }
 
     /// <summary>The &lt;AssemblyName&gt; of the project file, else its file name.</summary>
-    private static string AssemblyName(string projectPath)
+    public static string AssemblyName(string projectPath)
     {
         var match = AssemblyNameElement().Match(File.ReadAllText(projectPath));
         return match.Success ? match.Groups[1].Value.Trim() : Path.GetFileNameWithoutExtension(projectPath);

@@ -1,0 +1,2 @@
+global using AppHost.Tests.Infrastructure;
+global using Services.Tests.Infrastructure;
