@@ -14,7 +14,7 @@ public static class ServeCommand
         string host = args.Get("host") ?? builder.Configuration["Engine:Host"] ?? "127.0.0.1";
         if (args.GetInt("port") is { } port || int.TryParse(builder.Configuration["Engine:Port"], out port))
             builder.WebHost.UseUrls($"http://{(host == "0.0.0.0" ? "*" : host)}:{port}");
-        else if (string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]) && string.IsNullOrEmpty(builder.Configuration["urls"]))
+        else if (new[] { "ASPNETCORE_URLS", "urls", "HTTP_PORTS", "ASPNETCORE_HTTP_PORTS", "DOTNET_HTTP_PORTS" }.All(k => string.IsNullOrEmpty(builder.Configuration[k])))
             builder.WebHost.UseUrls($"http://{host}:8000");
 
         builder.AddServiceDefaults();
