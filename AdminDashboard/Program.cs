@@ -1,8 +1,64 @@
-// Minimal AdminDashboard host: later issues fill it in; it already runs the service defaults and answers /health.
+// AdminDashboard: the operators' UI (Blazor, interactive server rendering, Fluent UI) behind an admin login.
+// Configuration (as the AppHost injects it): services__gateway__http__0, services__modelcache__http__0,
+// services__inference__http__0..N (base URLs), Dashboard__AdminKey (sign-in key; also the gateway's admin key),
+// ConnectionStrings__redis (optional; pinged on the overview). See README.md, "AdminDashboard".
+using AdminDashboard.Auth;
+using AdminDashboard.Clients;
+using AdminDashboard.Components;
+using AdminDashboard.Configuration;
+using AdminDashboard.Monitoring;
+using Microsoft.FluentUI.AspNetCore.Components;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+// Serve the static web assets (ours, Fluent UI's, Blazor's) from the build output in every environment, not only in
+// Development: the AppHost and the tests run the built DLL. Published output has them in wwwroot; then this does nothing.
+builder.WebHost.UseStaticWebAssets();
+
+var options = builder.Configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>() ?? new DashboardOptions();
+var endpoints = ServiceEndpoints.Read(builder.Configuration);
+builder.Services.AddSingleton(options);
+builder.Services.AddSingleton(endpoints);
+
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddFluentUIComponents();
+builder.Services.AddAdminAuthentication(options);
+
+// No resilience handler: a service that is down must show as down at once, and a POST must never be sent twice.
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is what opts a client out of the defaults.
+builder.Services.AddHttpClient(ServiceHttp.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+    .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+    .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+builder.Services.AddSingleton<ServiceHttp>();
+builder.Services.AddSingleton<HealthClient>();
+builder.Services.AddSingleton<InferenceClient>();
+builder.Services.AddSingleton<ModelCacheClient>();
+builder.Services.AddSingleton<GatewayAdminClient>();
+builder.Services.AddSingleton<ChatClient>();
+builder.Services.AddScoped<PlaygroundKey>();
+builder.Services.AddSingleton<HealthMonitor>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
+builder.Services.AddSingleton<MetricsCollector>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricsCollector>());
 
 var app = builder.Build();
+if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+// Probes and the scrape endpoint stay anonymous (the AppHost and Prometheus call them); everything else needs the session.
 app.MapDefaultEndpoints();
-app.MapGet("/", () => Results.Text("AdminDashboard is running. Health: /health"));
+app.MapStaticAssets();
+app.MapLogout();
+app.MapRazorComponents<App>()
+    .AddInteractiveServerRenderMode()
+    .RequireAuthorization();
+
+if (string.IsNullOrEmpty(options.AdminKey))
+    app.Logger.LogWarning("Dashboard__AdminKey is not set: nobody can sign in, and the gateway's admin API cannot be used.");
+app.Logger.LogInformation("Gateway {Gateway}, model cache {Cache}, {Replicas} inference replica(s){Redis}",
+    endpoints.GatewayUrl?.ToString() ?? "(not configured)", endpoints.ModelCacheUrl?.ToString() ?? "(not configured)",
+    endpoints.InferenceUrls.Count, endpoints.Redis is null ? "" : ", redis " + RedisPing.Display(endpoints.Redis));
 app.Run();

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using AdminDashboard.Configuration;
+
+namespace AdminDashboard.Clients;
+
+/// <summary>
+/// ModelCacheService's REST API: GET /api/models, GET and DELETE /api/models/{org}/{name}, POST /api/models/pull,
+/// GET /api/models/pull (recent pulls), GET /api/models/pull/{id}/events (SSE: "progress" events, then "completed"
+/// or "failed", each carrying the whole pull state) and DELETE /api/models/pull/{id} (cancel, where the service has it).
+/// </summary>
+public sealed class ModelCacheClient(ServiceHttp http, ServiceEndpoints endpoints)
+{
+    public const string Service = "modelcache";
+
+    public bool IsConfigured => endpoints.ModelCacheUrl is not null;
+
+    public async Task<IReadOnlyList<CachedModel>> ListAsync(CancellationToken ct) =>
+        (await http.GetJsonAsync<ListOf<CachedModel>>(Service, Url("api/models"), ct)).Data ?? [];
+
+    public Task<ModelDetails> GetAsync(string model, string? revision, CancellationToken ct) =>
+        http.GetJsonAsync<ModelDetails>(Service, Url($"api/models/{ModelPath(model)}{(revision is null ? "" : "?revision=" + Uri.EscapeDataString(revision))}"), ct);
+
+    public async Task DeleteAsync(string model, CancellationToken ct)
+    {
+        using var response = await http.SendAsync(Service, new HttpRequestMessage(HttpMethod.Delete, Url($"api/models/{ModelPath(model)}")), ct);
+    }
+
+    /// <summary>Starts a pull (or joins the one running for the same model and revision).</summary>
+    public Task<PullState> StartPullAsync(string model, string? revision, CancellationToken ct) =>
+        http.SendJsonAsync<PullState>(Service, new HttpRequestMessage(HttpMethod.Post, Url("api/models/pull"))
+        {
+            Content = JsonContent.Create(string.IsNullOrWhiteSpace(revision) ? new { model } : (object)new { model, revision }),
+        }, ct);
+
+    /// <summary>The pulls the service remembers (running and recently finished).</summary>
+    public async Task<IReadOnlyList<PullState>> ListPullsAsync(CancellationToken ct) =>
+        (await http.GetJsonAsync<ListOf<PullState>>(Service, Url("api/models/pull"), ct)).Data ?? [];
+
+    /// <summary>Follows a pull's event stream until it has finished (the last state yielded is the final one).</summary>
+    public async IAsyncEnumerable<PullState> FollowPullAsync(string id, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var response = await http.SendAsync(Service, new HttpRequestMessage(HttpMethod.Get, Url($"api/models/pull/{Uri.EscapeDataString(id)}/events"))
+        {
+            Headers = { { "Accept", "text/event-stream" } },
+        }, ct, stream: true);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        await foreach (var message in SseReader.ReadAsync(body, ct))
+        {
+            PullState? state;
+            try
+            {
+                state = JsonSerializer.Deserialize<PullState>(message.Data, ServiceHttp.SnakeCase);
+            }
+            catch (JsonException e)
+            {
+                throw new ServiceException(Service, response.StatusCode, $"unexpected pull event: {e.Message}", "bad_answer", e);
+            }
+            if (state is null) continue;
+            yield return state;
+            if (state.IsFinished) yield break;
+        }
+    }
+
+    /// <summary>
+    /// Asks the service to cancel a pull; false when the service has no cancel endpoint: 405, or a 404 that is not
+    /// "pull_not_found" (without the endpoint, DELETE /api/models/pull/{id} falls to DELETE /api/models/{org}/{name}).
+    /// </summary>
+    public async Task<bool> CancelPullAsync(string id, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await http.SendAsync(Service, new HttpRequestMessage(HttpMethod.Delete, Url($"api/models/pull/{Uri.EscapeDataString(id)}")), ct);
+            return true;
+        }
+        catch (ServiceException e) when (e.Status is HttpStatusCode.MethodNotAllowed || (e.Status is HttpStatusCode.NotFound && e.Code is not "pull_not_found"))
+        {
+            return false;
+        }
+    }
+
+    private Uri Url(string path) =>
+        new(endpoints.ModelCacheUrl ?? throw new ServiceException(Service, null, "not configured (services__modelcache__http__0 is not set)"), path);
+
+    /// <summary>"org/name" as two escaped path segments.</summary>
+    private static string ModelPath(string model) => string.Join('/', model.Split('/').Select(Uri.EscapeDataString));
+
+    private sealed record ListOf<T>(List<T>? Data);
+}

@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+
+namespace AdminDashboard.Clients;
+
+// The JSON of ModelCacheService's REST API (snake_case), as far as the dashboard reads it.
+
+/// <summary>A cached model in GET /api/models.</summary>
+public sealed record CachedModel(string Id, string? Path, long SizeOnDisk, long IncompleteBytes, bool Complete, List<CachedRevision>? Revisions);
+
+/// <summary>A snapshot of a cached model: the refs (branches, tags) pointing at it, its commit, files and size.</summary>
+public sealed record CachedRevision(string Commit, List<string>? Refs, string? SnapshotPath, int Files, long SizeOnDisk, bool Complete, List<string>? Missing);
+
+/// <summary>GET /api/models/{org}/{name}: one snapshot with its files and a summary of its config.json.</summary>
+public sealed record ModelDetails(string Id, string? Revision, string Commit, List<string>? Refs, string? SnapshotPath, bool Complete,
+    List<string>? Missing, long SizeOnDisk, List<ModelFile>? Files, JsonObject? Config);
+
+public sealed record ModelFile(string Name, long Size, string? Blob, bool Broken);
+
+/// <summary>A pull (POST /api/models/pull's answer, GET /api/models/pull/{id} and each event of its stream).</summary>
+public sealed record PullState
+{
+    public required string Id { get; init; }
+    public required string Model { get; init; }
+    public string? Revision { get; init; }
+    public string? Commit { get; init; }
+    public required string Status { get; init; }
+    public List<PullFile>? Files { get; init; }
+    public int FilesDone { get; init; }
+    public int FilesTotal { get; init; }
+    public long BytesDone { get; init; }
+    public long? BytesTotal { get; init; }
+    public double RateBytesPerSecond { get; init; }
+    public double? EtaSeconds { get; init; }
+    public string? SnapshotPath { get; init; }
+    public string? Warning { get; init; }
+    public PullError? Error { get; init; }
+    public long CreatedAt { get; init; }
+    public long? FinishedAt { get; init; }
+
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+
+    public bool IsFinished => Status is Completed or Failed or Cancelled;
+
+    /// <summary>0–100 from the bytes (100 once completed); null while the total is unknown.</summary>
+    public double? Percent => Status == Completed ? 100
+        : BytesTotal is > 0 ? Math.Clamp(100.0 * BytesDone / BytesTotal.Value, 0, 100)
+        : null;
+}
+
+public sealed record PullFile(string Name, long? Size, long BytesDone, string Status);
+
+public sealed record PullError(string? Message, string? Type, string? Param, string? Code);
