@@ -11,10 +11,10 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# OS packages the tests start for real: redis-server (gateway, model cache).
+# OS packages the tests start for real: redis-server (gateway, model cache); wrk for tests/Benchmarks/gateway-bench.sh.
 # shellcheck source=/dev/null
 source "$(dirname "${BASH_SOURCE[0]}")/.ci/packages.sh"
-ensure_packages redis-server
+ensure_packages redis-server wrk
 
 dotnet build Aspire.sln -c Release -warnaserror
 
