@@ -11,10 +11,11 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# OS packages the tests start for real: redis-server (gateway, model cache), chromium (dashboard browser tests).
+# OS packages the tests start for real: redis-server (gateway, model cache), chromium (dashboard browser
+# tests); wrk for tests/Benchmarks/gateway-bench.sh.
 # shellcheck source=/dev/null
 source "$(dirname "${BASH_SOURCE[0]}")/.ci/packages.sh"
-ensure_packages redis-server chromium
+ensure_packages redis-server chromium wrk
 
 dotnet build Aspire.sln -c Release -warnaserror
 

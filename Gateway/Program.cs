@@ -1,8 +1,36 @@
-// Minimal Gateway host: later issues fill it in; it already runs the service defaults and answers /health.
+// The gateway: OpenAI clients' front door. YARP in-process forwards /v1/*, /tokenize and /detokenize to the
+// inference replicas (model-aware, least outstanding requests, health-checked), behind API keys and rate limits.
+using Gateway.Access;
+using Gateway.Admin;
+using Gateway.Configuration;
+using Gateway.Errors;
+using Gateway.Observability;
+using Gateway.Routing;
+using Gateway.Usage;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+DefaultUrls.Apply(builder);
+var options = await builder.AddGatewayAsync();
 
 var app = builder.Build();
+app.UseMiddleware<AccessLogMiddleware>();
+app.UseMiddleware<ErrorShapeMiddleware>();
+if (options.CorsOrigins.Length > 0) app.UseCors(GatewayServices.CorsPolicy);
+app.UseMiddleware<ApiAccessMiddleware>();
+
 app.MapDefaultEndpoints();
-app.MapGet("/", () => Results.Text("Gateway is running. Health: /health"));
+app.MapGet("/", () => Results.Text("Gateway is running. OpenAI API: /v1; health: /health"));
+app.MapModelsEndpoints();
+app.MapAdminEndpoints();
+app.MapReverseProxy(proxy =>
+{
+    proxy.UseMiddleware<UpstreamErrorMiddleware>();
+    proxy.UseMiddleware<ModelRoutingMiddleware>();
+    proxy.UseMiddleware<UsageAccountingMiddleware>();
+    proxy.UseMiddleware<ConnectRetryMiddleware>();
+    proxy.UseLoadBalancing();
+    proxy.UsePassiveHealthChecks();
+});
+app.MapFallback((HttpContext context) => OpenAiError.NotFoundAsync(context, $"Unknown path {context.Request.Path}.", "unknown_path"));
 app.Run();

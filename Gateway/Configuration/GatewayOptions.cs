@@ -1,0 +1,47 @@
+namespace Gateway.Configuration;
+
+/// <summary>
+/// Settings under "Gateway" (environment variables <c>Gateway__AdminKey</c>, <c>Gateway__MaxRequestBodyBytes</c>, ...).
+/// Limits of 0 mean "unlimited".
+/// </summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>Bearer token of the admin API (/admin/keys); the admin API is disabled while it is empty.</summary>
+    public string? AdminKey { get; set; }
+
+    /// <summary>Sent to the replicas as <c>Authorization: Bearer ...</c> (their --api-key); the client's key never is.</summary>
+    public string? UpstreamApiKey { get; set; }
+
+    public long MaxRequestBodyBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Origins allowed by CORS ("*" for any); CORS stays off while empty.</summary>
+    public string[] CorsOrigins { get; set; } = [];
+
+    /// <summary>Limits of keys created without their own.</summary>
+    public int DefaultRequestsPerMinute { get; set; }
+
+    public int DefaultTokensPerMinute { get; set; }
+
+    /// <summary>Per client IP, for requests without a valid key (anonymous paths and failed authentication).</summary>
+    public int AnonymousRequestsPerMinute { get; set; } = 600;
+
+    /// <summary>A cached key record older than this is read again from the store (bounds how late a revocation is seen).</summary>
+    public TimeSpan KeyRevalidateAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>While the store is unreachable, keys validated within this period keep working from the cache.</summary>
+    public TimeSpan KeyOfflineGrace { get; set; } = TimeSpan.FromMinutes(15);
+
+    public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan ModelRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a replica that refused a connection stays out of rotation before it is tried again.</summary>
+    public TimeSpan PassiveReactivationPeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest silence on an upstream response (a long prefill streams nothing for a while).</summary>
+    public TimeSpan UpstreamActivityTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    public bool AccessLog { get; set; } = true;
+}

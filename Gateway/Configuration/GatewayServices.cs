@@ -1,0 +1,63 @@
+using Gateway.Keys;
+using Gateway.Limits;
+using Gateway.Observability;
+using Gateway.Redis;
+using Gateway.Routing;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Gateway.Configuration;
+
+/// <summary>Registers the gateway's services: options, key store and limiter (Redis-backed when configured), routing, health.</summary>
+public static class GatewayServices
+{
+    public const string CorsPolicy = "gateway";
+
+    public static async Task<GatewayOptions> AddGatewayAsync(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton<GatewayMetrics>();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+
+        var health = services.AddHealthChecks();
+        services.AddSingleton<LocalRateLimitStore>();
+        var redisConnectionString = builder.Configuration.GetConnectionString("redis");
+        if (string.IsNullOrWhiteSpace(redisConnectionString))
+        {
+            services.AddSingleton<IApiKeyStore, InMemoryApiKeyStore>();
+            services.AddSingleton(sp => new RateLimiter(sp.GetRequiredService<LocalRateLimitStore>(), sp.GetRequiredService<ILogger<RateLimiter>>()));
+        }
+        else
+        {
+            var redis = await RedisConnection.ConnectAsync(redisConnectionString);
+            services.AddSingleton(redis);
+            services.AddSingleton<IApiKeyStore, RedisApiKeyStore>();
+            services.AddSingleton<RedisRateLimitStore>();
+            services.AddSingleton(sp => new RateLimiter(sp.GetRequiredService<LocalRateLimitStore>(), sp.GetRequiredService<ILogger<RateLimiter>>(),
+                sp.GetRequiredService<RedisRateLimitStore>()));
+            health.AddCheck<RedisHealthCheck>("redis");
+        }
+        services.AddSingleton<ApiKeyAuthenticator>();
+
+        var replicas = InferenceReplicas.Read(builder.Configuration);
+        services.AddSingleton(replicas);
+        services.AddSingleton<ModelCatalog>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelCatalog>());
+        // YARP's session affinity (unused) wants Data Protection; keep its keys in memory instead of on disk.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddReverseProxy().LoadFromMemory(ProxyConfiguration.Routes(options), [ProxyConfiguration.Cluster(replicas, options)]);
+        if (replicas.Count > 0) health.AddCheck<ReplicasHealthCheck>("replicas");
+
+        if (options.CorsOrigins.Length > 0)
+            services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
+            {
+                if (options.CorsOrigins.Contains("*")) policy.AllowAnyOrigin();
+                else policy.WithOrigins(options.CorsOrigins);
+                policy.AllowAnyHeader().AllowAnyMethod()
+                    .WithExposedHeaders("x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
+                        "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens", "retry-after");
+            }));
+        return options;
+    }
+}

@@ -1,0 +1,55 @@
+namespace Gateway.Limits;
+
+/// <summary>
+/// The Lua scripts that keep buckets in Redis (the arithmetic of <see cref="TokenBucket"/>). Each runs atomically,
+/// and the clock is Redis's own TIME, so gateway replicas with different clocks share one consistent bucket.
+/// A bucket is a hash {level, at}; it expires once it would be full again (a full bucket is the default).
+/// Levels are returned as strings: Redis would truncate Lua numbers to integers.
+/// </summary>
+public static class RateLimitScripts
+{
+    private const string Common = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local window = 60000
+        local function read(key, limit)
+          local v = redis.call('HMGET', key, 'level', 'at')
+          local level, at = tonumber(v[1]), tonumber(v[2])
+          if level == nil or at == nil then return limit end
+          return math.min(limit, level + math.max(0, now - at) * limit / window)
+        end
+        local function write(key, level, limit)
+          redis.call('HSET', key, 'level', tostring(level), 'at', tostring(now))
+          redis.call('PEXPIRE', key, math.ceil((limit - level) * window / limit) + 1000)
+        end
+
+        """;
+
+    /// <summary>KEYS: requests bucket, tokens bucket. ARGV: requests/min, tokens/min (0 = unlimited).
+    /// Returns {allowed (1/0), requests level, tokens level}.</summary>
+    public const string Admit = Common + """
+        local rpm, tpm = tonumber(ARGV[1]), tonumber(ARGV[2])
+        local requests, tokens, allowed = 0, 0, 1
+        if tpm > 0 then
+          tokens = read(KEYS[2], tpm)
+          if tokens <= 0 then allowed = 0 end
+        end
+        if rpm > 0 then
+          requests = read(KEYS[1], rpm)
+          if requests < 1 then allowed = 0 end
+          if allowed == 1 then
+            requests = requests - 1
+            write(KEYS[1], requests, rpm)
+          end
+        end
+        return {allowed, tostring(requests), tostring(tokens)}
+        """;
+
+    /// <summary>KEYS: tokens bucket. ARGV: tokens/min, tokens used. Returns the new level.</summary>
+    public const string ChargeTokens = Common + """
+        local tpm, used = tonumber(ARGV[1]), tonumber(ARGV[2])
+        local level = read(KEYS[1], tpm) - used
+        write(KEYS[1], level, tpm)
+        return tostring(level)
+        """;
+}

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Gateway.Configuration;
+
+namespace Gateway.Routing;
+
+/// <summary>
+/// Which models each replica serves, from its GET /v1/models: read before the gateway starts listening, then
+/// every <see cref="GatewayOptions.ModelRefreshInterval"/>, and on demand when a request names an unknown model.
+/// A replica that does not answer keeps its last known models; whether it gets traffic is the health checks' call.
+/// </summary>
+public sealed class ModelCatalog : BackgroundService
+{
+    private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly IReadOnlyList<Replica> _replicas;
+    private readonly GatewayOptions _options;
+    private readonly ILogger<ModelCatalog> _logger;
+    private readonly ConcurrentDictionary<string, ReplicaModels> _models = new();
+    private readonly SemaphoreSlim _refreshing = new(1, 1);
+    // Its own client, on purpose: the standard resilience handler's retries would hide a dead replica for seconds.
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = FetchTimeout };
+    private long _refreshedAt;
+
+    public ModelCatalog(IReadOnlyList<Replica> replicas, GatewayOptions options, ILogger<ModelCatalog> logger)
+    {
+        _replicas = replicas;
+        _options = options;
+        _logger = logger;
+        if (!string.IsNullOrEmpty(options.UpstreamApiKey))
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.UpstreamApiKey);
+    }
+
+    public bool Serves(string replicaId, string model) => _models.TryGetValue(replicaId, out var models) && models.Ids.Contains(model);
+
+    /// <summary>True if some replica (healthy or not) is known to serve the model.</summary>
+    public bool IsKnown(string model) => _models.Values.Any(m => m.Ids.Contains(model));
+
+    public ReplicaModels? ModelsOf(string replicaId) => _models.GetValueOrDefault(replicaId);
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await RefreshAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>Refreshes unless the last refresh is younger than <paramref name="age"/> (for unknown models).</summary>
+    public async Task RefreshIfOlderThanAsync(TimeSpan age, CancellationToken cancellationToken)
+    {
+        if (Stopwatch.GetElapsedTime(Interlocked.Read(ref _refreshedAt)) < age) return;
+        await RefreshAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.ModelRefreshInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await RefreshAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await _refreshing.WaitAsync(cancellationToken);
+        try
+        {
+            await Task.WhenAll(_replicas.Select(r => RefreshReplicaAsync(r, cancellationToken)));
+            Interlocked.Exchange(ref _refreshedAt, Stopwatch.GetTimestamp());
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
+    }
+
+    private async Task RefreshReplicaAsync(Replica replica, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _http.GetAsync(new Uri(replica.Address, "v1/models"), cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                _logger.LogDebug("{Replica} /v1/models answered {Status}", replica.Id, (int)response.StatusCode);
+                return;
+            }
+            using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            var models = ReplicaModels.Parse(document);
+            var previous = _models.GetValueOrDefault(replica.Id);
+            _models[replica.Id] = models;
+            if (previous is null || !previous.Ids.SetEquals(models.Ids))
+                _logger.LogInformation("{Replica} ({Address}) serves: {Models}", replica.Id, replica.Address, string.Join(", ", models.Ids));
+        }
+        catch (Exception error) when (error is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogDebug("{Replica} /v1/models failed: {Reason}", replica.Id, error.Message);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _http.Dispose();
+        _refreshing.Dispose();
+        base.Dispose();
+    }
+}
