@@ -15,7 +15,7 @@ public sealed class EngineHost(EngineOptions options, ILogger<EngineHost> logger
         try
         {
             logger.LogInformation("Loading model {Model}", options.Model);
-            var engine = new LlmEngine(options);
+            var engine = new LlmEngine(options, BackendFactory.Create(options));
             Volatile.Write(ref _engine, engine);
             logger.LogInformation("Model {Model} ready: {Layers} layers, vocab {Vocab}, max-model-len {MaxModelLen}",
                 options.Model, engine.Config.NumLayers, engine.Config.VocabSize, engine.MaxModelLen);
