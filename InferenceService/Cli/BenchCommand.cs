@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Inference.Engine.Backends;
-using Inference.Engine.Backends.Cpu;
 using Inference.Engine.Core;
 using Inference.Engine.Sampling;
 using InferenceService.Hosting;
@@ -29,14 +28,14 @@ public static class BenchCommand
             MaxModelLen = options.MaxModelLen ?? Math.Max(inputLen, prefixLen + 16) + outputLen,
         };
 
-        IComputeBackend cpu = new CpuBackend(options.Threads);
-        var profiler = args.Has("profile") ? new ProfilingBackend(cpu) : null;
+        IComputeBackend backend = BackendFactory.Create(options);
+        var profiler = args.Has("profile") ? new ProfilingBackend(backend) : null;
         var load = Stopwatch.StartNew();
-        using var engine = new LlmEngine(options, profiler ?? cpu);
+        using var engine = new LlmEngine(options, profiler ?? backend);
         var c = engine.Config;
         Console.WriteLine($"model {options.Model}: {c.NumLayers} layers, hidden {c.HiddenSize}, vocab {c.VocabSize}, " +
             $"weights {options.DType?.ToString() ?? c.StoredDType?.ToString() ?? "F32"}{(options.DummyWeights ? " (dummy)" : "")}, " +
-            $"loaded in {load.Elapsed.TotalSeconds:F1} s, {Environment.ProcessorCount} cores");
+            $"loaded in {load.Elapsed.TotalSeconds:F1} s, {Environment.ProcessorCount} cores, backend {backend.Name}");
 
         var random = new Random(42);
         int[] Prompt(int length) => Enumerable.Range(0, length).Select(_ => random.Next(3, c.VocabSize)).ToArray();

@@ -32,7 +32,8 @@ public static class GenerateCommand
             IgnoreEos = args.Get("ignore-eos") == "true",
         };
 
-        using var engine = new LlmEngine(options with { MaxNumSeqs = 1, MaxNumBatchedTokens = Math.Max(options.MaxNumBatchedTokens, 1) });
+        var engineOptions = options with { MaxNumSeqs = 1, MaxNumBatchedTokens = Math.Max(options.MaxNumBatchedTokens, 1) };
+        using var engine = new LlmEngine(engineOptions, BackendFactory.Create(engineOptions));
         var promptIds = engine.Tokenizer.Encode(prompt);
         var seq = engine.Add("generate-0", promptIds, parameters);
         var detokenizer = new IncrementalDetokenizer(engine.Tokenizer, promptIds);

@@ -18,7 +18,7 @@ public sealed class EngineHost(EngineOptions options, VllmMetrics metrics, ILogg
         try
         {
             logger.LogInformation("Loading model {Model}", options.Model);
-            var engine = new LlmEngine(options);
+            var engine = new LlmEngine(options, BackendFactory.Create(options));
             metrics.Attach(engine);
             Volatile.Write(ref _engine, engine);
             logger.LogInformation("Model {Model} ready: {Layers} layers, vocab {Vocab}, max-model-len {MaxModelLen}",

@@ -41,6 +41,8 @@ public static class EngineOptionsReader
             },
             Seed = c["Seed"] is { } seed ? long.Parse(seed, CultureInfo.InvariantCulture) : null,
             Threads = Int(c, "Threads"),
+            Device = BackendFactory.ParseDevice(c["Device"]),
+            GpuMemoryUtilization = c["GpuMemoryUtilization"] is { } fraction ? Fraction(fraction) : defaults.GpuMemoryUtilization,
         };
     }
 
@@ -51,6 +53,11 @@ public static class EngineOptionsReader
             throw new ArgumentException($"--{Kebab(key)} must be a positive integer, got '{text}'.");
         return value;
     }
+
+    private static double Fraction(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0 && value <= 1
+            ? value
+            : throw new ArgumentException($"--gpu-memory-utilization must be a fraction in (0, 1], got '{text}'.");
 
     private static bool? Bool(IConfiguration c, string key) => c[key] is { } text
         ? bool.TryParse(text, out bool b) ? b : throw new ArgumentException($"--{Kebab(key)} must be true or false, got '{text}'.")

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics.Tensors;
 using Inference.Engine.Loading;
 
 namespace Inference.Engine.Backends;
@@ -56,4 +58,25 @@ public interface IComputeBackend : IDisposable
 
     /// <summary>Copies an F32 tensor to host memory (the step's only device-to-host transfer: logits or sampled ids).</summary>
     void Download(Tensor source, Span<float> destination);
+
+    /// <summary>destination[r] = index of the largest value of row r, the lowest on ties (greedy sampling). A GPU
+    /// computes it on the device so only the ids cross to the host; the default downloads the rows.</summary>
+    void ArgMax(Tensor source, Span<int> destination)
+    {
+        int count = source.Rows * source.Cols;
+        var host = ArrayPool<float>.Shared.Rent(Math.Max(count, 1));
+        try
+        {
+            Download(source, host.AsSpan(0, count));
+            for (int row = 0; row < source.Rows; row++) destination[row] = TensorPrimitives.IndexOfMax(host.AsSpan(row * source.Cols, source.Cols));
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(host);
+        }
+    }
+
+    /// <summary>Bytes the KV cache may take when --kv-cache-memory is not given, decided once the model is loaded
+    /// (a GPU: a fraction of its free memory); null leaves it to the engine's default.</summary>
+    long? KvCacheBudget() => null;
 }

@@ -47,5 +47,15 @@ public sealed class ProfilingBackend(IComputeBackend inner) : IComputeBackend
         _totals["download"] = _totals.TryGetValue("download", out var t) ? (t.Time + elapsed, t.Calls + 1) : (elapsed, 1);
     }
 
+    public void ArgMax(Tensor source, Span<int> destination)
+    {
+        long start = Stopwatch.GetTimestamp();
+        inner.ArgMax(source, destination);
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        _totals["argmax"] = _totals.TryGetValue("argmax", out var t) ? (t.Time + elapsed, t.Calls + 1) : (elapsed, 1);
+    }
+
+    public long? KvCacheBudget() => inner.KvCacheBudget();
+
     public void Dispose() => inner.Dispose();
 }

@@ -31,6 +31,10 @@ public sealed record EngineOptions
     public long? Seed { get; init; }
     /// <summary>CPU threads (default: all cores).</summary>
     public int? Threads { get; init; }
+    /// <summary>--device cpu|cuda|ilgpu-cpu: the compute backend (cuda and ilgpu-cpu are the ILGPU backend; ilgpu-cpu is an emulator for tests).</summary>
+    public string Device { get; init; } = "cpu";
+    /// <summary>--gpu-memory-utilization: on a GPU, the fraction of its memory left free by the model that the KV cache may take (unless --kv-cache-memory is given).</summary>
+    public double GpuMemoryUtilization { get; init; } = 0.9;
 }
 
 public enum SchedulingPolicy

@@ -38,7 +38,8 @@ public sealed class LlmEngine : IDisposable
 
         long bytesPerBlock = KvCache.BytesPerBlock(config.NumLayers, options.BlockSize, config.NumKvHeads, config.HeadDim);
         long wanted = (long)options.MaxNumSeqs * ((MaxModelLen + options.BlockSize - 1) / options.BlockSize) * bytesPerBlock;
-        long budget = options.KvCacheMemory ?? Math.Min(wanted, 1L << 30);
+        // Without --kv-cache-memory: what the backend offers (a GPU: --gpu-memory-utilization of its free memory), else 1 GiB.
+        long budget = options.KvCacheMemory ?? Math.Min(wanted, _backend.KvCacheBudget() ?? 1L << 30);
         int blockCount = (int)Math.Min(int.MaxValue / options.BlockSize, budget / bytesPerBlock);
         if (blockCount < (MaxModelLen + options.BlockSize - 1) / options.BlockSize)
             throw new ArgumentException($"--kv-cache-memory {budget} bytes holds {blockCount} blocks of {options.BlockSize} tokens, fewer than one sequence of --max-model-len {MaxModelLen} needs.");

@@ -11,6 +11,7 @@ namespace Inference.Engine.Core;
 public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCache cache)
 {
     private float[] _logits = [];
+    private int[] _ids = [];
 
     public int VocabSize => model.Config.VocabSize;
 
@@ -21,6 +22,15 @@ public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCac
         var results = new SampleResult?[step.Count];
         if (batch.TokenCount == 0) return results;
         var logits = model.Forward(batch, cache);
+        if (step.All(s => !s.Samples || IsPlainGreedy(s.Sequence)))
+        {
+            // Only the argmax decides: the backend computes it (on a GPU, so only the ids cross to the host).
+            if (_ids.Length < logits.Rows) _ids = new int[logits.Rows];
+            backend.ArgMax(logits, _ids);
+            for (int i = 0, r = 0; i < step.Count; i++)
+                if (step[i].Samples) results[i] = new SampleResult(_ids[r++], float.NaN, null);
+            return results;
+        }
         int vocab = model.Config.VocabSize;
         if (_logits.Length < logits.Rows * vocab) _logits = new float[logits.Rows * vocab];
         backend.Download(logits, _logits);
@@ -33,6 +43,14 @@ public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCac
             results[i] = seq.Sampler.Sample(_logits.AsSpan(row++ * vocab, vocab), seq.TokenIds.GetRange(0, seq.PromptLength));
         }
         return results;
+    }
+
+    /// <summary>Greedy with nothing that changes the logits before the argmax (no penalties, bias, min-tokens mask or logprobs).</summary>
+    private static bool IsPlainGreedy(Sequence seq)
+    {
+        var p = seq.Parameters;
+        return p.IsGreedy && p.Logprobs is null && p.RepetitionPenalty == 1f && p.PresencePenalty == 0f && p.FrequencyPenalty == 0f
+            && (p.LogitBias is null || p.LogitBias.Count == 0) && seq.Sampler.GeneratedCount >= p.MinTokens;
     }
 
     public static ForwardBatch BuildBatch(IReadOnlyList<ScheduledSequence> step, int blockSize)

@@ -1,0 +1,24 @@
+using Inference.Engine.Models;
+
+namespace GpuBench;
+
+/// <summary>
+/// The memory-bound ceiling of decoding: every step streams all weight matrices once (the lm_head included; the
+/// embedding lookup reads one row) plus each sequence's K/V so far. At HBM bandwidth B a step of n sequences at
+/// context L takes at least (weights + n · kv(L)) / B, so aggregate tok/s ≤ n · B / (weights + n · kv(L)).
+/// </summary>
+public sealed record Roofline(long WeightBytes, long KvBytesPerToken, double BytesPerSecond)
+{
+    public static Roofline For(ModelConfig c, int weightBytesPerElement, double terabytesPerSecond)
+    {
+        long h = c.HiddenSize, q = (long)c.NumHeads * c.HeadDim, kv = (long)c.NumKvHeads * c.HeadDim, f = c.IntermediateSize;
+        long perLayer = (q + 2 * kv) * h + h * q + 2 * f * h + h * f;
+        long elements = c.NumLayers * perLayer + (long)c.VocabSize * h;
+        long kvPerToken = 2L * c.NumLayers * kv * sizeof(float);   // K and V rows, F32 cache
+        return new Roofline(elements * weightBytesPerElement, kvPerToken, terabytesPerSecond * 1e12);
+    }
+
+    /// <summary>Upper bound on aggregate decode tok/s for <paramref name="sequences"/> sequences at mean context <paramref name="context"/>.</summary>
+    public double TokensPerSecond(int sequences, double context) =>
+        sequences * BytesPerSecond / (WeightBytes + sequences * context * KvBytesPerToken);
+}
