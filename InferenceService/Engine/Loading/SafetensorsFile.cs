@@ -17,7 +17,9 @@ public sealed unsafe class SafetensorsFile : IDisposable
     public SafetensorsFile(string path)
     {
         Path = path;
-        long length = new FileInfo(path).Length;
+        // The file's own length: FileInfo.Length of a symlink (every file of a Hugging Face cache snapshot) is the link's.
+        long length;
+        using (var handle = File.OpenHandle(path)) length = RandomAccess.GetLength(handle);
         if (length < 8) throw new InvalidDataException($"{path}: too short to be a safetensors file.");
         _file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
         _view = _file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);

@@ -1,0 +1,22 @@
+namespace ModelCacheService.Cache;
+
+/// <summary>How much the cache takes and how much room is left on its volume.</summary>
+public sealed record DiskUsage(string CacheDir, int Models, long SizeOnDisk, long IncompleteBytes, long? FreeBytes, long? TotalBytes)
+{
+    public static DiskUsage Measure(string cacheDirectory, IReadOnlyList<CachedModel> models)
+    {
+        long? free = null, total = null;
+        try
+        {
+            var existing = cacheDirectory;
+            while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent) existing = parent;
+            var drive = new DriveInfo(existing);
+            (free, total) = (drive.AvailableFreeSpace, drive.TotalSize);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            // Not every filesystem reports its size; the cache's own numbers still stand.
+        }
+        return new DiskUsage(cacheDirectory, models.Count, models.Sum(m => m.SizeOnDisk), models.Sum(m => m.IncompleteBytes), free, total);
+    }
+}
