@@ -21,6 +21,10 @@ public static class ServeCommand
         builder.Services.AddSingleton(EngineOptionsReader.Read(builder.Configuration));
         builder.Services.AddSingleton<VllmMetrics>();
         builder.Services.AddSingleton<ServedModel>();
+        builder.Services.AddHttpClient<ModelCacheClient>(http =>
+        {
+            http.BaseAddress = new Uri("http://modelcache/");   // resolved by service discovery (services__modelcache__http__0)
+        });
         builder.Services.AddSingleton<EngineHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EngineHost>());
         builder.Services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");

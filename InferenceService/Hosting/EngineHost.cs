@@ -3,33 +3,51 @@ using InferenceService.Metrics;
 
 namespace InferenceService.Hosting;
 
-/// <summary>Loads the engine in the background at start-up (so /health can say 503 meanwhile) and disposes it at shutdown.</summary>
-public sealed class EngineHost(EngineOptions options, VllmMetrics metrics, ILogger<EngineHost> logger) : BackgroundService
+/// <summary>
+/// Loads the engine in the background at start-up (so /health can say 503 meanwhile) and disposes it at shutdown.
+/// A `--model org/name` is first pulled through ModelCacheService and loaded from its snapshot folder.
+/// </summary>
+public sealed class EngineHost(EngineOptions options, VllmMetrics metrics, IServiceProvider services, IConfiguration configuration,
+    ILogger<EngineHost> logger) : BackgroundService
 {
     private LlmEngine? _engine;
+    private EngineOptions _options = options;
 
-    public EngineOptions Options => options;
+    /// <summary>The options in force; Model is the local folder once a repo id has been pulled.</summary>
+    public EngineOptions Options => _options;
 
     public LlmEngine? Engine => Volatile.Read(ref _engine);
     public Exception? LoadError { get; private set; }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() =>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            logger.LogInformation("Loading model {Model}", options.Model);
-            var engine = new LlmEngine(options, BackendFactory.Create(options));
-            metrics.Attach(engine);
-            Volatile.Write(ref _engine, engine);
-            logger.LogInformation("Model {Model} ready: {Layers} layers, vocab {Vocab}, max-model-len {MaxModelLen}",
-                options.Model, engine.Config.NumLayers, engine.Config.VocabSize, engine.MaxModelLen);
+            if (ModelCacheClient.IsRepoId(_options.Model))
+            {
+                var snapshot = await services.GetRequiredService<ModelCacheClient>()
+                    .PullAsync(_options.Model, configuration["Engine:Revision"] ?? "main", stoppingToken);
+                logger.LogInformation("{Model} is at {Snapshot}", _options.Model, snapshot);
+                _options = _options with { Model = snapshot };
+            }
+            await Task.Run(Load, stoppingToken);
         }
-        catch (Exception error)
+        catch (Exception error) when (error is not OperationCanceledException)
         {
             LoadError = error;
-            logger.LogError(error, "Loading model {Model} failed", options.Model);
+            logger.LogError(error, "Loading model {Model} failed", _options.Model);
         }
-    }, stoppingToken);
+    }
+
+    private void Load()
+    {
+        logger.LogInformation("Loading model {Model}", _options.Model);
+        var engine = new LlmEngine(_options, BackendFactory.Create(_options));
+        metrics.Attach(engine);
+        Volatile.Write(ref _engine, engine);
+        logger.LogInformation("Model {Model} ready: {Layers} layers, vocab {Vocab}, max-model-len {MaxModelLen}",
+            _options.Model, engine.Config.NumLayers, engine.Config.VocabSize, engine.MaxModelLen);
+    }
 
     public override void Dispose()
     {

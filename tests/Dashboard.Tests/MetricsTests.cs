@@ -42,7 +42,7 @@ public sealed class MetricsTests(Platform platform)
     public static async Task<double> TotalAsync(DashboardPage browser)
     {
         var locator = browser.TestId("generation-tokens-total").Locator(".stat-value");
-        await Assertions.Expect(locator).Not.ToHaveTextAsync("–", new() { Timeout = 15_000 });
+        await Assertions.Expect(locator).Not.ToHaveTextAsync("–", new() { Timeout = 60_000 });
         return double.Parse(await locator.InnerTextAsync(), CultureInfo.InvariantCulture);
     }
 

@@ -31,7 +31,7 @@ public sealed class PlaygroundTests(Platform platform)
         await browser.TestId("playground-send").ClickAsync();
 
         var reply = browser.TestId("assistant-message");
-        await Assertions.Expect(reply).ToHaveAttributeAsync("data-done", "true", new() { Timeout = 30_000 });
+        await Assertions.Expect(reply).ToHaveAttributeAsync("data-done", "true", new() { Timeout = 90_000 });
         await Assertions.Expect(browser.TestId("chat-error")).ToHaveCountAsync(0);
         var text = await reply.Locator(".message-text").InnerTextAsync();
         Assert.True(text.Trim().Length > 10, $"The reply is '{text}'");

@@ -130,7 +130,7 @@ public sealed class Platform : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1360, Height = 900 },
             Permissions = ["clipboard-read", "clipboard-write"],
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(60_000);   // a loaded 2-core CI machine renders slowly; waits end as soon as the page is ready
         return new DashboardPage(context, await context.NewPageAsync(), this);
     }
 
