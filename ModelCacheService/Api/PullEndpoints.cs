@@ -19,8 +19,20 @@ public static class PullEndpoints
         app.MapGet("/api/models/pull", async (IPullStore store) => Results.Json(new { @object = "list", data = await store.ListAsync() }, JsonDefaults.Options));
         app.MapGet("/api/models/pull/{id}", async (string id, IPullStore store) =>
             await store.GetAsync(id) is { } state ? Results.Json(state, JsonDefaults.Options) : PullNotFound(id));
+        app.MapDelete("/api/models/pull/{id}", CancelAsync);
         app.MapGet("/api/models/pull/{id}/events", async (string id, IPullStore store, CancellationToken ct) =>
             await store.GetAsync(id) is null ? PullNotFound(id) : TypedResults.ServerSentEvents(EventsAsync(id, store, ct)));
+    }
+
+    /// <summary>Cancels a running pull of this replica: 200 with the final state; 404 unknown; 409 finished or elsewhere.</summary>
+    private static async Task<IResult> CancelAsync(string id, PullCoordinator pulls, IPullStore store)
+    {
+        if (await store.GetAsync(id) is not { } state) return PullNotFound(id);
+        if (!await pulls.CancelAsync(id))
+            return ApiErrors.Result(StatusCodes.Status409Conflict, new ErrorDetail(
+                state.IsFinished ? $"Pull {id} has already finished ({state.Status})." : $"Pull {id} runs on another replica ({state.Replica}); cancel it there.",
+                "invalid_request_error", "id", "pull_not_running"));
+        return Results.Json(await store.GetAsync(id), JsonDefaults.Options);
     }
 
     private static async Task<IResult> StartAsync(HttpRequest request, PullCoordinator pulls)

@@ -20,6 +20,7 @@ public sealed class PullCoordinator(
     private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan JoinWait = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, Task> _running = new();
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _cancels = new();
 
     /// <summary>This process, as named in the pulls it runs.</summary>
     public static string Replica { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
@@ -34,6 +35,7 @@ public sealed class PullCoordinator(
         if (holder != progress.Id) return await JoinAsync(holder, repo, revision);
 
         await store.SaveAsync(progress.Snapshot());
+        _cancels[progress.Id] = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         _running[progress.Id] = Task.Run(() => RunAsync(progress, key));
         log.LogInformation("Pull {PullId}: {Model}@{Revision} started", progress.Id, repo, revision);
         return progress.Snapshot();
@@ -45,6 +47,16 @@ public sealed class PullCoordinator(
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         return (await store.ListAsync()).FirstOrDefault(s =>
             s.Model == repo.ToString() && !s.IsFinished && now - s.UpdatedAt <= Lease.TotalSeconds);
+    }
+
+    /// <summary>Stops a pull running in this process (DELETE /api/models/pull/{id}); false if it does not run here.
+    /// Finished files stay in the cache; partial files are resumed by the next pull.</summary>
+    public async Task<bool> CancelAsync(string id)
+    {
+        if (!_cancels.TryGetValue(id, out var cancel) || !_running.TryGetValue(id, out var run)) return false;
+        await cancel.CancelAsync();
+        await run;
+        return true;
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -87,11 +99,16 @@ public sealed class PullCoordinator(
         try
         {
             using var scope = services.CreateScope();
-            await scope.ServiceProvider.GetRequiredService<PullJob>().RunAsync(progress, lifetime.ApplicationStopping);
+            await scope.ServiceProvider.GetRequiredService<PullJob>().RunAsync(progress, _cancels[progress.Id].Token);
         }
         catch (PullFailedException e)
         {
             progress.Failed(e.Error);
+        }
+        catch (OperationCanceledException) when (!lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            progress.Failed(new ErrorDetail("The pull was cancelled; pull again to resume where it stopped.",
+                "invalid_request_error", null, "cancelled"));
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -111,6 +128,7 @@ public sealed class PullCoordinator(
             await Safely(() => store.SaveAsync(progress.Snapshot()), progress.Id);
             await Safely(() => store.ReleaseAsync(key, progress.Id), progress.Id);
             _running.TryRemove(progress.Id, out _);
+            if (_cancels.TryRemove(progress.Id, out var cancel)) cancel.Dispose();
             LogOutcome(progress.Snapshot());
         }
     }
