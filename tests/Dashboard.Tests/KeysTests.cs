@@ -18,6 +18,7 @@ public sealed class KeysTests(Platform platform)
         var page = browser.Page;
         await browser.SignInAsync();
         await browser.NavigateAsync("API keys", "API keys");
+        await page.Locator("[data-testid=keys], [data-testid=no-keys]").First.WaitForAsync();   // list loaded: the form is stable
 
         var name = "ui-key-" + Guid.NewGuid().ToString("N")[..6];
         await browser.TestId("key-name").Locator("input").FillAsync(name);

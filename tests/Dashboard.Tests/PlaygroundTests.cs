@@ -20,6 +20,8 @@ public sealed class PlaygroundTests(Platform platform)
 
         // A key made for it, handed to the playground in the same session.
         await browser.NavigateAsync("API keys", "API keys");
+        // The page loads its key list after rendering; filling the form before that re-render loses the input.
+        await page.Locator("[data-testid=keys], [data-testid=no-keys]").First.WaitForAsync();
         await browser.TestId("key-name").Locator("input").FillAsync("playground-" + Guid.NewGuid().ToString("N")[..6]);
         await browser.TestId("key-create").ClickAsync();
         await browser.TestId("new-key-playground").ClickAsync();
