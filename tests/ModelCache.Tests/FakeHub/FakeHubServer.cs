@@ -61,7 +61,7 @@ public sealed class FakeHubServer : IAsyncDisposable
     }
 
     /// <summary>An address where nothing listens: a hub that is down.</summary>
-    public static Uri DeadEndpoint() => new($"http://127.0.0.1:{Infrastructure.FreePort.Next()}");
+    public static Uri DeadEndpoint() => new($"http://127.0.0.1:{FreePort.Next()}");
 
     private async Task ServeRevisionAsync(HttpContext context, string org, string name, string revision)
     {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Dashboard.Tests.Infrastructure;
+namespace Tests.Shared;
 
 /// <summary>Asks the OS for a free TCP port on 127.0.0.1.</summary>
 public static class FreePort

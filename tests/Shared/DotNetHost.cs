@@ -1,4 +1,4 @@
-namespace Services.Tests.Infrastructure;
+namespace Tests.Shared;
 
 /// <summary>The <c>dotnet</c> executable to start service DLLs with: the one running the tests where known.</summary>
 public static class DotNetHost

@@ -1,12 +1,12 @@
 using System.Reflection;
 
-namespace Gateway.Tests.Infrastructure;
+namespace Tests.Shared;
 
 /// <summary>
 /// Finds the built DLL of a service project of this repository, so tests can start it as a real process.
 /// Order: the project's own output folder (bin/&lt;Configuration&gt;/&lt;tfm&gt;, the configuration this test
 /// assembly was built with first, then the artifacts layout), then the copy the SDK places next to the
-/// test assembly because Gateway.Tests references the project. The project's own folder comes first:
+/// test assembly because the test project references the project. The project's own folder comes first:
 /// there the service has its own deps.json, appsettings and content, with nothing shared with other services.
 /// </summary>
 public static class BuildOutput
