@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Services.Tests.Infrastructure;
+namespace Tests.Shared;
 
 /// <summary>
 /// A child process started by a test: stdout and stderr are captured (for failure messages and for
