@@ -69,12 +69,14 @@ public static class BenchCommand
 
         if (profiler is not null)
         {
-            profiler.Reset();
+            // Counted from the moment every request has its first token: the decode steps only.
             int n = concurrency.Max();
-            var wall = Stopwatch.StartNew();
-            await Run(engine, Enumerable.Range(0, n).Select(_ => Prompt(inputLen)).ToArray(), greedy);
+            var wall = new Stopwatch();
+            await Run(engine, Enumerable.Range(0, n).Select(_ => Prompt(inputLen)).ToArray(), greedy,
+                onAllStarted: () => { profiler.Reset(); wall.Start(); });
+            wall.Stop();
             double total = profiler.Totals.Values.Sum(t => t.Time.TotalMilliseconds);
-            Console.WriteLine($"profile at concurrency {n} (prefills + {outputLen} decodes each): backend {total:F0} ms of {wall.Elapsed.TotalMilliseconds:F0} ms wall");
+            Console.WriteLine($"profile of the decode steps at concurrency {n}: backend {total:F0} ms of {wall.Elapsed.TotalMilliseconds:F0} ms wall");
             foreach (var (op, (time, calls)) in profiler.Totals.OrderByDescending(t => t.Value.Time))
                 Console.WriteLine($"  {op,-22} {time.TotalMilliseconds,9:F2} ms {100 * time.TotalMilliseconds / total,6:F1}%  {calls,6} calls");
         }
@@ -85,14 +87,19 @@ public static class BenchCommand
 
     /// <summary>Submits all prompts at once and times every token. Decode speed is measured in the window
     /// where every request has finished its prefill and none has finished yet.</summary>
-    private static async Task<RunResult> Run(LlmEngine engine, int[][] prompts, SamplingParams parameters)
+    private static async Task<RunResult> Run(LlmEngine engine, int[][] prompts, SamplingParams parameters, Action? onAllStarted = null)
     {
         var start = Stopwatch.GetTimestamp();
+        int waitingForFirstToken = prompts.Length;
         var readers = prompts.Select(async (prompt, i) =>
         {
             var seq = engine.Add($"bench-{i}", prompt, parameters);
             var times = new List<long>();
-            await foreach (var _ in seq.Output.Reader.ReadAllAsync()) times.Add(Stopwatch.GetTimestamp());
+            await foreach (var _ in seq.Output.Reader.ReadAllAsync())
+            {
+                times.Add(Stopwatch.GetTimestamp());
+                if (times.Count == 1 && Interlocked.Decrement(ref waitingForFirstToken) == 0) onAllStarted?.Invoke();
+            }
             return times;
         }).ToList();
         var all = await Task.WhenAll(readers);

@@ -1,8 +1,9 @@
 namespace Inference.Engine.Backends;
 
 /// <summary>
-/// The paged KV cache: per layer a K and a V tensor of [blocks * blockSize, kvHeads * headDim].
-/// Row r is cache slot r; block b owns slots b*blockSize .. b*blockSize+blockSize-1.
+/// The paged KV cache: per layer a K and a V tensor of [blocks * blockSize, kvHeads * headDim] as seen through
+/// WriteKv and Download: row r is cache slot r; block b owns slots b*blockSize .. b*blockSize+blockSize-1.
+/// How a backend lays the slots out in its memory is its own choice.
 /// </summary>
 public sealed class KvCache(Tensor[] keys, Tensor[] values, int blockCount, int blockSize)
 {

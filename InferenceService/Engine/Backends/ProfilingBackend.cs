@@ -10,16 +10,27 @@ public sealed class ProfilingBackend(IComputeBackend inner) : IComputeBackend
 
     public string Name => inner.Name;
 
-    public IReadOnlyDictionary<string, (TimeSpan Time, long Calls)> Totals => _totals;
+    /// <summary>A copy of the totals so far (the engine thread keeps adding while others read or reset).</summary>
+    public IReadOnlyDictionary<string, (TimeSpan Time, long Calls)> Totals
+    {
+        get { lock (_totals) return new Dictionary<string, (TimeSpan, long)>(_totals); }
+    }
 
-    public void Reset() => _totals.Clear();
+    public void Reset()
+    {
+        lock (_totals) _totals.Clear();
+    }
 
     private void Time(string op, Action action)
     {
         long start = Stopwatch.GetTimestamp();
         action();
-        var elapsed = Stopwatch.GetElapsedTime(start);
-        _totals[op] = _totals.TryGetValue(op, out var t) ? (t.Time + elapsed, t.Calls + 1) : (elapsed, 1);
+        Add(op, Stopwatch.GetElapsedTime(start));
+    }
+
+    private void Add(string op, TimeSpan elapsed)
+    {
+        lock (_totals) _totals[op] = _totals.TryGetValue(op, out var t) ? (t.Time + elapsed, t.Calls + 1) : (elapsed, 1);
     }
 
     public Tensor LoadMatrix(DType storage, params HostTensor[] rowBlocks) => inner.LoadMatrix(storage, rowBlocks);
@@ -43,16 +54,14 @@ public sealed class ProfilingBackend(IComputeBackend inner) : IComputeBackend
     {
         long start = Stopwatch.GetTimestamp();
         inner.Download(source, destination);
-        var elapsed = Stopwatch.GetElapsedTime(start);
-        _totals["download"] = _totals.TryGetValue("download", out var t) ? (t.Time + elapsed, t.Calls + 1) : (elapsed, 1);
+        Add("download", Stopwatch.GetElapsedTime(start));
     }
 
     public void ArgMax(Tensor source, Span<int> destination)
     {
         long start = Stopwatch.GetTimestamp();
         inner.ArgMax(source, destination);
-        var elapsed = Stopwatch.GetElapsedTime(start);
-        _totals["argmax"] = _totals.TryGetValue("argmax", out var t) ? (t.Time + elapsed, t.Calls + 1) : (elapsed, 1);
+        Add("argmax", Stopwatch.GetElapsedTime(start));
     }
 
     public long? KvCacheBudget() => inner.KvCacheBudget();

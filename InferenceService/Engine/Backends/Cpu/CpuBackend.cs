@@ -53,8 +53,8 @@ public sealed unsafe class CpuBackend(int? threads = null) : IComputeBackend
 
     public KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim)
     {
-        Tensor[] New() => Enumerable.Range(0, layers).Select(_ => Allocate(blockCount * blockSize, kvHeads * headDim)).ToArray();
-        return new KvCache(New(), New(), blockCount, blockSize);
+        Tensor[] New(bool keys) => Enumerable.Range(0, layers).Select(_ => (Tensor)new CpuKvTensor(blockCount, blockSize, kvHeads, headDim, transposed: keys)).ToArray();
+        return new KvCache(New(keys: true), New(keys: false), blockCount, blockSize);
     }
 
     public void BeginStep(ForwardBatch batch) => _batch = batch;
@@ -166,21 +166,21 @@ public sealed unsafe class CpuBackend(int? threads = null) : IComputeBackend
     {
         var ks = (CpuTensor)k;
         var vs = (CpuTensor)v;
-        var kc = (CpuTensor)cache.Keys[layer];
-        var vc = (CpuTensor)cache.Values[layer];
+        var kc = (CpuKvTensor)cache.Keys[layer];
+        var vc = (CpuKvTensor)cache.Values[layer];
         var slots = _batch.SlotMapping;
         for (int row = 0; row < ks.Rows; row++)
         {
             if (slots[row] < 0) continue;
-            ks.RowSpan(row).CopyTo(kc.RowSpan(slots[row]));
-            vs.RowSpan(row).CopyTo(vc.RowSpan(slots[row]));
+            kc.Write(slots[row], ks.Row(row));
+            vc.Write(slots[row], vs.Row(row));
         }
     }
 
     public void Attention(Tensor q, KvCache cache, int layer, AttentionShape shape, Tensor output)
     {
-        var attention = new PagedAttention((CpuTensor)q, (CpuTensor)cache.Keys[layer], (CpuTensor)cache.Values[layer],
-            cache.BlockSize, shape, _batch, (CpuTensor)output);
+        var attention = new PagedAttention((CpuTensor)q, (CpuKvTensor)cache.Keys[layer], (CpuKvTensor)cache.Values[layer],
+            shape, _batch, (CpuTensor)output);
         _parallel.For(attention.WorkItems, attention.Run);
     }
 
@@ -219,6 +219,11 @@ public sealed unsafe class CpuBackend(int? threads = null) : IComputeBackend
 
     public void Download(Tensor source, Span<float> destination)
     {
+        if (source is CpuKvTensor kv)
+        {
+            for (int slot = 0; slot < kv.Rows; slot++) kv.Read(slot, destination.Slice(slot * kv.Cols, kv.Cols));
+            return;
+        }
         var s = (CpuTensor)source;
         for (int row = 0; row < s.Rows; row++) s.RowSpan(row).CopyTo(destination.Slice(row * s.Cols, s.Cols));
     }

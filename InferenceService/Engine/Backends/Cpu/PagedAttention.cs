@@ -7,23 +7,25 @@ namespace Inference.Engine.Backends.Cpu;
 /// <summary>
 /// Causal attention over the paged KV cache. The token at position p reads positions 0..p of its sequence
 /// through the block table. Work items are (tile, KV head): a tile is up to <see cref="TileTokens"/>
-/// consecutive tokens of one sequence (a prefill chunk), so each K/V row loaded serves every query of the
+/// consecutive tokens of one sequence (a prefill chunk), so each cache block loaded serves every query of the
 /// tile and every query head of the GQA group — a long prefill reads the cache once per tile, not per token.
+/// Per block the keys of one head are one dim-major run (<see cref="CpuKvTensor"/>), so the scores of 16 slots
+/// are one vector of multiply-adds with no horizontal sums, and the values are one contiguous run of rows.
 /// </summary>
 internal sealed unsafe class PagedAttention
 {
     private const int TileTokens = 16;
-    [ThreadStatic] private static float[]? _scores;
+    [ThreadStatic] private static float[]? _scratch;
 
-    private readonly CpuTensor _q, _keys, _values, _output;
-    private readonly int _blockSize;
+    private readonly CpuTensor _q, _output;
+    private readonly CpuKvTensor _keys, _values;
     private readonly AttentionShape _shape;
     private readonly ForwardBatch _batch;
     private readonly List<(int Start, int Count)> _tiles = [];
 
-    public PagedAttention(CpuTensor q, CpuTensor keys, CpuTensor values, int blockSize, AttentionShape shape, ForwardBatch batch, CpuTensor output)
+    public PagedAttention(CpuTensor q, CpuKvTensor keys, CpuKvTensor values, AttentionShape shape, ForwardBatch batch, CpuTensor output)
     {
-        (_q, _keys, _values, _blockSize, _shape, _batch, _output) = (q, keys, values, blockSize, shape, batch, output);
+        (_q, _keys, _values, _shape, _batch, _output) = (q, keys, values, shape, batch, output);
         for (int t = 0; t < q.Rows; t++)
         {
             bool continues = _tiles.Count > 0 && _tiles[^1] is var (start, count) && count < TileTokens && start + count == t
@@ -40,76 +42,90 @@ internal sealed unsafe class PagedAttention
     {
         var (first, tokens) = _tiles[item / _shape.KvHeads];
         int kvHead = item % _shape.KvHeads;
-        int group = _shape.GroupSize, headDim = _shape.HeadDim;
-        int tableStart = _batch.TokenSequence[first] * _batch.MaxBlocksPerSequence;
+        int group = _shape.GroupSize, headDim = _shape.HeadDim, blockSize = _keys.BlockSize;
+        var table = _batch.BlockTables.AsSpan(_batch.TokenSequence[first] * _batch.MaxBlocksPerSequence, _batch.MaxBlocksPerSequence);
         int firstPosition = _batch.Positions[first];
-        int length = firstPosition + tokens;           // positions the last token of the tile sees
-        int queries = tokens * group;                  // score rows: (token, head of the group)
-        float scale = _shape.Scale;
+        int queries = tokens * group;                  // rows: (token, head of the group)
+        int stride = (firstPosition + tokens + blockSize - 1) / blockSize * blockSize;   // whole blocks of scores
 
-        int needed = queries * length;
-        if (_scores is null || _scores.Length < needed) _scores = new float[Math.Max(needed, 4096)];
-        fixed (float* scores = _scores)
+        int needed = queries * (headDim + stride);
+        if (_scratch is null || _scratch.Length < needed) _scratch = new float[Math.Max(needed, 4096)];
+        fixed (float* scratch = _scratch)
         {
-            for (int j0 = 0; j0 < length; j0 += _blockSize)
+            float* scaled = scratch, scores = scratch + queries * headDim;
+            for (int r = 0; r < queries; r++)
             {
-                int slot0 = _batch.BlockTables[tableStart + j0 / _blockSize] * _blockSize;
-                for (int j = j0, end = Math.Min(length, j0 + _blockSize); j < end; j++)
-                {
-                    float* key = _keys.Row(slot0 + j - j0) + kvHead * headDim;
-                    // Token i of the tile sees positions up to firstPosition + i.
-                    for (int i = Math.Max(0, j - firstPosition); i < tokens; i++)
-                    {
-                        float* query = _q.Row(first + i) + kvHead * group * headDim;
-                        for (int g = 0; g < group; g++)
-                            scores[(i * group + g) * length + j] = Dot(query + g * headDim, key, headDim) * scale;
-                    }
-                }
+                var query = new ReadOnlySpan<float>(_q.Row(first + r / group) + (kvHead * group + r % group) * headDim, headDim);
+                TensorPrimitives.Multiply(query, _shape.Scale, new Span<float>(scaled + r * headDim, headDim));
             }
-            for (int i = 0; i < tokens; i++)
+            for (int r = 0; r < queries; r++)
             {
-                int seen = firstPosition + i + 1;
-                for (int g = 0; g < group; g++)
-                {
-                    var s = new Span<float>(scores + (i * group + g) * length, seen);
-                    TensorPrimitives.SoftMax(s, s);
-                    new Span<float>(Output(first + i, kvHead * group + g), headDim).Clear();
-                }
-            }
-            for (int j0 = 0; j0 < length; j0 += _blockSize)
-            {
-                int slot0 = _batch.BlockTables[tableStart + j0 / _blockSize] * _blockSize;
-                for (int j = j0, end = Math.Min(length, j0 + _blockSize); j < end; j++)
-                {
-                    float* value = _values.Row(slot0 + j - j0) + kvHead * headDim;
-                    for (int i = Math.Max(0, j - firstPosition); i < tokens; i++)
-                        for (int g = 0; g < group; g++)
-                            Axpy(Output(first + i, kvHead * group + g), value, scores[(i * group + g) * length + j], headDim);
-                }
+                int seen = firstPosition + r / group + 1;   // token i of the tile sees positions up to firstPosition + i
+                float* row = scores + r * stride, query = scaled + r * headDim;
+                for (int b = 0; b * blockSize < seen; b++)
+                    BlockScores(query, _keys.Run(table[b], kvHead), blockSize, headDim, row + b * blockSize);
+                var probabilities = new Span<float>(row, seen);
+                TensorPrimitives.SoftMax(probabilities, probabilities);
+
+                float* output = _output.Row(first + r / group) + (kvHead * group + r % group) * headDim;
+                new Span<float>(output, headDim).Clear();
+                for (int b = 0; b * blockSize < seen; b++)
+                    AccumulateValues(row + b * blockSize, _values.Run(table[b], kvHead), Math.Min(blockSize, seen - b * blockSize), headDim, output);
             }
         }
     }
 
-    private float* Output(int token, int head) => _output.Row(token) + head * _shape.HeadDim;
-
+    /// <summary>scores[s] = q · key[s] for the blockSize slots of one run (keys dim-major: key[s][d] = run[d * blockSize + s]).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot(float* a, float* b, int n)
+    private static void BlockScores(float* q, float* run, int blockSize, int headDim, float* scores)
     {
-        int i = 0;
-        var acc = Vector512<float>.Zero;
-        for (; i + 16 <= n; i += 16) acc = Vector512.FusedMultiplyAdd(Vector512.Load(a + i), Vector512.Load(b + i), acc);
-        float sum = Vector512.Sum(acc);
-        for (; i < n; i++) sum += a[i] * b[i];
-        return sum;
+        int s = 0;
+        for (; s + 16 <= blockSize; s += 16)
+        {
+            // Four accumulators so consecutive multiply-adds do not wait on each other.
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            int d = 0;
+            for (; d + 4 <= headDim; d += 4)
+            {
+                float* k = run + d * blockSize + s;
+                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), Vector512.Load(k), a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 1]), Vector512.Load(k + blockSize), a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 2]), Vector512.Load(k + 2 * blockSize), a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 3]), Vector512.Load(k + 3 * blockSize), a3);
+            }
+            for (; d < headDim; d++) a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), Vector512.Load(run + d * blockSize + s), a0);
+            ((a0 + a1) + (a2 + a3)).Store(scores + s);
+        }
+        for (; s < blockSize; s++)
+        {
+            float sum = 0;
+            for (int d = 0; d < headDim; d++) sum += q[d] * run[d * blockSize + s];
+            scores[s] = sum;
+        }
     }
 
-    /// <summary>y += a · x.</summary>
+    /// <summary>output += Σ p[s] · value[s] over the first <paramref name="slots"/> rows of one run.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Axpy(float* y, float* x, float a, int n)
+    private static void AccumulateValues(float* p, float* run, int slots, int headDim, float* output)
     {
-        int i = 0;
-        var av = Vector512.Create(a);
-        for (; i + 16 <= n; i += 16) Vector512.FusedMultiplyAdd(Vector512.Load(x + i), av, Vector512.Load(y + i)).Store(y + i);
-        for (; i < n; i++) y[i] += a * x[i];
+        int d = 0;
+        for (; d + 16 <= headDim; d += 16)
+        {
+            Vector512<float> even = Vector512.Load(output + d), odd = default;
+            int s = 0;
+            for (; s + 2 <= slots; s += 2)
+            {
+                even = Vector512.FusedMultiplyAdd(Vector512.Create(p[s]), Vector512.Load(run + s * headDim + d), even);
+                odd = Vector512.FusedMultiplyAdd(Vector512.Create(p[s + 1]), Vector512.Load(run + (s + 1) * headDim + d), odd);
+            }
+            if (s < slots) even = Vector512.FusedMultiplyAdd(Vector512.Create(p[s]), Vector512.Load(run + s * headDim + d), even);
+            (even + odd).Store(output + d);
+        }
+        for (; d < headDim; d++)
+        {
+            float sum = output[d];
+            for (int s = 0; s < slots; s++) sum += p[s] * run[s * headDim + d];
+            output[d] = sum;
+        }
     }
 }
