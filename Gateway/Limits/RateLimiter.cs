@@ -6,43 +6,55 @@ namespace Gateway.Limits;
 /// Rate limiting with the shared store when there is one, and this process's buckets when there is none or
 /// it cannot be reached (then each gateway replica enforces the full limit on its own).
 /// </summary>
-public sealed class RateLimiter(LocalRateLimitStore local, ILogger<RateLimiter> logger, RedisRateLimitStore? shared = null)
+public sealed class RateLimiter
 {
+    private readonly LocalRateLimitStore _local;
+    private readonly ILogger<RateLimiter> _logger;
+    private readonly RedisRateLimitStore? _shared;
+    private readonly TokenChargeCoalescer _charges;
     private long _lastWarning;
+
+    public RateLimiter(LocalRateLimitStore local, ILogger<RateLimiter> logger, RedisRateLimitStore? shared = null)
+    {
+        (_local, _logger, _shared) = (local, logger, shared);
+        _charges = new TokenChargeCoalescer(SendChargeAsync);
+    }
 
     public async ValueTask<Admission> AdmitAsync(string subject, RateLimitPolicy policy)
     {
         if (policy.IsUnlimited) return Admission.Unlimited;
-        if (shared is not null)
+        if (_shared is not null)
         {
             try
             {
-                return await shared.AdmitAsync(subject, policy);
+                return await _shared.AdmitAsync(subject, policy);
             }
             catch (Exception error) when (RedisConnection.IsOutage(error))
             {
                 WarnFallback(error);
             }
         }
-        return await local.AdmitAsync(subject, policy);
+        return await _local.AdmitAsync(subject, policy);
     }
 
     public async ValueTask ChargeTokensAsync(string subject, int tokensPerMinute, long tokens)
     {
         if (tokensPerMinute <= 0 || tokens <= 0) return;
-        if (shared is not null)
+        if (_shared is null) await _local.ChargeTokensAsync(subject, tokensPerMinute, tokens);
+        else await _charges.ChargeAsync(subject, tokensPerMinute, tokens);
+    }
+
+    private async ValueTask SendChargeAsync(string subject, int tokensPerMinute, long tokens)
+    {
+        try
         {
-            try
-            {
-                await shared.ChargeTokensAsync(subject, tokensPerMinute, tokens);
-                return;
-            }
-            catch (Exception error) when (RedisConnection.IsOutage(error))
-            {
-                WarnFallback(error);
-            }
+            await _shared!.ChargeTokensAsync(subject, tokensPerMinute, tokens);
         }
-        await local.ChargeTokensAsync(subject, tokensPerMinute, tokens);
+        catch (Exception error) when (RedisConnection.IsOutage(error))
+        {
+            WarnFallback(error);
+            await _local.ChargeTokensAsync(subject, tokensPerMinute, tokens);
+        }
     }
 
     private void WarnFallback(Exception error)
@@ -51,6 +63,6 @@ public sealed class RateLimiter(LocalRateLimitStore local, ILogger<RateLimiter> 
         var now = Environment.TickCount64;
         var last = Interlocked.Read(ref _lastWarning);
         if (now - last < 10_000 || Interlocked.CompareExchange(ref _lastWarning, now, last) != last) return;
-        logger.LogWarning("Redis unreachable ({Reason}); rate limits are local to this gateway until it is back", error.Message);
+        _logger.LogWarning("Redis unreachable ({Reason}); rate limits are local to this gateway until it is back", error.Message);
     }
 }
