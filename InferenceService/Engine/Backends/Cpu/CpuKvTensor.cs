@@ -19,7 +19,6 @@ internal sealed unsafe class CpuKvTensor : Tensor
         (BlockSize, KvHeads, HeadDim, Transposed) = (blockSize, kvHeads, headDim, transposed);
         _buffer = new NativeBuffer((long)Rows * Cols * sizeof(float));
         _data = (float*)_buffer.Pointer;
-        System.Runtime.InteropServices.NativeMemory.Clear(_data, (nuint)_buffer.Length);   // never-written slots read as zeros
     }
 
     public int BlockSize { get; }
