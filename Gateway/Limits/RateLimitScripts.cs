@@ -25,24 +25,22 @@ public static class RateLimitScripts
 
         """;
 
-    /// <summary>KEYS: requests bucket, tokens bucket. ARGV: requests/min, tokens/min (0 = unlimited).
-    /// Returns {allowed (1/0), requests level, tokens level}.</summary>
+    /// <summary>Admits the first k of n requests that arrived together: each needs a request unit and a positive token
+    /// level. KEYS: requests bucket, tokens bucket. ARGV: requests/min, tokens/min (0 = unlimited), n.
+    /// Returns {k, requests level before taking the k units, tokens level}.</summary>
     public const string Admit = Common + """
-        local rpm, tpm = tonumber(ARGV[1]), tonumber(ARGV[2])
-        local requests, tokens, allowed = 0, 0, 1
+        local rpm, tpm, n = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+        local requests, tokens, admitted = 0, 0, n
         if tpm > 0 then
           tokens = read(KEYS[2], tpm)
-          if tokens <= 0 then allowed = 0 end
+          if tokens <= 0 then admitted = 0 end
         end
         if rpm > 0 then
           requests = read(KEYS[1], rpm)
-          if requests < 1 then allowed = 0 end
-          if allowed == 1 then
-            requests = requests - 1
-            write(KEYS[1], requests, rpm)
-          end
+          admitted = math.max(0, math.min(admitted, math.floor(requests)))
+          if admitted > 0 then write(KEYS[1], requests - admitted, rpm) end
         end
-        return {allowed, tostring(requests), tostring(tokens)}
+        return {admitted, tostring(requests), tostring(tokens)}
         """;
 
     /// <summary>KEYS: tokens bucket. ARGV: tokens/min, tokens used. Returns the new level.</summary>

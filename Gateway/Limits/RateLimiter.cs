@@ -11,23 +11,25 @@ public sealed class RateLimiter
     private readonly LocalRateLimitStore _local;
     private readonly ILogger<RateLimiter> _logger;
     private readonly RedisRateLimitStore? _shared;
+    private readonly AdmissionBatcher? _admissions;
     private readonly TokenChargeCoalescer _charges;
     private long _lastWarning;
 
     public RateLimiter(LocalRateLimitStore local, ILogger<RateLimiter> logger, RedisRateLimitStore? shared = null)
     {
         (_local, _logger, _shared) = (local, logger, shared);
+        if (shared is not null) _admissions = new AdmissionBatcher(shared.AdmitAsync);
         _charges = new TokenChargeCoalescer(SendChargeAsync);
     }
 
     public async ValueTask<Admission> AdmitAsync(string subject, RateLimitPolicy policy)
     {
         if (policy.IsUnlimited) return Admission.Unlimited;
-        if (_shared is not null)
+        if (_admissions is not null)
         {
             try
             {
-                return await _shared.AdmitAsync(subject, policy);
+                return await _admissions.AdmitAsync(subject, policy);
             }
             catch (Exception error) when (RedisConnection.IsOutage(error))
             {

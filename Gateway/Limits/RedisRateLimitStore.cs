@@ -7,13 +7,21 @@ namespace Gateway.Limits;
 /// <summary>Buckets in Redis (<c>gw:rl:{subject}:rpm|tpm</c>), shared by every gateway replica.</summary>
 public sealed class RedisRateLimitStore(RedisConnection redis) : IRateLimitStore
 {
-    public async ValueTask<Admission> AdmitAsync(string subject, RateLimitPolicy policy)
+    public async ValueTask<Admission> AdmitAsync(string subject, RateLimitPolicy policy) => (await AdmitAsync(subject, policy, 1))[0];
+
+    /// <summary>Decides <paramref name="count"/> requests of one subject at once, in arrival order.</summary>
+    public async ValueTask<Admission[]> AdmitAsync(string subject, RateLimitPolicy policy, int count)
     {
         var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(
             RateLimitScripts.Admit,
             [RequestsKey(subject), TokensKey(subject)],
-            [Math.Max(0, policy.RequestsPerMinute), Math.Max(0, policy.TokensPerMinute)]))!;
-        return Admission.From((int)result[0] == 1, policy, Number(result[1]), Number(result[2]));
+            [Math.Max(0, policy.RequestsPerMinute), Math.Max(0, policy.TokensPerMinute), count]))!;
+        int admitted = (int)result[0];
+        double requests = Number(result[1]), tokens = Number(result[2]);
+        // Request i of those admitted took the (i+1)-th unit; the refused see the level the admitted left.
+        return Enumerable.Range(0, count).Select(i => i < admitted
+            ? Admission.From(true, policy, requests - i - 1, tokens)
+            : Admission.From(false, policy, requests - admitted, tokens)).ToArray();
     }
 
     public async ValueTask<double> ChargeTokensAsync(string subject, int tokensPerMinute, long tokens)

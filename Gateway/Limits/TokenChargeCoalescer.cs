@@ -40,6 +40,8 @@ public sealed class TokenChargeCoalescer(Func<string, int, long, ValueTask> send
                     if (pending.Tokens == 0)
                     {
                         pending.Sending = false;
+                        // Idle keys do not stay in memory; a charge holding this entry already still sends itself.
+                        _subjects.TryRemove(KeyValuePair.Create(subject, pending));
                         return;
                     }
                     (batch, limit, pending.Tokens) = (pending.Tokens, pending.TokensPerMinute, 0);

@@ -35,6 +35,28 @@ public sealed class RateLimitTests(SharedCluster cluster)
     }
 
     [Fact]
+    public async Task A_concurrent_burst_through_both_gateways_admits_exactly_the_limit_each_with_its_own_remaining_count()
+    {
+        var key = await cluster.Gateway1.CreateKeyAsync("limits-burst", requestsPerMinute: 10);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+        {
+            using var response = await cluster.Gateways[i % 2].Http.SendAsync(OpenAiRequests.Chat(key.Secret, SharedCluster.ModelA));
+            return (response.StatusCode, Remaining: OpenAiRequests.Header(response, "x-ratelimit-remaining-requests"));
+        }));
+
+        var admitted = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
+        Assert.Equal(10, admitted.Count);   // one request refills in 6 s: the burst takes far less
+        // Each admitted request took its own unit of the one shared bucket: 9, 8, ..., 0, each once.
+        Assert.Equal(Enumerable.Range(0, 10).Select(n => n.ToString()), admitted.Select(r => r.Remaining!).OrderBy(int.Parse));
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r =>
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, r.StatusCode);
+            Assert.Equal("0", r.Remaining);
+        });
+    }
+
+    [Fact]
     public async Task A_tokens_per_minute_limit_is_enforced_from_streamed_usage()
     {
         var key = await cluster.Gateway1.CreateKeyAsync("limits-tpm", tokensPerMinute: 100);
