@@ -10,7 +10,8 @@ namespace InferenceService.Cli;
 /// `bench`: engine throughput on a model folder (usually --load-format dummy), printed as a report:
 /// single-stream prefill tok/s (--input-len prompt) and decode tok/s, aggregate decode tok/s at each
 /// --concurrency (comma list, --output-len tokens per request), and, with --prefix-len, time to first token
-/// for a request whose prefix is cached vs cold. --profile adds where the single-stream decode time goes.
+/// for a request whose prefix is cached vs cold. --profile adds where the decode time goes at the highest concurrency.
+/// The host's memory read bandwidth is printed before and after, to read the figures against.
 /// </summary>
 public static class BenchCommand
 {
@@ -36,6 +37,7 @@ public static class BenchCommand
         Console.WriteLine($"model {options.Model}: {c.NumLayers} layers, hidden {c.HiddenSize}, vocab {c.VocabSize}, " +
             $"weights {options.DType?.ToString() ?? c.StoredDType?.ToString() ?? "F32"}{(options.DummyWeights ? " (dummy)" : "")}, " +
             $"loaded in {load.Elapsed.TotalSeconds:F1} s, {Environment.ProcessorCount} cores, backend {backend.Name}");
+        PrintBandwidth("before");
 
         var random = new Random(42);
         int[] Prompt(int length) => Enumerable.Range(0, length).Select(_ => random.Next(3, c.VocabSize)).ToArray();
@@ -66,6 +68,7 @@ public static class BenchCommand
             var warm = await Run(engine, [[.. prefix, .. Prompt(8)]], one);
             Console.WriteLine($"prefix caching: TTFT with a {prefixLen}-token prefix cold {1000 * cold.MeanTtft:F1} ms, cached {1000 * warm.MeanTtft:F1} ms: {cold.MeanTtft / warm.MeanTtft:F1}x faster");
         }
+        PrintBandwidth("after");
 
         if (profiler is not null)
         {
@@ -82,6 +85,9 @@ public static class BenchCommand
         }
         return 0;
     }
+
+    private static void PrintBandwidth(string when) =>
+        Console.WriteLine($"host memory read bandwidth {when}: {ReadBandwidth.Measure(Environment.ProcessorCount):F1} GB/s ({Environment.ProcessorCount} threads)");
 
     private sealed record RunResult(double Elapsed, double MeanTtft, double DecodeTokensPerSecond);
 
