@@ -10,16 +10,16 @@ public sealed class RateLimiter
 {
     private readonly LocalRateLimitStore _local;
     private readonly ILogger<RateLimiter> _logger;
-    private readonly RedisRateLimitStore? _shared;
-    private readonly AdmissionBatcher? _admissions;
-    private readonly TokenChargeCoalescer _charges;
+    private readonly AdmissionBatcher? _admissions;    // with the shared store only
+    private readonly TokenChargeCoalescer? _charges;
     private long _lastWarning;
 
     public RateLimiter(LocalRateLimitStore local, ILogger<RateLimiter> logger, RedisRateLimitStore? shared = null)
     {
-        (_local, _logger, _shared) = (local, logger, shared);
-        if (shared is not null) _admissions = new AdmissionBatcher(shared.AdmitAsync);
-        _charges = new TokenChargeCoalescer(SendChargeAsync);
+        (_local, _logger) = (local, logger);
+        if (shared is null) return;
+        _admissions = new AdmissionBatcher(shared.AdmitAsync);
+        _charges = new TokenChargeCoalescer((subject, tokensPerMinute, tokens) => ChargeSharedAsync(shared, subject, tokensPerMinute, tokens));
     }
 
     public async ValueTask<Admission> AdmitAsync(string subject, RateLimitPolicy policy)
@@ -42,15 +42,15 @@ public sealed class RateLimiter
     public async ValueTask ChargeTokensAsync(string subject, int tokensPerMinute, long tokens)
     {
         if (tokensPerMinute <= 0 || tokens <= 0) return;
-        if (_shared is null) await _local.ChargeTokensAsync(subject, tokensPerMinute, tokens);
+        if (_charges is null) await _local.ChargeTokensAsync(subject, tokensPerMinute, tokens);
         else await _charges.ChargeAsync(subject, tokensPerMinute, tokens);
     }
 
-    private async ValueTask SendChargeAsync(string subject, int tokensPerMinute, long tokens)
+    private async ValueTask ChargeSharedAsync(RedisRateLimitStore shared, string subject, int tokensPerMinute, long tokens)
     {
         try
         {
-            await _shared!.ChargeTokensAsync(subject, tokensPerMinute, tokens);
+            await shared.ChargeTokensAsync(subject, tokensPerMinute, tokens);
         }
         catch (Exception error) when (RedisConnection.IsOutage(error))
         {

@@ -9,45 +9,38 @@ namespace InferenceService.Cli;
 /// bandwidth-bound, and on a shared host the bandwidth moves by tens of percent between runs, so the figures
 /// are read against it.
 /// </summary>
-internal static unsafe class ReadBandwidth
+internal static class ReadBandwidth
 {
     private static float _sink;
 
-    /// <summary>Best of three passes over a 1 GiB buffer split across <paramref name="threads"/> threads, in GB/s.</summary>
-    public static double Measure(int threads, long bytes = 1L << 30)
+    /// <summary>Best of three passes over a 1 GiB array split across <paramref name="threads"/> threads, in GB/s.</summary>
+    public static double Measure(int threads)
     {
-        var data = (float*)NativeMemory.AlignedAlloc((nuint)bytes, 64);
-        try
+        var data = new float[1 << 28];   // 1 GiB; allocating zeroes it, so every page is touched before timing
+        long perThread = data.Length / threads / 64 * 64;
+        double best = 0;
+        for (int pass = 0; pass < 3; pass++)
         {
-            NativeMemory.Fill(data, (nuint)bytes, 1);   // touch every page before timing
-            long perThread = bytes / sizeof(float) / threads / 64 * 64;
-            double best = 0;
-            for (int pass = 0; pass < 3; pass++)
-            {
-                var time = Stopwatch.StartNew();
-                var sums = new float[threads];
-                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads },
-                    t => sums[t] = Sum(data + t * perThread, perThread));
-                best = Math.Max(best, threads * perThread * sizeof(float) / time.Elapsed.TotalSeconds / 1e9);
-                _sink += sums.Sum();   // keeps the reads from being optimized away
-            }
-            return best;
+            var time = Stopwatch.StartNew();
+            var sums = new float[threads];
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                t => sums[t] = Sum(data.AsSpan((int)(t * perThread), (int)perThread)));
+            best = Math.Max(best, threads * perThread * sizeof(float) / time.Elapsed.TotalSeconds / 1e9);
+            _sink += sums.Sum();   // keeps the reads from being optimized away
         }
-        finally
-        {
-            NativeMemory.AlignedFree(data);
-        }
+        return best;
     }
 
-    private static float Sum(float* p, long count)
+    private static float Sum(ReadOnlySpan<float> values)
     {
+        ref float p = ref MemoryMarshal.GetReference(values);
         Vector512<float> a = default, b = default, c = default, d = default;
-        for (long i = 0; i < count; i += 64)
+        for (nuint i = 0; i < (nuint)values.Length; i += 64)
         {
-            a += Vector512.Load(p + i);
-            b += Vector512.Load(p + i + 16);
-            c += Vector512.Load(p + i + 32);
-            d += Vector512.Load(p + i + 48);
+            a += Vector512.LoadUnsafe(ref p, i);
+            b += Vector512.LoadUnsafe(ref p, i + 16);
+            c += Vector512.LoadUnsafe(ref p, i + 32);
+            d += Vector512.LoadUnsafe(ref p, i + 48);
         }
         return Vector512.Sum(a + b + c + d);
     }

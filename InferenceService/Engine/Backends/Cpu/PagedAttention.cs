@@ -53,11 +53,10 @@ internal sealed unsafe class PagedAttention
         fixed (float* scratch = _scratch)
         {
             float* scaled = scratch, scores = scratch + queries * headDim;
+            // Row r is query head kvHead * group + r % group of token first + r / group, in q and in the output.
+            float* Head(CpuTensor t, int r) => t.Row(first + r / group) + (kvHead * group + r % group) * headDim;
             for (int r = 0; r < queries; r++)
-            {
-                var query = new ReadOnlySpan<float>(_q.Row(first + r / group) + (kvHead * group + r % group) * headDim, headDim);
-                TensorPrimitives.Multiply(query, _shape.Scale, new Span<float>(scaled + r * headDim, headDim));
-            }
+                TensorPrimitives.Multiply(new ReadOnlySpan<float>(Head(_q, r), headDim), _shape.Scale, new Span<float>(scaled + r * headDim, headDim));
             for (int r = 0; r < queries; r++)
             {
                 int seen = firstPosition + r / group + 1;   // token i of the tile sees positions up to firstPosition + i
@@ -67,7 +66,7 @@ internal sealed unsafe class PagedAttention
                 var probabilities = new Span<float>(row, seen);
                 TensorPrimitives.SoftMax(probabilities, probabilities);
 
-                float* output = _output.Row(first + r / group) + (kvHead * group + r % group) * headDim;
+                float* output = Head(_output, r);
                 new Span<float>(output, headDim).Clear();
                 for (int b = 0; b * blockSize < seen; b++)
                     AccumulateValues(row + b * blockSize, _values.Run(table[b], kvHead), Math.Min(blockSize, seen - b * blockSize), headDim, output);
