@@ -22,7 +22,7 @@ public static class ServiceDefaultsExtensions
     private const string LiveTag = "live";
 
     /// <summary>Meters and activity sources of our own code that every service exports.</summary>
-    public static readonly string[] OwnTelemetrySources = ["Inference.Engine", "InferenceService", "Gateway", "ModelCacheService", "AdminDashboard"];
+    public static readonly string[] OwnTelemetrySources = ["Engine", "InferenceService", "Gateway", "ModelCacheService", "AdminDashboard"];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

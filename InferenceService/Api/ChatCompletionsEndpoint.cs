@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Inference.Engine.Templates;
-using Inference.Engine.Tokenization;
+using ChatTemplates;
+using Engine.Tokenization;
 
 namespace InferenceService.Api;
 

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Inference.Engine.Core;
-using Inference.Engine.Sampling;
+using Engine.Core;
+using Engine.Sampling;
 
 namespace InferenceService.Api;
 

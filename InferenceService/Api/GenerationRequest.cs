@@ -1,5 +1,5 @@
 using System.Globalization;
-using Inference.Engine.Sampling;
+using Engine.Sampling;
 
 namespace InferenceService.Api;
 

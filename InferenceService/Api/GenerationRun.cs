@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
-using Inference.Engine.Core;
-using Inference.Engine.Sampling;
-using Inference.Engine.Tokenization;
+using Engine.Core;
+using Engine.Sampling;
+using Engine.Tokenization;
 
 namespace InferenceService.Api;
 

@@ -74,6 +74,6 @@ public static class ModelEndpoints
         }));
     }
 
-    private static int[] BosPrefix(Inference.Engine.Core.LlmEngine engine) =>
+    private static int[] BosPrefix(Engine.Core.LlmEngine engine) =>
         engine.Tokenizer.BosTokenId is { } bos ? [bos] : [];
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Inference.Engine.Core;
+using Engine.Core;
 
 namespace InferenceService.Api;
 

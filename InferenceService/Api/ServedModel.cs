@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Inference.Engine.Core;
+using Engine.Core;
 using InferenceService.Hosting;
 
 namespace InferenceService.Api;

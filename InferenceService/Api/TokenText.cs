@@ -1,4 +1,4 @@
-using Inference.Engine.Tokenization;
+using Engine.Tokenization;
 
 namespace InferenceService.Api;
 

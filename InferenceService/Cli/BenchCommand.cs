@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Inference.Engine.Backends;
-using Inference.Engine.Core;
-using Inference.Engine.Sampling;
+using Engine.Backends;
+using Engine.Core;
+using Engine.Sampling;
 using InferenceService.Hosting;
 
 namespace InferenceService.Cli;

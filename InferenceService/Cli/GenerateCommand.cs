@@ -1,6 +1,6 @@
-using Inference.Engine.Core;
-using Inference.Engine.Sampling;
-using Inference.Engine.Tokenization;
+using Engine.Core;
+using Engine.Sampling;
+using Engine.Tokenization;
 using InferenceService.Hosting;
 
 namespace InferenceService.Cli;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Inference.Engine.Templates;
+using ChatTemplates;
 
 namespace InferenceService.Cli;
 

@@ -1,7 +1,7 @@
-using Inference.Engine.Backends;
-using Inference.Engine.Backends.Cpu;
-using Inference.Engine.Backends.Ilgpu;
-using Inference.Engine.Core;
+using Engine.Backends;
+using Engine.Backends.Cpu;
+using Engine.Backends.Ilgpu;
+using Engine.Core;
 
 namespace InferenceService.Hosting;
 

@@ -1,4 +1,4 @@
-using Inference.Engine.Core;
+using Engine.Core;
 using InferenceService.Metrics;
 
 namespace InferenceService.Hosting;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Inference.Engine.Core;
-using Inference.Engine.Loading;
+using Engine.Core;
+using Engine.Loading;
 
 namespace InferenceService.Hosting;
 

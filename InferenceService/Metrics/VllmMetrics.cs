@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Inference.Engine.Core;
+using Engine.Core;
 using InferenceService.Api;
 
 namespace InferenceService.Metrics;

@@ -1,2 +1,1 @@
 global using AppHost.Tests.Infrastructure;
-global using Services.Tests.Infrastructure;

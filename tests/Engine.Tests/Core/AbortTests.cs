@@ -1,5 +1,5 @@
-using Inference.Engine.Core;
-using Inference.Engine.Sampling;
+using Engine.Core;
+using Engine.Sampling;
 
 namespace Engine.Tests.Core;
 

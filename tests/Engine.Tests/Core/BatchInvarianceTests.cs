@@ -1,4 +1,4 @@
-using Inference.Engine.Core;
+using Engine.Core;
 
 namespace Engine.Tests.Core;
 

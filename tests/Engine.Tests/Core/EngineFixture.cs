@@ -1,6 +1,6 @@
 using Engine.Tests.Models;
-using Inference.Engine.Core;
-using Inference.Engine.Sampling;
+using Engine.Core;
+using Engine.Sampling;
 
 namespace Engine.Tests.Core;
 

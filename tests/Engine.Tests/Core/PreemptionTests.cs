@@ -1,6 +1,6 @@
-using Inference.Engine.Backends;
-using Inference.Engine.Core;
-using Inference.Engine.Models;
+using Engine.Backends;
+using Engine.Core;
+using Engine.Models;
 
 namespace Engine.Tests.Core;
 

@@ -1,6 +1,6 @@
-using Inference.Engine.Backends;
-using Inference.Engine.Backends.Cpu;
-using Inference.Engine.Models;
+using Engine.Backends;
+using Engine.Backends.Cpu;
+using Engine.Models;
 
 namespace Engine.Tests.Models;
 

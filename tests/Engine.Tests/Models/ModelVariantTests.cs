@@ -1,7 +1,7 @@
-using Inference.Engine.Backends;
-using Inference.Engine.Backends.Cpu;
-using Inference.Engine.Loading;
-using Inference.Engine.Models;
+using Engine.Backends;
+using Engine.Backends.Cpu;
+using Engine.Loading;
+using Engine.Models;
 
 namespace Engine.Tests.Models;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Inference.Engine.Backends.Cpu;
-using Inference.Engine.Models;
+using Engine.Backends.Cpu;
+using Engine.Models;
 
 namespace Engine.Tests.Models;
 

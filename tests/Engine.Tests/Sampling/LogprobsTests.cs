@@ -1,4 +1,4 @@
-using Inference.Engine.Sampling;
+using Engine.Sampling;
 
 namespace Engine.Tests.Sampling;
 

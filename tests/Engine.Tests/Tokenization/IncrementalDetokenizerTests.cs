@@ -1,4 +1,4 @@
-using Inference.Engine.Tokenization;
+using Engine.Tokenization;
 
 namespace Engine.Tests.Tokenization;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Inference.Engine.Tokenization;
+using Engine.Tokenization;
 
 namespace Engine.Tests.Tokenization;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Inference.Engine.Tokenization;
+using Engine.Tokenization;
 
 namespace Engine.Tests.Tokenization;
 

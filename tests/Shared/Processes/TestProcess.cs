@@ -10,9 +10,18 @@ namespace Tests.Shared;
 /// </summary>
 public sealed class TestProcess : IAsyncDisposable
 {
-    /// <summary>Variables a test host or container may carry that would change where a service listens.</summary>
-    private static readonly string[] AmbientBindingVariables =
-        ["ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_HTTP_PORTS", "DOTNET_HTTPS_PORTS"];
+    /// <summary>
+    /// Variables of the machine running the tests that would change what the child does: where it listens,
+    /// which hub, token and cache it uses (a developer's own HF_TOKEN must never reach a test), proxies.
+    /// A test that wants one passes it explicitly.
+    /// </summary>
+    private static readonly string[] AmbientVariables =
+    [
+        "ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_HTTP_PORTS", "DOTNET_HTTPS_PORTS",
+        "HF_ENDPOINT", "HF_TOKEN", "HF_TOKEN_PATH", "HF_HOME", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HUB_OFFLINE", "XDG_CACHE_HOME",
+        "ConnectionStrings__redis", "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
+    ];
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -45,7 +54,7 @@ public sealed class TestProcess : IAsyncDisposable
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         foreach (var arg in args) startInfo.ArgumentList.Add(arg);
-        foreach (var variable in AmbientBindingVariables) startInfo.Environment.Remove(variable);
+        foreach (var variable in AmbientVariables) startInfo.Environment.Remove(variable);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) startInfo.Environment[key] = value;
         return new TestProcess(name, new Process { StartInfo = startInfo, EnableRaisingEvents = true });
     }

@@ -1,6 +1,6 @@
-using Inference.Engine.Backends;
-using Inference.Engine.Backends.Cpu;
-using Inference.Engine.Backends.Ilgpu;
+using Engine.Backends;
+using Engine.Backends.Cpu;
+using Engine.Backends.Ilgpu;
 
 namespace GpuBench;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Inference.Engine.Core;
-using Inference.Engine.Sampling;
+using Engine.Core;
+using Engine.Sampling;
 
 namespace GpuBench;
 

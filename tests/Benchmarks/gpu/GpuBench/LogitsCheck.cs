@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using Inference.Engine.Backends;
-using Inference.Engine.Backends.Cpu;
-using Inference.Engine.Loading;
-using Inference.Engine.Models;
+using Engine.Backends;
+using Engine.Backends.Cpu;
+using Engine.Loading;
+using Engine.Models;
 
 namespace GpuBench;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using GpuBench;
-using Inference.Engine.Backends;
-using Inference.Engine.Backends.Ilgpu;
-using Inference.Engine.Core;
-using Inference.Engine.Loading;
+using Engine.Backends;
+using Engine.Backends.Ilgpu;
+using Engine.Core;
+using Engine.Loading;
 
 // GPU benchmark recipe (tests/Benchmarks/gpu/README.md): correctness first (stories260K greedy equals llama2.c;
 // bench-1b-shaped BF16 logits equal the CPU backend's), then decode tok/s single-stream and concurrent on bench-1b

@@ -1,4 +1,4 @@
-using Inference.Engine.Models;
+using Engine.Models;
 
 namespace GpuBench;
 

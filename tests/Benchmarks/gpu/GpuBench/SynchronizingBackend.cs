@@ -1,5 +1,5 @@
-using Inference.Engine.Backends;
-using Inference.Engine.Loading;
+using Engine.Backends;
+using Engine.Loading;
 
 namespace GpuBench;
 

@@ -1,0 +1,56 @@
+using ILGPU;
+using ILGPU.Runtime;
+using Engine.Backends.Ilgpu.Kernels;
+
+namespace Engine.Backends.Ilgpu;
+
+/// <summary>The kernels compiled for one accelerator; each is launched as (stream, grid/group config, arguments).
+/// Format-specific kernels compile on first use, so a model only pays for the weight formats it has.</summary>
+internal sealed class KernelSet(Accelerator accelerator)
+{
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, ArrayView<float>, int, NormShape> RmsNorm { get; } =
+        accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, ArrayView<float>, int, NormShape>(RowKernels.RmsNorm);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, Shape2> Softmax { get; } =
+        accelerator.LoadKernel<ArrayView<float>, int, Shape2>(RowKernels.Softmax);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<int>, Shape2> ArgMax { get; } =
+        accelerator.LoadKernel<ArrayView<float>, int, ArrayView<int>, Shape2>(RowKernels.ArgMax);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, RopeShape> Rope { get; } =
+        accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, RopeShape>(ElementwiseKernels.Rope);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, int, ArrayView<float>, ArrayView<float>, int, ArrayView<int>, Shape2> WriteKv { get; } =
+        accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, int, ArrayView<float>, ArrayView<float>, int, ArrayView<int>, Shape2>(ElementwiseKernels.WriteKv);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, int, Shape2> SiluMul { get; } =
+        accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, int, Shape2>(ElementwiseKernels.SiluMul);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, int, Shape2> Add { get; } =
+        accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, int, Shape2>(ElementwiseKernels.Add);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, Shape2> AddBias { get; } =
+        accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, Shape2>(ElementwiseKernels.AddBias);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<int>, ArrayView<float>, int, Shape2> GatherRows { get; } =
+        accelerator.LoadKernel<ArrayView<float>, int, ArrayView<int>, ArrayView<float>, int, Shape2>(ElementwiseKernels.GatherRows);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, ArrayView<float>, int, ArrayView<float>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, AttentionParams> Attention { get; } =
+        accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, ArrayView<float>, int, ArrayView<float>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, AttentionParams>(AttentionKernels.PagedAttention);
+
+    private readonly Dictionary<Type, object> _formats = [];
+
+    public FormatKernels<TFormat> For<TFormat>() where TFormat : struct, IWeightFormat
+    {
+        if (!_formats.TryGetValue(typeof(TFormat), out var kernels)) _formats[typeof(TFormat)] = kernels = new FormatKernels<TFormat>(accelerator);
+        return (FormatKernels<TFormat>)kernels;
+    }
+}
+
+internal sealed class FormatKernels<TFormat>(Accelerator accelerator) where TFormat : struct, IWeightFormat
+{
+    private static readonly FormatKernelMethods<TFormat> Methods = new();
+    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<ulong>, int, ArrayView<float>, ArrayView<float>, int, MatMulShape>? _matVec, _tiled;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<ulong>, int, ArrayView<int>, ArrayView<float>, int, Shape2>? _embed;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<ushort>, Shape2>? _encode16;
+
+    public Action<AcceleratorStream, KernelConfig, ArrayView<ulong>, int, ArrayView<int>, ArrayView<float>, int, Shape2> Embed =>
+        _embed ??= accelerator.LoadKernel(Methods.Embed);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<ulong>, int, ArrayView<float>, ArrayView<float>, int, MatMulShape> MatVec =>
+        _matVec ??= accelerator.LoadKernel(Methods.MatVec);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<ulong>, int, ArrayView<float>, ArrayView<float>, int, MatMulShape> Tiled =>
+        _tiled ??= accelerator.LoadKernel(Methods.Tiled);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<ushort>, Shape2> Encode16 =>
+        _encode16 ??= accelerator.LoadKernel(Methods.Encode16);
+}

@@ -1,0 +1,110 @@
+using ILGPU;
+
+namespace Engine.Backends.Ilgpu.Kernels;
+
+/// <summary>
+/// Kernels where each output element depends on a few inputs: grid-stride loops over rows × columns of
+/// (row-strided) F32 tensors. Views start at the tensor's first element; strides are in elements.
+/// </summary>
+public static class ElementwiseKernels
+{
+    private static long First => (long)Grid.IdxX * Group.DimX + Group.IdxX;
+    private static long Step => (long)Grid.DimX * Group.DimX;
+
+    /// <summary>output[r] = table[ids[r]] (a weight matrix in any format).</summary>
+    public static void Embed<TFormat>(ArrayView<ulong> table, int tableStride, ArrayView<int> ids, ArrayView<float> output, int outStride, Shape2 s)
+        where TFormat : struct, IWeightFormat
+    {
+        for (long i = First; i < s.Count; i += Step)
+        {
+            int row = (int)(i / s.Cols), col = (int)(i % s.Cols);
+            output[(long)row * outStride + col] = WeightLoad.At<TFormat>(table, (long)ids[row] * tableStride + col);
+        }
+    }
+
+    /// <summary>Rotate-half RoPE in place at each row's position; cos/sin are [positions, headDim/2].</summary>
+    public static void Rope(ArrayView<float> x, int xStride, ArrayView<float> cos, ArrayView<float> sin, ArrayView<int> positions, RopeShape s)
+    {
+        int half = s.HeadDim / 2;
+        int pairsPerRow = s.Cols / 2;
+        long count = (long)s.Rows * pairsPerRow;
+        for (long i = First; i < count; i += Step)
+        {
+            int row = (int)(i / pairsPerRow), pair = (int)(i % pairsPerRow);
+            int head = pair / half, k = pair % half;
+            long table = (long)positions[row] * half + k;
+            float c = cos[table], sn = sin[table];
+            long at = (long)row * xStride + head * s.HeadDim + k;
+            float a = x[at], b = x[at + half];
+            x[at] = a * c - b * sn;
+            x[at + half] = b * c + a * sn;
+        }
+    }
+
+    /// <summary>Copies each token's K and V rows into its cache slot (slot &lt; 0: not cached).</summary>
+    public static void WriteKv(ArrayView<float> k, int kStride, ArrayView<float> v, int vStride,
+        ArrayView<float> keyCache, ArrayView<float> valueCache, int cacheStride, ArrayView<int> slots, Shape2 s)
+    {
+        for (long i = First; i < s.Count; i += Step)
+        {
+            int row = (int)(i / s.Cols), col = (int)(i % s.Cols);
+            int slot = slots[row];
+            if (slot < 0) continue;
+            keyCache[(long)slot * cacheStride + col] = k[(long)row * kStride + col];
+            valueCache[(long)slot * cacheStride + col] = v[(long)row * vStride + col];
+        }
+    }
+
+    /// <summary>output = silu(gate) · up with gateUp = [gate | up]; s.Cols is the output width.</summary>
+    public static void SiluMul(ArrayView<float> gateUp, int gateUpStride, ArrayView<float> output, int outStride, Shape2 s)
+    {
+        for (long i = First; i < s.Count; i += Step)
+        {
+            int row = (int)(i / s.Cols), col = (int)(i % s.Cols);
+            long at = (long)row * gateUpStride + col;
+            float gate = gateUp[at];
+            output[(long)row * outStride + col] = gate / (1f + MathF.Exp(-gate)) * gateUp[at + s.Cols];
+        }
+    }
+
+    /// <summary>x += y.</summary>
+    public static void Add(ArrayView<float> x, int xStride, ArrayView<float> y, int yStride, Shape2 s)
+    {
+        for (long i = First; i < s.Count; i += Step)
+        {
+            int row = (int)(i / s.Cols), col = (int)(i % s.Cols);
+            x[(long)row * xStride + col] += y[(long)row * yStride + col];
+        }
+    }
+
+    /// <summary>x[r] += bias.</summary>
+    public static void AddBias(ArrayView<float> x, int xStride, ArrayView<float> bias, Shape2 s)
+    {
+        for (long i = First; i < s.Count; i += Step)
+        {
+            int row = (int)(i / s.Cols), col = (int)(i % s.Cols);
+            x[(long)row * xStride + col] += bias[col];
+        }
+    }
+
+    /// <summary>output[r] = x[rows[r]].</summary>
+    public static void GatherRows(ArrayView<float> x, int xStride, ArrayView<int> rows, ArrayView<float> output, int outStride, Shape2 s)
+    {
+        for (long i = First; i < s.Count; i += Step)
+        {
+            int row = (int)(i / s.Cols), col = (int)(i % s.Cols);
+            output[(long)row * outStride + col] = x[(long)rows[row] * xStride + col];
+        }
+    }
+
+    /// <summary>Dense 16-bit copy of x ([Rows, Cols], row stride Cols) in the weight's format: the B operand of a 16-bit GEMM.</summary>
+    public static void Encode16<TFormat>(ArrayView<float> x, int xStride, ArrayView<ushort> output, Shape2 s)
+        where TFormat : struct, IWeightFormat
+    {
+        for (long i = First; i < s.Count; i += Step)
+        {
+            int row = (int)(i / s.Cols), col = (int)(i % s.Cols);
+            output[i] = default(TFormat).Encode(x[(long)row * xStride + col]);
+        }
+    }
+}

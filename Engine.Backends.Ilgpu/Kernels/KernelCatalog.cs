@@ -1,0 +1,47 @@
+using System.Reflection;
+using ILGPU;
+
+namespace Engine.Backends.Ilgpu.Kernels;
+
+/// <summary>Every kernel entry point the backend launches (generic ones once per weight format), for ahead-of-time checks such as PTX generation.</summary>
+public static class KernelCatalog
+{
+    public static IReadOnlyList<(string Name, MethodInfo Method)> All()
+    {
+        var list = new List<(string, MethodInfo)>
+        {
+            ("rmsnorm", ((Action<ArrayView<float>, int, ArrayView<float>, ArrayView<float>, int, NormShape>)RowKernels.RmsNorm).Method),
+            ("softmax", ((Action<ArrayView<float>, int, Shape2>)RowKernels.Softmax).Method),
+            ("argmax", ((Action<ArrayView<float>, int, ArrayView<int>, Shape2>)RowKernels.ArgMax).Method),
+            ("rope", ((Action<ArrayView<float>, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, RopeShape>)ElementwiseKernels.Rope).Method),
+            ("write-kv", ((Action<ArrayView<float>, int, ArrayView<float>, int, ArrayView<float>, ArrayView<float>, int, ArrayView<int>, Shape2>)ElementwiseKernels.WriteKv).Method),
+            ("silu-mul", ((Action<ArrayView<float>, int, ArrayView<float>, int, Shape2>)ElementwiseKernels.SiluMul).Method),
+            ("add", ((Action<ArrayView<float>, int, ArrayView<float>, int, Shape2>)ElementwiseKernels.Add).Method),
+            ("add-bias", ((Action<ArrayView<float>, int, ArrayView<float>, Shape2>)ElementwiseKernels.AddBias).Method),
+            ("gather-rows", ((Action<ArrayView<float>, int, ArrayView<int>, ArrayView<float>, int, Shape2>)ElementwiseKernels.GatherRows).Method),
+            ("paged-attention", ((Action<ArrayView<float>, int, ArrayView<float>, ArrayView<float>, int, ArrayView<float>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, AttentionParams>)AttentionKernels.PagedAttention).Method),
+        };
+        Formats<F32Format>("f32", list);
+        Formats<Bf16Format>("bf16", list);
+        Formats<F16Format>("f16", list);
+        return list;
+    }
+
+    private static void Formats<TFormat>(string name, List<(string, MethodInfo)> list) where TFormat : struct, IWeightFormat
+    {
+        var kernels = new FormatKernelMethods<TFormat>();
+        list.Add(($"embed-{name}", kernels.Embed.Method));
+        list.Add(($"matvec-{name}", kernels.MatVec.Method));
+        list.Add(($"matmul-tiled-{name}", kernels.Tiled.Method));
+        if (name != "f32") list.Add(($"encode16-{name}", kernels.Encode16.Method));
+    }
+}
+
+/// <summary>The format-generic kernels closed over one format.</summary>
+public sealed class FormatKernelMethods<TFormat> where TFormat : struct, IWeightFormat
+{
+    public Action<ArrayView<ulong>, int, ArrayView<int>, ArrayView<float>, int, Shape2> Embed { get; } = ElementwiseKernels.Embed<TFormat>;
+    public Action<ArrayView<float>, int, ArrayView<ulong>, int, ArrayView<float>, ArrayView<float>, int, MatMulShape> MatVec { get; } = MatMulKernels.MatVec<TFormat>;
+    public Action<ArrayView<float>, int, ArrayView<ulong>, int, ArrayView<float>, ArrayView<float>, int, MatMulShape> Tiled { get; } = MatMulKernels.Tiled<TFormat>;
+    public Action<ArrayView<float>, int, ArrayView<ushort>, Shape2> Encode16 { get; } = ElementwiseKernels.Encode16<TFormat>;
+}

@@ -1,0 +1,232 @@
+using System.Numerics.Tensors;
+using Engine.Loading;
+
+namespace Engine.Backends.Cpu;
+
+/// <summary>
+/// The compute backend on host cores: F32 activations, weights kept F32 or BF16 (F16 is widened to F32),
+/// SIMD through System.Numerics.Tensors / Vector512, work split over all cores.
+/// </summary>
+public sealed unsafe class CpuBackend(int? threads = null) : IComputeBackend
+{
+    private readonly CpuParallel _parallel = new(threads ?? Environment.ProcessorCount);
+    private ForwardBatch _batch = null!;
+    private CpuTensor? _padded;
+
+    public string Name => "cpu";
+
+    public Tensor LoadMatrix(DType storage, params HostTensor[] rowBlocks)
+    {
+        var dtype = storage == DType.BF16 ? DType.BF16 : DType.F32;   // F16 runs as F32 here
+        int cols = rowBlocks[0].Cols;
+        if (rowBlocks.Any(b => b.Cols != cols)) throw new ArgumentException("Row blocks differ in width.");
+        var tensor = CpuTensor.AllocatePacked(rowBlocks.Sum(b => b.Rows), cols, dtype);
+        int firstRow = 0;
+        foreach (var block in rowBlocks)
+        {
+            int baseRow = firstRow;
+            Parallel.For(0, block.Rows, row => PackRow(block, row, tensor, baseRow + row));
+            firstRow += block.Rows;
+        }
+        return tensor;
+    }
+
+    private static void PackRow(HostTensor source, int sourceRow, CpuTensor packed, int row)
+    {
+        long from = (long)sourceRow * source.Cols;
+        for (int col = 0; col < source.Cols; col++)
+        {
+            long to = PackedLayout.Offset(row, col, packed.RowStride);
+            if (packed.DType == DType.F32) ((float*)packed.Data)[to] = source[from + col];
+            else ((ushort*)packed.Data)[to] = source.DType == DType.BF16 ? ((ushort*)source.Data)[from + col] : BFloat16.FromSingle(source[from + col]);
+        }
+    }
+
+    public Tensor Upload(HostTensor data)
+    {
+        var tensor = CpuTensor.Allocate(data.Rows, data.Cols, DType.F32);
+        for (long i = 0; i < data.ElementCount; i++) ((float*)tensor.Data)[i] = data[i];
+        return tensor;
+    }
+
+    public Tensor Allocate(int rows, int cols) => CpuTensor.Allocate(rows, cols, DType.F32);
+
+    public KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim)
+    {
+        Tensor[] New(bool keys) => Enumerable.Range(0, layers).Select(_ => (Tensor)new CpuKvTensor(blockCount, blockSize, kvHeads, headDim, transposed: keys)).ToArray();
+        return new KvCache(New(keys: true), New(keys: false), blockCount, blockSize);
+    }
+
+    public void BeginStep(ForwardBatch batch) => _batch = batch;
+
+    public void Embed(Tensor table, Tensor output)
+    {
+        var t = (CpuTensor)table;
+        var o = (CpuTensor)output;
+        var ids = _batch.TokenIds;
+        for (int row = 0; row < ids.Length; row++)
+        {
+            int id = ids[row];
+            if ((uint)id >= (uint)t.Rows) throw new ArgumentOutOfRangeException(nameof(output), $"Token id {id} is outside the vocabulary ({t.Rows}).");
+            float* dst = o.Row(row);
+            for (int col = 0; col < t.Cols; col++)
+            {
+                long at = PackedLayout.Offset(id, col, t.RowStride);
+                dst[col] = t.DType == DType.F32 ? ((float*)t.Data)[at] : Bf16Weight.Load1(t.Data, (int)at);
+            }
+        }
+    }
+
+    public void RmsNorm(Tensor x, Tensor weight, float eps, Tensor output)
+    {
+        var xs = (CpuTensor)x;
+        var o = (CpuTensor)output;
+        var w = new ReadOnlySpan<float>(((CpuTensor)weight).Data, weight.Cols);
+        int group = weight.Cols;
+        for (int row = 0; row < xs.Rows; row++)
+        {
+            for (int start = 0; start < xs.Cols; start += group)
+            {
+                var src = new ReadOnlySpan<float>(xs.Row(row) + start, group);
+                var dst = new Span<float>(o.Row(row) + start, group);
+                float scale = 1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(src) / group + eps);
+                TensorPrimitives.Multiply(src, scale, dst);
+                TensorPrimitives.Multiply(dst, w, dst);
+            }
+        }
+    }
+
+    public void MatMul(Tensor x, Tensor weight, Tensor? bias, Tensor output)
+    {
+        var xs = (CpuTensor)x;
+        var w = (CpuTensor)weight;
+        var o = (CpuTensor)output;
+        if (!w.Packed || xs.Cols != w.Cols || o.Cols != w.Rows || o.Rows != xs.Rows)
+            throw new ArgumentException($"MatMul shapes: x {xs}, weight {w}, output {o}.");
+        int paddedCols = w.RowStride;
+        if (xs.Cols != paddedCols) xs = PaddedCopy(xs, paddedCols);
+        // Panels are split into chunks that both cores take from a shared counter.
+        int panels = PackedLayout.Panels(w.Rows);
+        int chunks = Math.Min(panels, _parallel.Threads * 8);
+        int perChunk = (panels + chunks - 1) / chunks;
+        chunks = (panels + perChunk - 1) / perChunk;
+        _parallel.For(chunks, chunk =>
+        {
+            int start = chunk * perChunk, end = Math.Min(panels, start + perChunk);
+            if (w.DType == DType.BF16)
+                MatMulKernels.Panels<Bf16Weight>(xs.Row(0), xs.RowStride, xs.Rows, w.Data, paddedCols, w.Rows, o.Row(0), o.RowStride, start, end);
+            else
+                MatMulKernels.Panels<F32Weight>(xs.Row(0), xs.RowStride, xs.Rows, w.Data, paddedCols, w.Rows, o.Row(0), o.RowStride, start, end);
+        });
+        if (bias is CpuTensor b)
+            for (int row = 0; row < o.Rows; row++)
+                TensorPrimitives.Add(o.RowSpan(row), new ReadOnlySpan<float>(b.Data, b.Cols), o.RowSpan(row));
+    }
+
+    /// <summary>x with its columns zero-padded to the weight's padded width (only for widths that are not a multiple of 16).</summary>
+    private CpuTensor PaddedCopy(CpuTensor x, int paddedCols)
+    {
+        if (_padded is null || _padded.Rows < x.Rows || _padded.Cols < paddedCols)
+            _padded = CpuTensor.Allocate(Math.Max(x.Rows, _padded?.Rows ?? 0), Math.Max(paddedCols, _padded?.Cols ?? 0), DType.F32);
+        var copy = new CpuTensor(x.Rows, paddedCols, DType.F32, _padded.Cols, _padded.Data, _padded.Owner);
+        for (int row = 0; row < x.Rows; row++)
+        {
+            var dst = new Span<float>(copy.Row(row), paddedCols);
+            x.RowSpan(row).CopyTo(dst);
+            dst[x.Cols..].Clear();
+        }
+        return copy;
+    }
+
+    public void Rope(Tensor x, RotaryTable rope)
+    {
+        var xs = (CpuTensor)x;
+        var cos = (CpuTensor)rope.Cos;
+        var sin = (CpuTensor)rope.Sin;
+        int half = rope.HeadDim / 2;
+        var positions = _batch.Positions;
+        for (int row = 0; row < xs.Rows; row++)
+        {
+            float* c = cos.Row(positions[row]);
+            float* s = sin.Row(positions[row]);
+            for (int head = 0; head < xs.Cols; head += rope.HeadDim)
+            {
+                float* h = xs.Row(row) + head;
+                for (int i = 0; i < half; i++)
+                {
+                    float a = h[i], b = h[i + half];
+                    h[i] = a * c[i] - b * s[i];
+                    h[i + half] = b * c[i] + a * s[i];
+                }
+            }
+        }
+    }
+
+    public void WriteKv(Tensor k, Tensor v, KvCache cache, int layer)
+    {
+        var ks = (CpuTensor)k;
+        var vs = (CpuTensor)v;
+        var kc = (CpuKvTensor)cache.Keys[layer];
+        var vc = (CpuKvTensor)cache.Values[layer];
+        var slots = _batch.SlotMapping;
+        for (int row = 0; row < ks.Rows; row++)
+        {
+            if (slots[row] < 0) continue;
+            kc.Write(slots[row], ks.Row(row));
+            vc.Write(slots[row], vs.Row(row));
+        }
+    }
+
+    public void Attention(Tensor q, KvCache cache, int layer, AttentionShape shape, Tensor output)
+    {
+        var attention = new PagedAttention((CpuTensor)q, (CpuKvTensor)cache.Keys[layer], (CpuKvTensor)cache.Values[layer],
+            shape, _batch, (CpuTensor)output);
+        _parallel.For(attention.WorkItems, attention.Run);
+    }
+
+    public void SiluMul(Tensor gateUp, Tensor output)
+    {
+        var g = (CpuTensor)gateUp;
+        var o = (CpuTensor)output;
+        int width = o.Cols;
+        for (int row = 0; row < g.Rows; row++)
+        {
+            var gate = new ReadOnlySpan<float>(g.Row(row), width);
+            var up = new ReadOnlySpan<float>(g.Row(row) + width, width);
+            var dst = o.RowSpan(row);
+            TensorPrimitives.Negate(gate, dst);
+            TensorPrimitives.Exp(dst, dst);
+            TensorPrimitives.Add(dst, 1f, dst);
+            TensorPrimitives.Divide(gate, dst, dst);   // silu(g) = g / (1 + e^-g)
+            TensorPrimitives.Multiply(dst, up, dst);
+        }
+    }
+
+    public void Add(Tensor x, Tensor y)
+    {
+        var xs = (CpuTensor)x;
+        var ys = (CpuTensor)y;
+        for (int row = 0; row < xs.Rows; row++) TensorPrimitives.Add(xs.RowSpan(row), ys.RowSpan(row), xs.RowSpan(row));
+    }
+
+    public void GatherLogitRows(Tensor x, Tensor output)
+    {
+        var xs = (CpuTensor)x;
+        var o = (CpuTensor)output;
+        var rows = _batch.LogitTokenIndices;
+        for (int i = 0; i < rows.Length; i++) xs.RowSpan(rows[i]).CopyTo(o.RowSpan(i));
+    }
+
+    public void Download(Tensor source, Span<float> destination)
+    {
+        if (source is CpuKvTensor kv)
+        {
+            for (int slot = 0; slot < kv.Rows; slot++) kv.Read(slot, destination.Slice(slot * kv.Cols, kv.Cols));
+            return;
+        }
+        var s = (CpuTensor)source;
+        for (int row = 0; row < s.Rows; row++) s.RowSpan(row).CopyTo(destination.Slice(row * s.Cols, s.Cols));
+    }
+
+    public void Dispose() => _parallel.Dispose();
+}

@@ -1,0 +1,130 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Engine.Backends.Cpu;
+
+/// <summary>
+/// Causal attention over the paged KV cache. The token at position p reads positions 0..p of its sequence
+/// through the block table. Work items are (tile, KV head): a tile is up to <see cref="TileTokens"/>
+/// consecutive tokens of one sequence (a prefill chunk), so each cache block loaded serves every query of the
+/// tile and every query head of the GQA group — a long prefill reads the cache once per tile, not per token.
+/// Per block the keys of one head are one dim-major run (<see cref="CpuKvTensor"/>), so the scores of 16 slots
+/// are one vector of multiply-adds with no horizontal sums, and the values are one contiguous run of rows.
+/// </summary>
+internal sealed unsafe class PagedAttention
+{
+    private const int TileTokens = 16;
+    [ThreadStatic] private static float[]? _scratch;
+
+    private readonly CpuTensor _q, _output;
+    private readonly CpuKvTensor _keys, _values;
+    private readonly AttentionShape _shape;
+    private readonly ForwardBatch _batch;
+    private readonly List<(int Start, int Count)> _tiles = [];
+
+    public PagedAttention(CpuTensor q, CpuKvTensor keys, CpuKvTensor values, AttentionShape shape, ForwardBatch batch, CpuTensor output)
+    {
+        (_q, _keys, _values, _shape, _batch, _output) = (q, keys, values, shape, batch, output);
+        for (int t = 0; t < q.Rows; t++)
+        {
+            bool continues = _tiles.Count > 0 && _tiles[^1] is var (start, count) && count < TileTokens && start + count == t
+                && batch.TokenSequence[t] == batch.TokenSequence[start] && batch.Positions[t] == batch.Positions[t - 1] + 1;
+            if (continues) _tiles[^1] = (_tiles[^1].Start, _tiles[^1].Count + 1);
+            else _tiles.Add((t, 1));
+        }
+    }
+
+    public int WorkItems => _tiles.Count * _shape.KvHeads;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Run(int item)
+    {
+        var (first, tokens) = _tiles[item / _shape.KvHeads];
+        int kvHead = item % _shape.KvHeads;
+        int group = _shape.GroupSize, headDim = _shape.HeadDim, blockSize = _keys.BlockSize;
+        var table = _batch.BlockTables.AsSpan(_batch.TokenSequence[first] * _batch.MaxBlocksPerSequence, _batch.MaxBlocksPerSequence);
+        int firstPosition = _batch.Positions[first];
+        int queries = tokens * group;                  // rows: (token, head of the group)
+        int stride = (firstPosition + tokens + blockSize - 1) / blockSize * blockSize;   // whole blocks of scores
+
+        int needed = queries * (headDim + stride);
+        if (_scratch is null || _scratch.Length < needed) _scratch = new float[Math.Max(needed, 4096)];
+        fixed (float* scratch = _scratch)
+        {
+            float* scaled = scratch, scores = scratch + queries * headDim;
+            // Row r is query head kvHead * group + r % group of token first + r / group, in q and in the output.
+            float* Head(CpuTensor t, int r) => t.Row(first + r / group) + (kvHead * group + r % group) * headDim;
+            for (int r = 0; r < queries; r++)
+                TensorPrimitives.Multiply(new ReadOnlySpan<float>(Head(_q, r), headDim), _shape.Scale, new Span<float>(scaled + r * headDim, headDim));
+            for (int r = 0; r < queries; r++)
+            {
+                int seen = firstPosition + r / group + 1;   // token i of the tile sees positions up to firstPosition + i
+                float* row = scores + r * stride, query = scaled + r * headDim;
+                for (int b = 0; b * blockSize < seen; b++)
+                    BlockScores(query, _keys.Run(table[b], kvHead), blockSize, headDim, row + b * blockSize);
+                var probabilities = new Span<float>(row, seen);
+                TensorPrimitives.SoftMax(probabilities, probabilities);
+
+                float* output = Head(_output, r);
+                new Span<float>(output, headDim).Clear();
+                for (int b = 0; b * blockSize < seen; b++)
+                    AccumulateValues(row + b * blockSize, _values.Run(table[b], kvHead), Math.Min(blockSize, seen - b * blockSize), headDim, output);
+            }
+        }
+    }
+
+    /// <summary>scores[s] = q · key[s] for the blockSize slots of one run (keys dim-major: key[s][d] = run[d * blockSize + s]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BlockScores(float* q, float* run, int blockSize, int headDim, float* scores)
+    {
+        int s = 0;
+        for (; s + 16 <= blockSize; s += 16)
+        {
+            // Four accumulators so consecutive multiply-adds do not wait on each other.
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            int d = 0;
+            for (; d + 4 <= headDim; d += 4)
+            {
+                float* k = run + d * blockSize + s;
+                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), Vector512.Load(k), a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 1]), Vector512.Load(k + blockSize), a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 2]), Vector512.Load(k + 2 * blockSize), a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 3]), Vector512.Load(k + 3 * blockSize), a3);
+            }
+            for (; d < headDim; d++) a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), Vector512.Load(run + d * blockSize + s), a0);
+            ((a0 + a1) + (a2 + a3)).Store(scores + s);
+        }
+        for (; s < blockSize; s++)
+        {
+            float sum = 0;
+            for (int d = 0; d < headDim; d++) sum += q[d] * run[d * blockSize + s];
+            scores[s] = sum;
+        }
+    }
+
+    /// <summary>output += Σ p[s] · value[s] over the first <paramref name="slots"/> rows of one run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AccumulateValues(float* p, float* run, int slots, int headDim, float* output)
+    {
+        int d = 0;
+        for (; d + 16 <= headDim; d += 16)
+        {
+            Vector512<float> even = Vector512.Load(output + d), odd = default;
+            int s = 0;
+            for (; s + 2 <= slots; s += 2)
+            {
+                even = Vector512.FusedMultiplyAdd(Vector512.Create(p[s]), Vector512.Load(run + s * headDim + d), even);
+                odd = Vector512.FusedMultiplyAdd(Vector512.Create(p[s + 1]), Vector512.Load(run + (s + 1) * headDim + d), odd);
+            }
+            if (s < slots) even = Vector512.FusedMultiplyAdd(Vector512.Create(p[s]), Vector512.Load(run + s * headDim + d), even);
+            (even + odd).Store(output + d);
+        }
+        for (; d < headDim; d++)
+        {
+            float sum = output[d];
+            for (int s = 0; s < slots; s++) sum += p[s] * run[s * headDim + d];
+            output[d] = sum;
+        }
+    }
+}

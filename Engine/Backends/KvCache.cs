@@ -1,0 +1,18 @@
+namespace Engine.Backends;
+
+/// <summary>
+/// The paged KV cache: per layer a K and a V tensor of [blocks * blockSize, kvHeads * headDim] as seen through
+/// WriteKv and Download: row r is cache slot r; block b owns slots b*blockSize .. b*blockSize+blockSize-1.
+/// How a backend lays the slots out in its memory is its own choice.
+/// </summary>
+public sealed class KvCache(Tensor[] keys, Tensor[] values, int blockCount, int blockSize)
+{
+    public Tensor[] Keys { get; } = keys;
+    public Tensor[] Values { get; } = values;
+    public int BlockCount { get; } = blockCount;
+    public int BlockSize { get; } = blockSize;
+
+    /// <summary>Bytes per block over all layers (K and V), for sizing the pool from a memory budget.</summary>
+    public static long BytesPerBlock(int layers, int blockSize, int kvHeads, int headDim) =>
+        2L * layers * blockSize * kvHeads * headDim * sizeof(float);
+}

@@ -1,0 +1,44 @@
+using Engine.Loading;
+
+namespace Engine.Core;
+
+/// <summary>Engine settings, named after vLLM's flags (see README for each).</summary>
+public sealed record EngineOptions
+{
+    /// <summary>--model: a local model folder.</summary>
+    public required string Model { get; init; }
+    /// <summary>--max-model-len: prompt + output tokens per request; default the model's max_position_embeddings (capped at 8192 on CPU).</summary>
+    public int? MaxModelLen { get; init; }
+    /// <summary>--max-num-seqs: sequences in one step.</summary>
+    public int MaxNumSeqs { get; init; } = 256;
+    /// <summary>--max-num-batched-tokens: tokens in one step (decodes + prefill chunks).</summary>
+    public int MaxNumBatchedTokens { get; init; } = 2048;
+    /// <summary>--block-size: tokens per KV cache block.</summary>
+    public int BlockSize { get; init; } = 16;
+    /// <summary>--kv-cache-memory: bytes for the KV cache pool (default 1 GiB, never more than needed for max-num-seqs full sequences).</summary>
+    public long? KvCacheMemory { get; init; }
+    /// <summary>--enable-prefix-caching / --no-enable-prefix-caching.</summary>
+    public bool EnablePrefixCaching { get; init; } = true;
+    /// <summary>--scheduling-policy fcfs|priority.</summary>
+    public SchedulingPolicy SchedulingPolicy { get; init; } = SchedulingPolicy.Fcfs;
+    /// <summary>--max-num-queued-requests: waiting requests beyond this are rejected at once.</summary>
+    public int MaxNumQueuedRequests { get; init; } = 1024;
+    /// <summary>--dtype: null = auto (the checkpoint's dtype: BF16 stays BF16 on CPU; F16 runs as F32).</summary>
+    public DType? DType { get; init; }
+    /// <summary>--load-format dummy: random weights.</summary>
+    public bool DummyWeights { get; init; }
+    /// <summary>--seed: seed for requests that give none (null: random).</summary>
+    public long? Seed { get; init; }
+    /// <summary>CPU threads (default: all cores).</summary>
+    public int? Threads { get; init; }
+    /// <summary>--device cpu|cuda|ilgpu-cpu: the compute backend (cuda and ilgpu-cpu are the ILGPU backend; ilgpu-cpu is an emulator for tests).</summary>
+    public string Device { get; init; } = "cpu";
+    /// <summary>--gpu-memory-utilization: on a GPU, the fraction of its memory left free by the model that the KV cache may take (unless --kv-cache-memory is given).</summary>
+    public double GpuMemoryUtilization { get; init; } = 0.9;
+}
+
+public enum SchedulingPolicy
+{
+    Fcfs,
+    Priority,
+}

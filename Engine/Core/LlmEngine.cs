@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using Engine.Backends;
+using Engine.Backends.Cpu;
+using Engine.Models;
+using Engine.Sampling;
+using Engine.Tokenization;
+
+namespace Engine.Core;
+
+/// <summary>
+/// The engine (nano-vllm's LLMEngine): owns the model, the KV cache, the scheduler and the tokenizer, and runs
+/// the step loop on its own thread. Requests are added and aborted from any thread; each request's tokens
+/// arrive on its sequence's channel. Scheduling and bookkeeping happen under one lock; the forward pass
+/// runs outside it, which is safe because blocks freed meanwhile are only handed out by the next schedule.
+/// </summary>
+public sealed class LlmEngine : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly IComputeBackend _backend;
+    private readonly Scheduler _scheduler;
+    private readonly BlockManager _blocks;
+    private readonly ModelRunner _runner;
+    private readonly Thread _loop;
+    private readonly IReadOnlyList<int> _eosTokenIds;
+    private readonly Random _seeds;
+    private bool _stopping;
+
+    public LlmEngine(EngineOptions options, IComputeBackend? backend = null)
+    {
+        Options = options;
+        _backend = backend ?? new CpuBackend(options.Threads);
+        var config = ModelConfig.Load(options.Model);
+        MaxModelLen = options.MaxModelLen ?? Math.Min(config.MaxPositionEmbeddings, 8192);
+        if (options.MaxNumSeqs > options.MaxNumBatchedTokens)
+            throw new ArgumentException($"--max-num-seqs ({options.MaxNumSeqs}) must not exceed --max-num-batched-tokens ({options.MaxNumBatchedTokens}).");
+        Tokenizer = TokenizerLoader.Load(options.Model);
+        Model = ModelLoader.Load(options.Model, _backend, options.DType, options.DummyWeights, MaxModelLen, options.MaxNumBatchedTokens, options.MaxNumSeqs);
+
+        long bytesPerBlock = KvCache.BytesPerBlock(config.NumLayers, options.BlockSize, config.NumKvHeads, config.HeadDim);
+        long wanted = (long)options.MaxNumSeqs * ((MaxModelLen + options.BlockSize - 1) / options.BlockSize) * bytesPerBlock;
+        // Without --kv-cache-memory: what the backend offers (a GPU: --gpu-memory-utilization of its free memory), else 1 GiB.
+        long budget = options.KvCacheMemory ?? Math.Min(wanted, _backend.KvCacheBudget() ?? 1L << 30);
+        int blockCount = (int)Math.Min(int.MaxValue / options.BlockSize, budget / bytesPerBlock);
+        if (blockCount < (MaxModelLen + options.BlockSize - 1) / options.BlockSize)
+            throw new ArgumentException($"--kv-cache-memory {budget} bytes holds {blockCount} blocks of {options.BlockSize} tokens, fewer than one sequence of --max-model-len {MaxModelLen} needs.");
+        var cache = _backend.AllocateKvCache(config.NumLayers, blockCount, options.BlockSize, config.NumKvHeads, config.HeadDim);
+
+        _blocks = new BlockManager(blockCount, options.BlockSize, options.EnablePrefixCaching);
+        _scheduler = new Scheduler(options, _blocks);
+        _runner = new ModelRunner(Model, _backend, cache);
+        _eosTokenIds = config.EosTokenIds.Union(Tokenizer.EosTokenIds).ToList();
+        _seeds = options.Seed is { } seed ? new Random((int)seed) : new Random();
+        _loop = new Thread(RunLoop) { IsBackground = true, Name = "llm-engine" };
+        _loop.Start();
+    }
+
+    public EngineOptions Options { get; }
+    public LlamaModel Model { get; }
+    public ModelConfig Config => Model.Config;
+    public ITextTokenizer Tokenizer { get; }
+    public int MaxModelLen { get; }
+    public IReadOnlyList<int> EosTokenIds => _eosTokenIds;
+    public EngineStatistics Statistics { get; } = new();
+
+    /// <summary>Queues a request. Throws <see cref="ArgumentException"/> for a request that can never run,
+    /// <see cref="QueueFullException"/> when the waiting queue is full.</summary>
+    public Sequence Add(string requestId, IReadOnlyList<int> promptIds, SamplingParams parameters, int priority = 0)
+    {
+        if (promptIds.Count == 0) throw new ArgumentException("The prompt is empty.");
+        if (promptIds.Any(id => (uint)id >= (uint)Config.VocabSize))
+            throw new ArgumentException($"Prompt token ids must be in [0, {Config.VocabSize}).");
+        if (promptIds.Count + parameters.MaxTokens > MaxModelLen)
+            throw new ArgumentException($"This model's maximum context length is {MaxModelLen} tokens. However, you requested {promptIds.Count + parameters.MaxTokens} tokens ({promptIds.Count} in the messages, {parameters.MaxTokens} in the completion). Please reduce the length of the messages or completion.");
+        parameters.Validate(Config.VocabSize);
+        var seeded = parameters.Seed is null ? parameters with { Seed = NextSeed() } : parameters;
+        var seq = new Sequence(requestId, promptIds, parameters, new SequenceSampler(seeded, _eosTokenIds), priority);
+        lock (_gate)
+        {
+            try
+            {
+                _scheduler.Add(seq);
+            }
+            catch (QueueFullException)
+            {
+                Statistics.RequestRejected();
+                throw;
+            }
+            Statistics.RequestAdded();
+            Monitor.Pulse(_gate);
+        }
+        return seq;
+    }
+
+    /// <summary>Stops a request now: its blocks are freed and its channel completes. The API passes
+    /// <see cref="FinishReason.Stop"/> when it stops a request on a stop string.</summary>
+    public void Abort(Sequence seq, FinishReason reason = FinishReason.Abort)
+    {
+        lock (_gate)
+        {
+            if (seq.IsFinished) return;
+            _scheduler.Finish(seq, reason);
+            seq.Output.Writer.TryComplete();
+            Statistics.RequestFinished(seq);
+        }
+    }
+
+    public EngineSnapshot Snapshot()
+    {
+        lock (_gate)
+            return new EngineSnapshot(_scheduler.RunningCount, _scheduler.WaitingCount, _blocks.Usage, _blocks.FreeBlocks,
+                _blocks.TotalBlocks, _scheduler.PrefixQueryTokens, _scheduler.PrefixHitTokens, _scheduler.Preemptions);
+    }
+
+    private long NextSeed()
+    {
+        lock (_seeds) return _seeds.NextInt64();
+    }
+
+    private void RunLoop()
+    {
+        while (true)
+        {
+            List<ScheduledSequence> step;
+            lock (_gate)
+            {
+                while (!_stopping && !_scheduler.HasWork) Monitor.Wait(_gate);
+                if (_stopping) return;
+                step = _scheduler.Schedule();
+            }
+            if (step.Count == 0)
+            {
+                Thread.Yield();
+                continue;
+            }
+            SampleResult?[] sampled;
+            try
+            {
+                sampled = _runner.Run(step);
+            }
+            catch (Exception error)
+            {
+                FailStep(step, error);
+                continue;
+            }
+            lock (_gate) Complete(step, sampled);
+        }
+    }
+
+    private void Complete(List<ScheduledSequence> step, SampleResult?[] sampled)
+    {
+        _scheduler.Computed(step);
+        long now = Stopwatch.GetTimestamp();
+        for (int i = 0; i < step.Count; i++)
+        {
+            var (seq, tokens) = step[i];
+            if (seq.IsFinished) continue;   // aborted while the step ran
+            Statistics.PromptTokensComputed(seq, tokens, sampled[i] is not null);
+            if (sampled[i] is not { } result) continue;
+            seq.TokenIds.Add(result.TokenId);
+            seq.Sampler.Accept(result.TokenId);
+            Statistics.TokenGenerated(seq, now);
+            seq.FirstTokenTimestamp ??= now;
+            seq.LastTokenTimestamp = now;
+            var reason = StopReason(seq, result.TokenId);
+            if (reason is { } r) _scheduler.Finish(seq, r);
+            seq.Output.Writer.TryWrite(new SequenceOutput(result.TokenId, result.Logprob, result.TopLogprobs, reason,
+                seq.PromptLength, seq.CompletionLength, seq.PrefixHitTokens));
+            if (reason is not null)
+            {
+                seq.Output.Writer.TryComplete();
+                Statistics.RequestFinished(seq);
+            }
+        }
+    }
+
+    private FinishReason? StopReason(Sequence seq, int token)
+    {
+        var p = seq.Parameters;
+        if (seq.CompletionLength >= p.MinTokens)
+        {
+            if (!p.IgnoreEos && _eosTokenIds.Contains(token)) return FinishReason.Stop;
+            if (p.StopTokenIds.Contains(token)) return FinishReason.Stop;
+        }
+        if (seq.CompletionLength >= p.MaxTokens || seq.Length >= MaxModelLen) return FinishReason.Length;
+        return null;
+    }
+
+    private void FailStep(List<ScheduledSequence> step, Exception error)
+    {
+        lock (_gate)
+        {
+            foreach (var (seq, _) in step)
+            {
+                if (seq.IsFinished) continue;
+                _scheduler.Finish(seq, FinishReason.Abort);
+                seq.Output.Writer.TryComplete(new InvalidOperationException("The engine failed while computing this request: " + error.Message, error));
+                Statistics.RequestFinished(seq);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+            Monitor.PulseAll(_gate);
+        }
+        _loop.Join();
+        _backend.Dispose();
+    }
+}

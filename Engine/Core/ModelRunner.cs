@@ -1,0 +1,93 @@
+using Engine.Backends;
+using Engine.Models;
+using Engine.Sampling;
+
+namespace Engine.Core;
+
+/// <summary>
+/// Turns a scheduled step into one batched forward (token ids, positions, slot mapping, block tables) and
+/// samples the next token of every sequence whose last token the step computed, each with its own parameters.
+/// </summary>
+public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCache cache)
+{
+    private float[] _logits = [];
+    private int[] _ids = [];
+
+    public int VocabSize => model.Config.VocabSize;
+
+    /// <summary>Runs the step; returns the sampled token for each sequence that samples (null for partial prefill chunks).</summary>
+    public SampleResult?[] Run(IReadOnlyList<ScheduledSequence> step)
+    {
+        var batch = BuildBatch(step, cache.BlockSize);
+        var results = new SampleResult?[step.Count];
+        if (batch.TokenCount == 0) return results;
+        var logits = model.Forward(batch, cache);
+        if (step.All(s => !s.Samples || IsPlainGreedy(s.Sequence)))
+        {
+            // Only the argmax decides: the backend computes it (on a GPU, so only the ids cross to the host).
+            if (_ids.Length < logits.Rows) _ids = new int[logits.Rows];
+            backend.ArgMax(logits, _ids);
+            for (int i = 0, r = 0; i < step.Count; i++)
+                if (step[i].Samples) results[i] = new SampleResult(_ids[r++], float.NaN, null);
+            return results;
+        }
+        int vocab = model.Config.VocabSize;
+        if (_logits.Length < logits.Rows * vocab) _logits = new float[logits.Rows * vocab];
+        backend.Download(logits, _logits);
+
+        int row = 0;
+        for (int i = 0; i < step.Count; i++)
+        {
+            if (!step[i].Samples) continue;
+            var seq = step[i].Sequence;
+            results[i] = seq.Sampler.Sample(_logits.AsSpan(row++ * vocab, vocab), seq.TokenIds.GetRange(0, seq.PromptLength));
+        }
+        return results;
+    }
+
+    /// <summary>Greedy with nothing that changes the logits before the argmax (no penalties, bias, min-tokens mask or logprobs).</summary>
+    private static bool IsPlainGreedy(Sequence seq)
+    {
+        var p = seq.Parameters;
+        return p.IsGreedy && p.Logprobs is null && p.RepetitionPenalty == 1f && p.PresencePenalty == 0f && p.FrequencyPenalty == 0f
+            && (p.LogitBias is null || p.LogitBias.Count == 0) && seq.Sampler.GeneratedCount >= p.MinTokens;
+    }
+
+    public static ForwardBatch BuildBatch(IReadOnlyList<ScheduledSequence> step, int blockSize)
+    {
+        int tokens = step.Sum(s => s.TokenCount);
+        int maxBlocks = Math.Max(1, step.Count == 0 ? 1 : step.Max(s => s.Sequence.BlockTable.Count));
+        var ids = new int[tokens];
+        var positions = new int[tokens];
+        var slots = new int[tokens];
+        var owner = new int[tokens];
+        var tables = new int[step.Count * maxBlocks];
+        Array.Fill(tables, -1);
+        var logitRows = new List<int>();
+        int t = 0;
+        for (int s = 0; s < step.Count; s++)
+        {
+            var (seq, count) = step[s];
+            seq.BlockTable.CopyTo(tables, s * maxBlocks);
+            for (int i = 0; i < count; i++, t++)
+            {
+                int position = seq.CachedTokens + i;
+                ids[t] = seq.TokenIds[position];
+                positions[t] = position;
+                slots[t] = seq.BlockTable[position / blockSize] * blockSize + position % blockSize;
+                owner[t] = s;
+            }
+            if (step[s].Samples) logitRows.Add(t - 1);
+        }
+        return new ForwardBatch
+        {
+            TokenIds = ids,
+            Positions = positions,
+            SlotMapping = slots,
+            TokenSequence = owner,
+            BlockTables = tables,
+            MaxBlocksPerSequence = maxBlocks,
+            LogitTokenIndices = [.. logitRows],
+        };
+    }
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Engine.Sampling;
+
+namespace Engine.Core;
+
+/// <summary>
+/// One request's tokens and state in the engine (nano-vllm's Sequence): prompt + generated ids, its block
+/// table, how many of its tokens already have K/V in the cache, and the channel its outputs go to.
+/// </summary>
+public sealed class Sequence
+{
+    private static long _arrivals;
+
+    public Sequence(string requestId, IReadOnlyList<int> promptIds, SamplingParams parameters, SequenceSampler sampler, int priority = 0)
+    {
+        RequestId = requestId;
+        TokenIds = [.. promptIds];
+        PromptLength = promptIds.Count;
+        Parameters = parameters;
+        Sampler = sampler;
+        Priority = priority;
+        Arrival = Interlocked.Increment(ref _arrivals);
+    }
+
+    public string RequestId { get; }
+    public List<int> TokenIds { get; }
+    public int PromptLength { get; }
+    public SamplingParams Parameters { get; }
+    public SequenceSampler Sampler { get; }
+    /// <summary>Lower runs first under the priority policy.</summary>
+    public int Priority { get; }
+    /// <summary>Arrival order: FCFS order, and the tie-break under priority.</summary>
+    public long Arrival { get; }
+
+    public SequenceStatus Status { get; set; } = SequenceStatus.Waiting;
+    public FinishReason? FinishReason { get; set; }
+    public List<int> BlockTable { get; } = [];
+    /// <summary>Leading tokens whose K/V are in the cache (prefix-cache hits plus what steps computed).</summary>
+    public int CachedTokens { get; set; }
+    /// <summary>Tokens of the cache hit when this sequence was admitted (for prefix-cache statistics).</summary>
+    public int PrefixHitTokens { get; set; }
+
+    public Channel<SequenceOutput> Output { get; } = Channel.CreateUnbounded<SequenceOutput>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+    public long ArrivalTimestamp { get; } = Stopwatch.GetTimestamp();
+    public long? FirstScheduledTimestamp { get; set; }
+    public long? FirstTokenTimestamp { get; set; }
+    public long? LastTokenTimestamp { get; set; }
+
+    public int Length => TokenIds.Count;
+    public int CompletionLength => TokenIds.Count - PromptLength;
+    public int UncomputedTokens => TokenIds.Count - CachedTokens;
+    public bool IsFinished => Status == SequenceStatus.Finished;
+
+    public int BlockCount(int blockSize) => (TokenIds.Count + blockSize - 1) / blockSize;
+}

@@ -1,0 +1,49 @@
+using Engine.Backends;
+using Engine.Loading;
+
+namespace Engine.Models;
+
+/// <summary>One decoder layer's weights, with q|k|v and gate|up fused into single matrices.</summary>
+public sealed class LlamaLayer
+{
+    public required Tensor InputNorm { get; init; }
+    public required Tensor Qkv { get; init; }
+    public Tensor? QkvBias { get; init; }
+    public Tensor? QNorm { get; init; }
+    public Tensor? KNorm { get; init; }
+    public required Tensor Output { get; init; }
+    public Tensor? OutputBias { get; init; }
+    public required Tensor PostAttentionNorm { get; init; }
+    public required Tensor GateUp { get; init; }
+    public required Tensor Down { get; init; }
+
+    public static LlamaLayer Load(IWeightSource weights, IComputeBackend backend, ModelConfig c, int index, DType storage)
+    {
+        string p = $"model.layers.{index}.";
+        int q = c.NumHeads * c.HeadDim, kv = c.NumKvHeads * c.HeadDim, h = c.HiddenSize, f = c.IntermediateSize;
+        Tensor Norm(string name, int size) => backend.Upload(weights.Get(p + name, size));
+        return new LlamaLayer
+        {
+            InputNorm = Norm("input_layernorm.weight", h),
+            Qkv = backend.LoadMatrix(storage,
+                weights.Get(p + "self_attn.q_proj.weight", q, h),
+                weights.Get(p + "self_attn.k_proj.weight", kv, h),
+                weights.Get(p + "self_attn.v_proj.weight", kv, h)),
+            QkvBias = c.QkvBias
+                ? backend.Upload(HostTensor.ConcatVectors(p + "self_attn.qkv_proj.bias",
+                    weights.Get(p + "self_attn.q_proj.bias", q), weights.Get(p + "self_attn.k_proj.bias", kv),
+                    weights.Get(p + "self_attn.v_proj.bias", kv)))
+                : null,
+            QNorm = c.QkNorm ? Norm("self_attn.q_norm.weight", c.HeadDim) : null,
+            KNorm = c.QkNorm ? Norm("self_attn.k_norm.weight", c.HeadDim) : null,
+            Output = backend.LoadMatrix(storage, weights.Get(p + "self_attn.o_proj.weight", h, q)),
+            OutputBias = c.OutputBias ? Norm("self_attn.o_proj.bias", h) : null,
+            PostAttentionNorm = Norm("post_attention_layernorm.weight", h),
+            GateUp = backend.LoadMatrix(storage,
+                weights.Get(p + "mlp.gate_proj.weight", f, h),
+                weights.Get(p + "mlp.up_proj.weight", f, h)),
+            Down = backend.LoadMatrix(storage, weights.Get(p + "mlp.down_proj.weight", h, f)),
+        };
+    }
+
+}

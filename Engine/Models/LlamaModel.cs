@@ -1,0 +1,75 @@
+using Engine.Backends;
+using Engine.Loading;
+
+namespace Engine.Models;
+
+/// <summary>
+/// The Llama-family decoder (Llama 2/3, Mistral, Qwen2, Qwen3) written only in backend ops, so any
+/// <see cref="IComputeBackend"/> runs it. One forward handles a whole mixed prefill/decode batch.
+/// </summary>
+public sealed class LlamaModel
+{
+    private readonly IComputeBackend _backend;
+    private readonly Tensor _embedding;
+    private readonly LlamaLayer[] _layers;
+    private readonly Tensor _finalNorm;
+    private readonly Tensor _lmHead;
+    private readonly RotaryTable _rope;
+    private readonly ForwardBuffers _buffers;
+    private readonly AttentionShape _shape;
+
+    public LlamaModel(ModelConfig config, IWeightSource weights, IComputeBackend backend, DType storage, int maxPositions, int maxBatchTokens, int maxLogitRows)
+    {
+        Config = config;
+        _backend = backend;
+        int h = config.HiddenSize;
+        _embedding = backend.LoadMatrix(storage, weights.Get("model.embed_tokens.weight", config.VocabSize, h));
+        _layers = Enumerable.Range(0, config.NumLayers).Select(i => LlamaLayer.Load(weights, backend, config, i, storage)).ToArray();
+        _finalNorm = backend.Upload(weights.Get("model.norm.weight", h));
+        _lmHead = config.TieWordEmbeddings ? _embedding : backend.LoadMatrix(storage, weights.Get("lm_head.weight", config.VocabSize, h));
+        _rope = RotaryFrequencies.Build(backend, config, maxPositions);
+        _buffers = new ForwardBuffers(backend, config, maxBatchTokens, maxLogitRows);
+        _shape = new AttentionShape(config.NumHeads, config.NumKvHeads, config.HeadDim);
+    }
+
+    public ModelConfig Config { get; }
+
+    /// <summary>Runs the batch through the model; returns logits [batch.LogitTokenIndices.Length, vocab].</summary>
+    public Tensor Forward(ForwardBatch batch, KvCache cache)
+    {
+        var b = _buffers.For(batch.TokenCount, batch.LogitTokenIndices.Length);
+        float eps = (float)Config.RmsNormEps;
+        int q = _shape.Heads * _shape.HeadDim, kv = _shape.KvHeads * _shape.HeadDim;
+
+        _backend.BeginStep(batch);
+        _backend.Embed(_embedding, b.Residual);
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            var layer = _layers[i];
+            _backend.RmsNorm(b.Residual, layer.InputNorm, eps, b.Normed);
+            _backend.MatMul(b.Normed, layer.Qkv, layer.QkvBias, b.Qkv);
+            var queries = b.Qkv.Columns(0, q);
+            var keys = b.Qkv.Columns(q, kv);
+            var values = b.Qkv.Columns(q + kv, kv);
+            if (layer.QNorm is not null) _backend.RmsNorm(queries, layer.QNorm, eps, queries);
+            if (layer.KNorm is not null) _backend.RmsNorm(keys, layer.KNorm, eps, keys);
+            _backend.Rope(queries, _rope);
+            _backend.Rope(keys, _rope);
+            _backend.WriteKv(keys, values, cache, i);
+            _backend.Attention(queries, cache, i, _shape, b.Attention);
+            _backend.MatMul(b.Attention, layer.Output, layer.OutputBias, b.Hidden);
+            _backend.Add(b.Residual, b.Hidden);
+
+            _backend.RmsNorm(b.Residual, layer.PostAttentionNorm, eps, b.Normed);
+            _backend.MatMul(b.Normed, layer.GateUp, null, b.GateUp);
+            _backend.SiluMul(b.GateUp, b.Activated);
+            _backend.MatMul(b.Activated, layer.Down, null, b.Hidden);
+            _backend.Add(b.Residual, b.Hidden);
+        }
+        // Only the sampled rows need the final norm and the (large) vocabulary projection.
+        _backend.GatherLogitRows(b.Residual, b.Selected);
+        _backend.RmsNorm(b.Selected, _finalNorm, eps, b.Selected);
+        _backend.MatMul(b.Selected, _lmHead, null, b.Logits);
+        return b.Logits;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Engine.Loading;
+
+namespace Engine.Models;
+
+/// <summary>
+/// The parts of a Hugging Face config.json (+ generation_config.json) that the Llama-family model needs.
+/// Llama 2/3, Mistral, Qwen2 (q/k/v bias) and Qwen3 (q/k RMSNorm, explicit head_dim) share one shape.
+/// </summary>
+public sealed record ModelConfig
+{
+    public required string ModelType { get; init; }
+    public required int HiddenSize { get; init; }
+    public required int IntermediateSize { get; init; }
+    public required int NumLayers { get; init; }
+    public required int NumHeads { get; init; }
+    public required int NumKvHeads { get; init; }
+    public required int HeadDim { get; init; }
+    public required int VocabSize { get; init; }
+    public int MaxPositionEmbeddings { get; init; } = 2048;
+    public double RmsNormEps { get; init; } = 1e-6;
+    public double RopeTheta { get; init; } = 10000;
+    public RopeScaling? RopeScaling { get; init; }
+    public bool TieWordEmbeddings { get; init; }
+    /// <summary>q/k/v projections carry a bias (Qwen2, or attention_bias: true).</summary>
+    public bool QkvBias { get; init; }
+    /// <summary>o_proj carries a bias (Llama's attention_bias: true).</summary>
+    public bool OutputBias { get; init; }
+    /// <summary>Per-head RMSNorm of q and k before RoPE (Qwen3).</summary>
+    public bool QkNorm { get; init; }
+    public DType? StoredDType { get; init; }
+    public int? BosTokenId { get; init; }
+    public IReadOnlyList<int> EosTokenIds { get; init; } = [];
+
+    private static readonly string[] Supported = ["llama", "mistral", "qwen2", "qwen3"];
+
+    public static ModelConfig Load(string modelDirectory)
+    {
+        var path = Path.Combine(modelDirectory, "config.json");
+        if (!File.Exists(path)) throw new FileNotFoundException($"No config.json in {modelDirectory}.", path);
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        var config = Parse(json.RootElement);
+
+        var generation = Path.Combine(modelDirectory, "generation_config.json");
+        if (File.Exists(generation))
+        {
+            using var gen = JsonDocument.Parse(File.ReadAllText(generation));
+            var eos = TokenIds(gen.RootElement, "eos_token_id");
+            if (eos.Count > 0) config = config with { EosTokenIds = eos.Union(config.EosTokenIds).ToList() };
+            if (Int(gen.RootElement, "bos_token_id") is { } bos) config = config with { BosTokenId = bos };
+        }
+        return config;
+    }
+
+    public static ModelConfig Parse(JsonElement root)
+    {
+        string type = root.TryGetProperty("model_type", out var t) ? t.GetString() ?? "llama" : "llama";
+        if (!Supported.Contains(type))
+            throw new NotSupportedException($"model_type '{type}' is not supported (supported: {string.Join(", ", Supported)}).");
+        int hidden = Int(root, "hidden_size") ?? throw Missing("hidden_size");
+        int heads = Int(root, "num_attention_heads") ?? throw Missing("num_attention_heads");
+        bool attentionBias = root.TryGetProperty("attention_bias", out var ab) && ab.ValueKind == JsonValueKind.True;
+        return new ModelConfig
+        {
+            ModelType = type,
+            HiddenSize = hidden,
+            IntermediateSize = Int(root, "intermediate_size") ?? throw Missing("intermediate_size"),
+            NumLayers = Int(root, "num_hidden_layers") ?? throw Missing("num_hidden_layers"),
+            NumHeads = heads,
+            NumKvHeads = Int(root, "num_key_value_heads") ?? heads,
+            HeadDim = Int(root, "head_dim") ?? hidden / heads,
+            VocabSize = Int(root, "vocab_size") ?? throw Missing("vocab_size"),
+            MaxPositionEmbeddings = Int(root, "max_position_embeddings") ?? 2048,
+            RmsNormEps = Double(root, "rms_norm_eps") ?? 1e-6,
+            RopeTheta = Double(root, "rope_theta") ?? 10000,
+            RopeScaling = ParseRopeScaling(root),
+            TieWordEmbeddings = root.TryGetProperty("tie_word_embeddings", out var tie) && tie.ValueKind == JsonValueKind.True,
+            QkvBias = type == "qwen2" || attentionBias,
+            OutputBias = type is "llama" or "mistral" && attentionBias,
+            QkNorm = type == "qwen3",
+            StoredDType = DTypeInfo.ParseTorch(root.TryGetProperty("torch_dtype", out var d) ? d.GetString() : null),
+            BosTokenId = Int(root, "bos_token_id"),
+            EosTokenIds = TokenIds(root, "eos_token_id"),
+        };
+    }
+
+    private static RopeScaling? ParseRopeScaling(JsonElement root)
+    {
+        if (!root.TryGetProperty("rope_scaling", out var s) || s.ValueKind != JsonValueKind.Object) return null;
+        string type = s.TryGetProperty("rope_type", out var rt) ? rt.GetString()! : s.TryGetProperty("type", out var tt) ? tt.GetString()! : "default";
+        if (type is not ("llama3" or "default"))
+            throw new NotSupportedException($"rope_scaling type '{type}' is not supported (supported: llama3).");
+        return new RopeScaling(type,
+            Double(s, "factor") ?? 1,
+            Double(s, "low_freq_factor") ?? 1,
+            Double(s, "high_freq_factor") ?? 4,
+            Int(s, "original_max_position_embeddings") ?? 8192);
+    }
+
+    private static int? Int(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+
+    private static double? Double(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+
+    private static List<int> TokenIds(JsonElement e, string name) =>
+        !e.TryGetProperty(name, out var v) ? []
+        : v.ValueKind == JsonValueKind.Number ? [v.GetInt32()]
+        : v.ValueKind == JsonValueKind.Array ? v.EnumerateArray().Select(x => x.GetInt32()).ToList()
+        : [];
+
+    private static InvalidDataException Missing(string name) => new($"config.json lacks '{name}'.");
+}

@@ -1,8 +1,0 @@
-namespace Inference.Engine.Core;
-
-/// <summary>A sequence in this step, and how many of its uncomputed tokens the step computes (1 for a decode).</summary>
-public readonly record struct ScheduledSequence(Sequence Sequence, int TokenCount)
-{
-    /// <summary>The step reaches the sequence's last token, so it samples the next one.</summary>
-    public bool Samples => Sequence.CachedTokens + TokenCount == Sequence.Length;
-}

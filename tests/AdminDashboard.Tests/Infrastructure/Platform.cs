@@ -1,0 +1,158 @@
+using System.Text.Json;
+using AdminDashboard.Tests.FakeHub;
+using Microsoft.Playwright;
+
+namespace AdminDashboard.Tests.Infrastructure;
+
+/// <summary>
+/// Everything the dashboard tests share, started once: redis-server, the fake hub, InferenceService (the embedded stories260K
+/// with a chat template), ModelCacheService (on the fake hub, an empty temporary cache), the Gateway (in-memory key
+/// store and limits in Redis, the one replica), the AdminDashboard wired the way the AppHost wires it, and headless Debian chromium.
+/// Every process gets its port up front, so all start at once.
+/// </summary>
+public sealed class Platform : IAsyncLifetime
+{
+    public const string AdminKey = "dashboard-test-admin-key-7f3a";
+    public const string Model = "stories260K";
+
+    /// <summary>Renders only the user turns: stories260K has no chat template of its own.</summary>
+    public const string ChatTemplate = "{{ bos_token }}{% for m in messages %}{% if m[\"role\"] == \"user\" %}{{ m[\"content\"] }}{% endif %}{% endfor %}";
+
+    /// <summary>The pull of the 1 MB model takes about 3 s at this rate: long enough to see the bar move.</summary>
+    public const int HubBytesPerSecond = 350_000;
+
+    private readonly string _scratch = Path.Combine(Path.GetTempPath(), "dashboard-tests-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly List<ServiceProcess> _services = [];
+
+    public RedisServer Redis { get; private set; } = null!;
+    public FakeHubServer Hub { get; private set; } = null!;
+    public ServiceProcess Inference { get; private set; } = null!;
+    public ServiceProcess ModelCache { get; private set; } = null!;
+    public ServiceProcess Gateway { get; private set; } = null!;
+    public ServiceProcess Dashboard { get; private set; } = null!;
+    public IPlaywright Playwright { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_scratch);
+        Redis = await RedisServer.StartAsync();
+        Hub = await FakeHubServer.StartAsync(HubBytesPerSecond);
+        int inferencePort = FreePort.Next(), cachePort = FreePort.Next(), gatewayPort = FreePort.Next(), dashboardPort = FreePort.Next();
+        string inferenceUrl = $"http://127.0.0.1:{inferencePort}", cacheUrl = $"http://127.0.0.1:{cachePort}", gatewayUrl = $"http://127.0.0.1:{gatewayPort}";
+
+        Inference = Add(ServiceProcess.Start("InferenceService", inferencePort,
+            ["--port", inferencePort.ToString(), "--chat-template", ChatTemplate, "--threads", "1", "--max-num-seqs", "8", "--seed", "1"],
+            new Dictionary<string, string>(), portInArgs: true));
+        ModelCache = Add(ServiceProcess.Start("ModelCacheService", cachePort, [], new Dictionary<string, string>
+        {
+            ["HF_ENDPOINT"] = Hub.Endpoint.ToString().TrimEnd('/'),
+            ["HF_HUB_CACHE"] = Path.Combine(_scratch, "hub"),
+            ["HF_HOME"] = Path.Combine(_scratch, "hf-home"), // Never the developer's ~/.cache/huggingface (or its token).
+            ["ModelCache__ProgressInterval"] = "00:00:00.100",
+            ["ConnectionStrings__redis"] = Redis.ConnectionString,
+        }));
+        Gateway = Add(ServiceProcess.Start("Gateway", gatewayPort, [], new Dictionary<string, string>
+        {
+            ["Gateway__AdminKey"] = AdminKey,
+            ["services__inference__http__0"] = inferenceUrl,
+            ["Gateway__HealthCheckInterval"] = "00:00:01",
+            ["Gateway__ModelRefreshInterval"] = "00:00:01",
+            ["ConnectionStrings__redis"] = Redis.ConnectionString,
+        }));
+        Dashboard = Add(ServiceProcess.Start("AdminDashboard", dashboardPort, [], new Dictionary<string, string>
+        {
+            ["Dashboard__AdminKey"] = AdminKey,
+            ["services__gateway__http__0"] = gatewayUrl,
+            ["services__modelcache__http__0"] = cacheUrl,
+            ["services__inference__http__0"] = inferenceUrl,
+            ["Dashboard__RefreshInterval"] = "00:00:01",
+            ["Dashboard__MetricsInterval"] = "00:00:00.500",
+            ["ConnectionStrings__redis"] = Redis.ConnectionString,
+        }));
+
+        var browser = LaunchBrowserAsync();
+        await Task.WhenAll(
+            Inference.WaitHealthyAsync(TimeSpan.FromSeconds(90)),
+            ModelCache.WaitHealthyAsync(TimeSpan.FromSeconds(90)),
+            Gateway.WaitHealthyAsync(TimeSpan.FromSeconds(90), ReplicaAvailable),
+            Dashboard.WaitHealthyAsync(TimeSpan.FromSeconds(90)),
+            browser);
+    }
+
+    private ServiceProcess Add(ServiceProcess service)
+    {
+        _services.Add(service);
+        return service;
+    }
+
+    private async Task LaunchBrowserAsync()
+    {
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic"],
+        });
+    }
+
+    /// <summary>The gateway routes to the replica once its health check says it is available (a gateway without replica checks is ready at once).</summary>
+    private static bool ReplicaAvailable(string health)
+    {
+        using var json = JsonDocument.Parse(health);
+        if (!json.RootElement.TryGetProperty("entries", out var entries) || !entries.TryGetProperty("replicas", out var replicas)) return true;
+        return replicas.TryGetProperty("data", out var data) && data.TryGetProperty("inference-0", out var replica) &&
+               replica.TryGetProperty("available", out var available) && available.ValueKind == JsonValueKind.True;
+    }
+
+    /// <summary>
+    /// Fails at once, saying why, where the Gateway lacks its admin API or ModelCacheService its REST API (before
+    /// those services are merged): the tests tagged Requires=GatewayAndCache need them.
+    /// </summary>
+    public async Task RequireGatewayAndCacheAsync()
+    {
+        using var keys = new HttpRequestMessage(HttpMethod.Get, "admin/keys") { Headers = { { "Authorization", "Bearer " + AdminKey } } };
+        using var keysResponse = await Gateway.Http.SendAsync(keys);
+        using var modelsResponse = await ModelCache.Http.GetAsync("api/models");
+        Assert.True(keysResponse.IsSuccessStatusCode && modelsResponse.IsSuccessStatusCode,
+            $"This test needs the Gateway's admin API (GET /admin/keys answered {(int)keysResponse.StatusCode}) and ModelCacheService's " +
+            $"REST API (GET /api/models answered {(int)modelsResponse.StatusCode}). Without them, run --filter \"Requires!=GatewayAndCache\".");
+    }
+
+    /// <summary>A new browser context (own cookies) and page on the dashboard.</summary>
+    public async Task<DashboardPage> OpenAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Dashboard.Url,
+            ViewportSize = new ViewportSize { Width = 1360, Height = 900 },
+            Permissions = ["clipboard-read", "clipboard-write"],
+        });
+        context.SetDefaultTimeout(60_000);   // a loaded 2-core CI machine renders slowly; waits end as soon as the page is ready
+        return new DashboardPage(context, await context.NewPageAsync(), this);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        Playwright?.Dispose();
+        await Task.WhenAll(_services.Select(s => s.DisposeAsync().AsTask()));
+        if (Hub is not null) await Hub.DisposeAsync();
+        if (Redis is not null) await Redis.DisposeAsync();
+        try
+        {
+            Directory.Delete(_scratch, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<Platform>
+{
+    public const string Name = "platform";
+}

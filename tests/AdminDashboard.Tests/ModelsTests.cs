@@ -1,0 +1,73 @@
+using System.Globalization;
+using AdminDashboard.Tests.FakeHub;
+using AdminDashboard.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace AdminDashboard.Tests;
+
+/// <summary>The Models page against ModelCacheService and the fake hub: pull with a live progress bar, list, files, delete.</summary>
+[Collection(PlatformCollection.Name)]
+[Trait("Requires", "GatewayAndCache")]
+public sealed class ModelsTests(Platform platform)
+{
+    [Fact]
+    public async Task Pulling_stories260K_moves_the_bar_to_100_then_the_model_is_listed_and_delete_removes_it()
+    {
+        await platform.RequireGatewayAndCacheAsync();
+        await using var browser = await platform.OpenAsync();
+        var page = browser.Page;
+        await browser.SignInAsync();
+        await browser.NavigateAsync("Models", "Models");
+        var row = page.Locator($"[data-testid=model-row][data-model='{FakeHubServer.RepoId}']");
+        await Assertions.Expect(row).ToHaveCountAsync(0);
+
+        await browser.TestId("pull-model").Locator("input").FillAsync(FakeHubServer.RepoId);
+        await browser.TestId("pull-start").ClickAsync();
+
+        // Watch the bar: it must show values between 0 and 100 on the way, then 100 and "completed".
+        var pull = page.Locator($"[data-testid=pull][data-model='{FakeHubServer.RepoId}']");
+        await pull.WaitForAsync();
+        var seen = new List<double>();
+        var screenshotTaken = false;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var status = await pull.GetAttributeAsync("data-status");
+            if (double.TryParse(await pull.GetAttributeAsync("data-percent"), CultureInfo.InvariantCulture, out var percent))
+            {
+                if (seen.Count == 0 || seen[^1] != percent) seen.Add(percent);
+                if (!screenshotTaken && percent is > 10 and < 90)
+                {
+                    await browser.ScreenshotAsync("05-models-pull-progress");
+                    screenshotTaken = true;
+                }
+            }
+            if (status is "completed" or "failed") break;
+            Assert.True(DateTime.UtcNow < deadline, $"The pull did not finish; percentages seen: {string.Join(", ", seen)}");
+            await Task.Delay(50);
+        }
+
+        Assert.Equal("completed", await pull.GetAttributeAsync("data-status"));
+        Assert.Equal("100", await pull.GetAttributeAsync("data-percent"));
+        Assert.True(seen.Any(p => p is > 0 and < 100), $"The bar never showed progress between 0 and 100: {string.Join(", ", seen)}");
+        Assert.True(seen.SequenceEqual(seen.Order()), $"The bar went backwards: {string.Join(", ", seen)}");
+        Assert.Equal("100", await pull.Locator("fluent-progress-bar").GetAttributeAsync("value"));
+
+        // Listed, with its files.
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await row.GetByTestId("model-files").ClickAsync();
+        var files = page.Locator($"[data-testid=model-details][data-model='{FakeHubServer.RepoId}'] [data-testid=model-file]");
+        await Assertions.Expect(files).ToHaveCountAsync(Directory.GetFiles(TestData.Stories260K).Length - 1); // without reference-greedy.json
+        await Assertions.Expect(page.Locator("[data-testid=replica-row][data-name='inference-0'] [data-testid=replica-model]")).ToHaveTextAsync(Platform.Model + " · 512 tokens");
+        await browser.ScreenshotAsync("06-models-pulled");
+
+        // Delete (two clicks: delete, confirm) removes it from the list and from the cache.
+        await row.GetByTestId("model-delete").ClickAsync();
+        await row.GetByTestId("model-delete-confirm").ClickAsync();
+        await Assertions.Expect(row).ToHaveCountAsync(0);
+        using var list = await platform.ModelCache.Http.GetAsync("api/models");
+        Assert.DoesNotContain(FakeHubServer.RepoId, await list.Content.ReadAsStringAsync());
+        await browser.ScreenshotAsync("07-models-deleted");
+        browser.AssertNoProblems();
+    }
+}

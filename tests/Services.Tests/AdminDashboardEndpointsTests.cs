@@ -1,9 +1,0 @@
-using Services.Tests.Infrastructure;
-
-namespace Services.Tests;
-
-public sealed class AdminDashboardEndpointsTests(AdminDashboardEndpointsTests.Service service)
-    : DefaultEndpointsTests(service), IClassFixture<AdminDashboardEndpointsTests.Service>
-{
-    public sealed class Service() : ServiceFixture("AdminDashboard");
-}

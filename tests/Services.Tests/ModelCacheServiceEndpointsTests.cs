@@ -1,9 +1,0 @@
-using Services.Tests.Infrastructure;
-
-namespace Services.Tests;
-
-public sealed class ModelCacheServiceEndpointsTests(ModelCacheServiceEndpointsTests.Service service)
-    : DefaultEndpointsTests(service), IClassFixture<ModelCacheServiceEndpointsTests.Service>
-{
-    public sealed class Service() : ServiceFixture("ModelCacheService");
-}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Engine.Loading;
+
+namespace Tests.Shared;
+
+/// <summary>
+/// A tiny random-weight Llama-family model written as a real Hugging Face folder (config.json + safetensors,
+/// optionally sharded), with its weights kept here for the reference forward.
+/// </summary>
+public sealed class TinyModel : IDisposable
+{
+    public required string Directory { get; init; }
+    public required Dictionary<string, float[]> Weights { get; init; }
+    public required Dictionary<string, object> Config { get; init; }
+
+    public int Hidden => (int)Config["hidden_size"];
+    public int Layers => (int)Config["num_hidden_layers"];
+    public int Heads => (int)Config["num_attention_heads"];
+    public int KvHeads => (int)Config["num_key_value_heads"];
+    public int HeadDim => Config.TryGetValue("head_dim", out var d) ? (int)d : Hidden / Heads;
+    public int Intermediate => (int)Config["intermediate_size"];
+    public int Vocab => (int)Config["vocab_size"];
+
+    public static TinyModel Create(string modelType = "llama", int hidden = 32, int heads = 4, int kvHeads = 2, int? headDim = null,
+        int layers = 2, int intermediate = 48, int vocab = 67, bool tied = true, bool qkvBias = false, bool qkNorm = false,
+        object? ropeScaling = null, DType dtype = DType.F32, int shards = 1, int seed = 1)
+    {
+        int hd = headDim ?? hidden / heads;
+        var config = new Dictionary<string, object>
+        {
+            ["architectures"] = new[] { "LlamaForCausalLM" },
+            ["model_type"] = modelType,
+            ["hidden_size"] = hidden,
+            ["intermediate_size"] = intermediate,
+            ["num_hidden_layers"] = layers,
+            ["num_attention_heads"] = heads,
+            ["num_key_value_heads"] = kvHeads,
+            ["vocab_size"] = vocab,
+            ["max_position_embeddings"] = 256,
+            ["rms_norm_eps"] = 1e-5,
+            ["rope_theta"] = 10000.0,
+            ["tie_word_embeddings"] = tied,
+            ["torch_dtype"] = dtype switch { DType.F32 => "float32", DType.F16 => "float16", _ => "bfloat16" },
+        };
+        if (headDim is not null) config["head_dim"] = hd;
+        if (ropeScaling is not null) config["rope_scaling"] = ropeScaling;
+
+        var random = new Random(seed);
+        var weights = new Dictionary<string, float[]>();
+        var shapes = new Dictionary<string, int[]>();
+        void Add(string name, float scale, params int[] shape)
+        {
+            int n = shape.Aggregate(1, (a, b) => a * b);
+            bool norm = name.EndsWith("norm.weight", StringComparison.Ordinal);
+            weights[name] = Enumerable.Range(0, n)
+                .Select(_ => SafetensorsWriter.RoundTo(norm ? 1f + 0.2f * (float)(random.NextDouble() - 0.5) : scale * (float)(2 * random.NextDouble() - 1), dtype))
+                .ToArray();
+            shapes[name] = shape;
+        }
+        Add("model.embed_tokens.weight", 1f, vocab, hidden);
+        for (int l = 0; l < layers; l++)
+        {
+            string p = $"model.layers.{l}.";
+            float s = 1f / MathF.Sqrt(hidden);
+            Add(p + "input_layernorm.weight", 0, hidden);
+            Add(p + "self_attn.q_proj.weight", s, heads * hd, hidden);
+            Add(p + "self_attn.k_proj.weight", s, kvHeads * hd, hidden);
+            Add(p + "self_attn.v_proj.weight", s, kvHeads * hd, hidden);
+            if (qkvBias)
+            {
+                Add(p + "self_attn.q_proj.bias", 0.1f, heads * hd);
+                Add(p + "self_attn.k_proj.bias", 0.1f, kvHeads * hd);
+                Add(p + "self_attn.v_proj.bias", 0.1f, kvHeads * hd);
+            }
+            if (qkNorm)
+            {
+                Add(p + "self_attn.q_norm.weight", 0, hd);
+                Add(p + "self_attn.k_norm.weight", 0, hd);
+            }
+            Add(p + "self_attn.o_proj.weight", 1f / MathF.Sqrt(heads * hd), hidden, heads * hd);
+            Add(p + "post_attention_layernorm.weight", 0, hidden);
+            Add(p + "mlp.gate_proj.weight", s, intermediate, hidden);
+            Add(p + "mlp.up_proj.weight", s, intermediate, hidden);
+            Add(p + "mlp.down_proj.weight", 1f / MathF.Sqrt(intermediate), hidden, intermediate);
+        }
+        Add("model.norm.weight", 0, hidden);
+        if (!tied) Add("lm_head.weight", 1f / MathF.Sqrt(hidden), vocab, hidden);
+
+        var directory = Path.Combine(Path.GetTempPath(), "tiny-model-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "config.json"), JsonSerializer.Serialize(config));
+        var names = weights.Keys.ToList();
+        if (shards == 1)
+        {
+            SafetensorsWriter.Write(Path.Combine(directory, "model.safetensors"), names.Select(n => new SafetensorsWriter.Entry(n, shapes[n], weights[n])), dtype);
+        }
+        else
+        {
+            var map = new Dictionary<string, string>();
+            for (int s = 0; s < shards; s++)
+            {
+                var file = $"model-{s + 1:D5}-of-{shards:D5}.safetensors";
+                var part = names.Where((_, i) => i % shards == s).ToList();
+                foreach (var n in part) map[n] = file;
+                SafetensorsWriter.Write(Path.Combine(directory, file), part.Select(n => new SafetensorsWriter.Entry(n, shapes[n], weights[n])), dtype);
+            }
+            File.WriteAllText(Path.Combine(directory, "model.safetensors.index.json"),
+                JsonSerializer.Serialize(new { metadata = new { total_size = 0 }, weight_map = map }));
+        }
+        return new TinyModel { Directory = directory, Weights = weights, Config = config };
+    }
+
+    public void Dispose()
+    {
+        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
+    }
+}
