@@ -7,13 +7,11 @@ namespace AdminDashboard.Tests;
 
 /// <summary>The API keys page against the gateway's admin API: create (secret once, copy), use, revoke.</summary>
 [Collection(PlatformCollection.Name)]
-[Trait("Requires", "GatewayAndCache")]
 public sealed class KeysTests(Platform platform)
 {
     [Fact]
     public async Task A_key_created_in_the_UI_works_at_the_gateway_until_it_is_revoked_in_the_UI()
     {
-        await platform.RequireGatewayAndCacheAsync();
         await using var browser = await platform.OpenAsync();
         var page = browser.Page;
         await browser.SignInAsync();

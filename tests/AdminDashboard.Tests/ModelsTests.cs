@@ -1,5 +1,4 @@
 using System.Globalization;
-using AdminDashboard.Tests.FakeHub;
 using AdminDashboard.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -7,25 +6,23 @@ namespace AdminDashboard.Tests;
 
 /// <summary>The Models page against ModelCacheService and the fake hub: pull with a live progress bar, list, files, delete.</summary>
 [Collection(PlatformCollection.Name)]
-[Trait("Requires", "GatewayAndCache")]
 public sealed class ModelsTests(Platform platform)
 {
     [Fact]
     public async Task Pulling_stories260K_moves_the_bar_to_100_then_the_model_is_listed_and_delete_removes_it()
     {
-        await platform.RequireGatewayAndCacheAsync();
         await using var browser = await platform.OpenAsync();
         var page = browser.Page;
         await browser.SignInAsync();
         await browser.NavigateAsync("Models", "Models");
-        var row = page.Locator($"[data-testid=model-row][data-model='{FakeHubServer.RepoId}']");
+        var row = page.Locator($"[data-testid=model-row][data-model='{HubRepository.StoriesId}']");
         await Assertions.Expect(row).ToHaveCountAsync(0);
 
-        await browser.TestId("pull-model").Locator("input").FillAsync(FakeHubServer.RepoId);
+        await browser.TestId("pull-model").Locator("input").FillAsync(HubRepository.StoriesId);
         await browser.TestId("pull-start").ClickAsync();
 
         // Watch the bar: it must show values between 0 and 100 on the way, then 100 and "completed".
-        var pull = page.Locator($"[data-testid=pull][data-model='{FakeHubServer.RepoId}']");
+        var pull = page.Locator($"[data-testid=pull][data-model='{HubRepository.StoriesId}']");
         await pull.WaitForAsync();
         var seen = new List<double>();
         var screenshotTaken = false;
@@ -56,7 +53,7 @@ public sealed class ModelsTests(Platform platform)
         // Listed, with its files.
         await Assertions.Expect(row).ToHaveCountAsync(1);
         await row.GetByTestId("model-files").ClickAsync();
-        var files = page.Locator($"[data-testid=model-details][data-model='{FakeHubServer.RepoId}'] [data-testid=model-file]");
+        var files = page.Locator($"[data-testid=model-details][data-model='{HubRepository.StoriesId}'] [data-testid=model-file]");
         await Assertions.Expect(files).ToHaveCountAsync(Directory.GetFiles(TestData.Stories260K).Length - 1); // without reference-greedy.json
         await Assertions.Expect(page.Locator("[data-testid=replica-row][data-name='inference-0'] [data-testid=replica-model]")).ToHaveTextAsync(Platform.Model + " · 512 tokens");
         await browser.ScreenshotAsync("06-models-pulled");
@@ -66,7 +63,7 @@ public sealed class ModelsTests(Platform platform)
         await row.GetByTestId("model-delete-confirm").ClickAsync();
         await Assertions.Expect(row).ToHaveCountAsync(0);
         using var list = await platform.ModelCache.Http.GetAsync("api/models");
-        Assert.DoesNotContain(FakeHubServer.RepoId, await list.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(HubRepository.StoriesId, await list.Content.ReadAsStringAsync());
         await browser.ScreenshotAsync("07-models-deleted");
         browser.AssertNoProblems();
     }

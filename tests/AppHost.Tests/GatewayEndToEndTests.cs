@@ -16,10 +16,8 @@ namespace AppHost.Tests;
 /// End to end through the gateway, as a user after <c>dotnet run --project AppHost</c>: the official OpenAI
 /// SDK with the API key the AppHost printed, 401 without one, one W3C trace across gateway and replica,
 /// and a killed replica that the gateway routes around and then uses again once the AppHost restarted it.
-/// Needs the real gateway (admin API, keys, routing).
 /// </summary>
 [Collection(SystemCollection.Name)]
-[Trait("Requires", "Gateway")]
 public sealed class GatewayEndToEndTests(SystemFixture system)
 {
     private TestingAppHost App => system.App;
@@ -30,7 +28,7 @@ public sealed class GatewayEndToEndTests(SystemFixture system)
     private ChatClient Chat(string key) => new(SystemFixture.ModelName, new ApiKeyCredential(key),
         new OpenAIClientOptions { Endpoint = new Uri(App.GetEndpoint("gateway"), "v1"), NetworkTimeout = TimeSpan.FromSeconds(60) });
 
-    [GatewayFact]
+    [Fact]
     public async Task Chat_completion_streams_through_the_gateway_with_the_printed_key()
     {
         var options = new ChatCompletionOptions { MaxOutputTokenCount = 24, Temperature = 0 };
@@ -51,7 +49,7 @@ public sealed class GatewayEndToEndTests(SystemFixture system)
         Assert.Equal(expected, streamed.ToString());
     }
 
-    [GatewayFact]
+    [Fact]
     public async Task A_request_without_a_valid_key_gets_401()
     {
         using var http = App.CreateHttpClient("gateway");
@@ -65,7 +63,7 @@ public sealed class GatewayEndToEndTests(SystemFixture system)
         Assert.Equal(401, refused.Status);
     }
 
-    [GatewayFact]
+    [Fact]
     public async Task One_trace_id_is_seen_in_the_gateway_and_the_inference_replica_spans()
     {
         var traceId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -92,7 +90,7 @@ public sealed class GatewayEndToEndTests(SystemFixture system)
         Assert.Contains(inTrace, s => s.Service == "inference" && gatewaySpans.Contains(s.ParentSpanId));
     }
 
-    [GatewayFact]
+    [Fact]
     public async Task Requests_keep_succeeding_while_a_replica_is_down_and_the_restarted_replica_serves_again()
     {
         using var gateway = App.CreateHttpClient("gateway");

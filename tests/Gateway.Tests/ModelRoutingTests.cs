@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Gateway.TestBackend;
 using Gateway.Tests.Infrastructure;
 
 namespace Gateway.Tests;
@@ -34,7 +35,7 @@ public sealed class ModelRoutingTests(SharedCluster cluster)
 
         // The backends' own records: every request arrived exactly once, at a replica serving its model.
         var servedBy = new Dictionary<string, string[]> { ["b1"] = [SharedCluster.ModelA], ["b2"] = [SharedCluster.ModelA, SharedCluster.ModelB], ["b3"] = [SharedCluster.ModelB] };
-        var received = new List<(string Backend, BackendProcess.Received Request)>();
+        var received = new List<(string Backend, ReceivedRequest Request)>();
         foreach (var backend in cluster.Backends)
             received.AddRange((await backend.ReceivedAsync()).Select(r => (backend.Name, r)));
         foreach (var (id, model) in sent)

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using ModelCacheService.Tests.FakeHub;
-using ModelCacheService.Tests.Infrastructure;
 
 namespace ModelCacheService.Tests;
 

@@ -1,4 +1,3 @@
-using ModelCacheService.Tests.FakeHub;
 using ModelCacheService.Tests.Infrastructure;
 
 namespace ModelCacheService.Tests;

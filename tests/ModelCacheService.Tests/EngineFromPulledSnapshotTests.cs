@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Engine.Core;
 using Engine.Sampling;
-using ModelCacheService.Tests.Infrastructure;
 
 namespace ModelCacheService.Tests;
 

@@ -1,6 +1,3 @@
-using ModelCacheService.Tests.FakeHub;
-using ModelCacheService.Tests.Infrastructure;
-
 namespace ModelCacheService.Tests;
 
 /// <summary>A hub where karpathy/stories260K is gated, and three services: without a token, with a wrong one, with the right one.</summary>

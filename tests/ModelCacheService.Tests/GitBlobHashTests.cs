@@ -1,5 +1,4 @@
 using System.Text;
-using ModelCacheService.Tests.Infrastructure;
 
 namespace ModelCacheService.Tests;
 

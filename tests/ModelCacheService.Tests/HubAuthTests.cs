@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ModelCacheService.Tests.Infrastructure;
 
 namespace ModelCacheService.Tests;
 

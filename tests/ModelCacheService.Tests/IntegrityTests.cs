@@ -1,5 +1,4 @@
 using System.Net;
-using ModelCacheService.Tests.FakeHub;
 using ModelCacheService.Tests.Infrastructure;
 
 namespace ModelCacheService.Tests;

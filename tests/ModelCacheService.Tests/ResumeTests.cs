@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using ModelCacheService.Tests.FakeHub;
 using ModelCacheService.Tests.Infrastructure;
 
 namespace ModelCacheService.Tests;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using AdminDashboard.Tests.FakeHub;
 using Microsoft.Playwright;
 
 namespace AdminDashboard.Tests.Infrastructure;
@@ -37,45 +35,57 @@ public sealed class Platform : IAsyncLifetime
     {
         Directory.CreateDirectory(_scratch);
         Redis = await RedisServer.StartAsync();
-        Hub = await FakeHubServer.StartAsync(HubBytesPerSecond);
+        Hub = await FakeHubServer.StartAsync();
+        Hub.Switches.ThrottleBytesPerSecond = HubBytesPerSecond;
         int inferencePort = FreePort.Next(), cachePort = FreePort.Next(), gatewayPort = FreePort.Next(), dashboardPort = FreePort.Next();
         string inferenceUrl = $"http://127.0.0.1:{inferencePort}", cacheUrl = $"http://127.0.0.1:{cachePort}", gatewayUrl = $"http://127.0.0.1:{gatewayPort}";
 
-        Inference = Add(ServiceProcess.Start("InferenceService", inferencePort,
-            ["--port", inferencePort.ToString(), "--chat-template", ChatTemplate, "--threads", "1", "--max-num-seqs", "8", "--seed", "1"],
-            new Dictionary<string, string>(), portInArgs: true));
-        ModelCache = Add(ServiceProcess.Start("ModelCacheService", cachePort, [], new Dictionary<string, string>
+        Inference = Add(ServiceProcess.Start("InferenceService", inferencePort, new ServiceOptions
         {
-            ["HF_ENDPOINT"] = Hub.Endpoint.ToString().TrimEnd('/'),
-            ["HF_HUB_CACHE"] = Path.Combine(_scratch, "hub"),
-            ["HF_HOME"] = Path.Combine(_scratch, "hf-home"), // Never the developer's ~/.cache/huggingface (or its token).
-            ["ModelCache__ProgressInterval"] = "00:00:00.100",
-            ["ConnectionStrings__redis"] = Redis.ConnectionString,
+            Args = port => ["--port", port.ToString(), "--chat-template", ChatTemplate, "--threads", "1", "--max-num-seqs", "8", "--seed", "1"],
+            BindWithAspNetCoreUrls = false,
         }));
-        Gateway = Add(ServiceProcess.Start("Gateway", gatewayPort, [], new Dictionary<string, string>
+        ModelCache = Add(ServiceProcess.Start("ModelCacheService", cachePort, new ServiceOptions
         {
-            ["Gateway__AdminKey"] = AdminKey,
-            ["services__inference__http__0"] = inferenceUrl,
-            ["Gateway__HealthCheckInterval"] = "00:00:01",
-            ["Gateway__ModelRefreshInterval"] = "00:00:01",
-            ["ConnectionStrings__redis"] = Redis.ConnectionString,
+            Environment = new Dictionary<string, string>
+            {
+                ["HF_ENDPOINT"] = Hub.Endpoint.ToString().TrimEnd('/'),
+                ["HF_HUB_CACHE"] = Path.Combine(_scratch, "hub"),
+                ["HF_HOME"] = Path.Combine(_scratch, "hf-home"), // Never the developer's ~/.cache/huggingface (or its token).
+                ["ModelCache__ProgressInterval"] = "00:00:00.100",
+                ["ConnectionStrings__redis"] = Redis.ConnectionString,
+            },
         }));
-        Dashboard = Add(ServiceProcess.Start("AdminDashboard", dashboardPort, [], new Dictionary<string, string>
+        Gateway = Add(ServiceProcess.Start("Gateway", gatewayPort, new ServiceOptions
         {
-            ["Dashboard__AdminKey"] = AdminKey,
-            ["services__gateway__http__0"] = gatewayUrl,
-            ["services__modelcache__http__0"] = cacheUrl,
-            ["services__inference__http__0"] = inferenceUrl,
-            ["Dashboard__RefreshInterval"] = "00:00:01",
-            ["Dashboard__MetricsInterval"] = "00:00:00.500",
-            ["ConnectionStrings__redis"] = Redis.ConnectionString,
+            Environment = new Dictionary<string, string>
+            {
+                ["Gateway__AdminKey"] = AdminKey,
+                ["services__inference__http__0"] = inferenceUrl,
+                ["Gateway__HealthCheckInterval"] = "00:00:01",
+                ["Gateway__ModelRefreshInterval"] = "00:00:01",
+                ["ConnectionStrings__redis"] = Redis.ConnectionString,
+            },
+        }));
+        Dashboard = Add(ServiceProcess.Start("AdminDashboard", dashboardPort, new ServiceOptions
+        {
+            Environment = new Dictionary<string, string>
+            {
+                ["Dashboard__AdminKey"] = AdminKey,
+                ["services__gateway__http__0"] = gatewayUrl,
+                ["services__modelcache__http__0"] = cacheUrl,
+                ["services__inference__http__0"] = inferenceUrl,
+                ["Dashboard__RefreshInterval"] = "00:00:01",
+                ["Dashboard__MetricsInterval"] = "00:00:00.500",
+                ["ConnectionStrings__redis"] = Redis.ConnectionString,
+            },
         }));
 
         var browser = LaunchBrowserAsync();
         await Task.WhenAll(
             Inference.WaitHealthyAsync(TimeSpan.FromSeconds(90)),
             ModelCache.WaitHealthyAsync(TimeSpan.FromSeconds(90)),
-            Gateway.WaitHealthyAsync(TimeSpan.FromSeconds(90), ReplicaAvailable),
+            Gateway.WaitHealthyAsync(TimeSpan.FromSeconds(90), health => GatewayHealth.ReplicasReady(health, 1)),
             Dashboard.WaitHealthyAsync(TimeSpan.FromSeconds(90)),
             browser);
     }
@@ -96,29 +106,6 @@ public sealed class Platform : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--disable-quic"],
         });
-    }
-
-    /// <summary>The gateway routes to the replica once its health check says it is available (a gateway without replica checks is ready at once).</summary>
-    private static bool ReplicaAvailable(string health)
-    {
-        using var json = JsonDocument.Parse(health);
-        if (!json.RootElement.TryGetProperty("entries", out var entries) || !entries.TryGetProperty("replicas", out var replicas)) return true;
-        return replicas.TryGetProperty("data", out var data) && data.TryGetProperty("inference-0", out var replica) &&
-               replica.TryGetProperty("available", out var available) && available.ValueKind == JsonValueKind.True;
-    }
-
-    /// <summary>
-    /// Fails at once, saying why, where the Gateway lacks its admin API or ModelCacheService its REST API (before
-    /// those services are merged): the tests tagged Requires=GatewayAndCache need them.
-    /// </summary>
-    public async Task RequireGatewayAndCacheAsync()
-    {
-        using var keys = new HttpRequestMessage(HttpMethod.Get, "admin/keys") { Headers = { { "Authorization", "Bearer " + AdminKey } } };
-        using var keysResponse = await Gateway.Http.SendAsync(keys);
-        using var modelsResponse = await ModelCache.Http.GetAsync("api/models");
-        Assert.True(keysResponse.IsSuccessStatusCode && modelsResponse.IsSuccessStatusCode,
-            $"This test needs the Gateway's admin API (GET /admin/keys answered {(int)keysResponse.StatusCode}) and ModelCacheService's " +
-            $"REST API (GET /api/models answered {(int)modelsResponse.StatusCode}). Without them, run --filter \"Requires!=GatewayAndCache\".");
     }
 
     /// <summary>A new browser context (own cookies) and page on the dashboard.</summary>

@@ -22,7 +22,7 @@ public sealed partial class SystemFixture : IAsyncLifetime
 
     public TestingAppHost App { get; private set; } = null!;
 
-    public OtlpCollector Telemetry { get; private set; } = null!;
+    public OtlpReceiver Telemetry { get; private set; } = null!;
 
     public string HfHome => Path.Combine(_temp, "hf-home");
 
@@ -32,7 +32,7 @@ public sealed partial class SystemFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(HfHome);
-        Telemetry = OtlpCollector.Start();
+        Telemetry = OtlpReceiver.Start();
         App = TestingAppHost.Start(new Dictionary<string, string>
         {
             ["HF_HOME"] = HfHome,

@@ -7,31 +7,20 @@ namespace Gateway.Tests.Infrastructure;
 
 /// <summary>
 /// A Gateway process wired the way the AppHost wires it (ConnectionStrings__redis, Gateway__AdminKey,
-/// services__inference__http__N, --urls), started and awaited until /health answers and every replica is
+/// services__inference__http__N), started and awaited until /health answers and every replica is
 /// available with its models.
 /// </summary>
-public sealed class GatewayProcess : IAsyncDisposable
+public sealed class GatewayProcess : ServiceDriver
 {
     public const string AdminKey = "test-admin-key-0123456789";
 
-    private GatewayProcess(string name, TestProcess process, Uri baseAddress)
-    {
-        Name = name;
-        Process = process;
-        BaseAddress = baseAddress;
-        Http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-    }
+    private GatewayProcess(string name, ServiceProcess service) : base(service) => Name = name;
 
     public string Name { get; }
-    public TestProcess Process { get; }
-    public Uri BaseAddress { get; }
-    public HttpClient Http { get; }
 
     public static async Task<GatewayProcess> StartAsync(string name, IReadOnlyList<BackendProcess> replicas, RedisServer? redis,
         IReadOnlyDictionary<string, string>? settings = null)
     {
-        var dll = BuildOutput.ServiceDll("Gateway");
-        var port = FreePort.Next();
         var environment = new Dictionary<string, string>
         {
             ["Gateway__AdminKey"] = AdminKey,
@@ -44,19 +33,13 @@ public sealed class GatewayProcess : IAsyncDisposable
         for (var i = 0; i < replicas.Count; i++) environment[$"services__inference__http__{i}"] = replicas[i].Url;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
 
-        var process = TestProcess.Start(name, DotNetHost.Path, [dll, "--urls", $"http://127.0.0.1:{port}"], environment,
-            workingDirectory: Path.GetDirectoryName(dll));
-        var gateway = new GatewayProcess(name, process, new Uri($"http://127.0.0.1:{port}/"));
-        try
+        var service = await ServiceProcess.StartAsync("Gateway", new ServiceOptions
         {
-            await gateway.WaitReadyAsync(replicas.Count, TimeSpan.FromSeconds(60));
-            return gateway;
-        }
-        catch
-        {
-            await gateway.DisposeAsync();
-            throw;
-        }
+            Name = name,
+            Environment = environment,
+            Ready = health => GatewayHealth.ReplicasReady(health, replicas.Count),
+        });
+        return new GatewayProcess(name, service);
     }
 
     /// <summary>The /health document (any status code).</summary>
@@ -97,47 +80,6 @@ public sealed class GatewayProcess : IAsyncDisposable
     {
         Headers = { Authorization = new AuthenticationHeaderValue("Bearer", AdminKey) },
     };
-
-    private async Task WaitReadyAsync(int replicaCount, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        var last = "no answer yet";
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Process.HasExited) throw new InvalidOperationException($"{Name} exited.\n{Process.Describe()}");
-            try
-            {
-                var (status, body) = await HealthAsync();
-                last = $"{(int)status} {body}";
-                if (status == HttpStatusCode.OK && AllReplicasReady(body, replicaCount)) return;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
-            {
-                last = e.Message;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"{Name} not ready within {timeout.TotalSeconds:0} s (last /health: {last}).\n{Process.Describe()}");
-    }
-
-    private static bool AllReplicasReady(JsonElement health, int replicaCount)
-    {
-        if (replicaCount == 0) return true;
-        if (!health.GetProperty("entries").TryGetProperty("replicas", out var replicas)) return false;
-        var data = replicas.GetProperty("data");
-        for (var i = 0; i < replicaCount; i++)
-        {
-            if (!data.TryGetProperty($"inference-{i}", out var replica)) return false;
-            if (!replica.GetProperty("available").GetBoolean() || replica.GetProperty("models").GetArrayLength() == 0) return false;
-        }
-        return true;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await Process.DisposeAsync();
-    }
 }
 
 /// <summary>A key as the admin API returned it at creation (the only time the secret is shown).</summary>

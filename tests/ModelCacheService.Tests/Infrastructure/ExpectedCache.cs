@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using ModelCacheService.Tests.FakeHub;
 
 namespace ModelCacheService.Tests.Infrastructure;
 

@@ -3,6 +3,12 @@ namespace Tests.Shared;
 /// <summary>How to start a service for a test.</summary>
 public sealed record ServiceOptions
 {
+    /// <summary>The name in messages (default: the project's); tells apart several instances of one service.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The project's folder under the repository root when it is not the project's name (e.g. tests/Gateway.TestBackend).</summary>
+    public string? ProjectDirectory { get; init; }
+
     /// <summary>Command-line arguments, given the port the service must listen on.</summary>
     public Func<int, IEnumerable<string>> Args { get; init; } = _ => [];
 
@@ -12,6 +18,12 @@ public sealed record ServiceOptions
     /// <summary>Extra environment variables for the service process.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>How long the service may take until /health answers 200.</summary>
+    /// <summary>How long the service may take until /health answers 200 and <see cref="Ready"/> holds.</summary>
     public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>More than 200 from /health before the service counts as started, given the body (e.g. its replicas are up).</summary>
+    public Func<string, bool>? Ready { get; init; }
+
+    /// <summary>Timeout of the requests a test sends through <see cref="ServiceProcess.Http"/>.</summary>
+    public TimeSpan HttpTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

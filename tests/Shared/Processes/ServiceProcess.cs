@@ -5,7 +5,7 @@ namespace Tests.Shared;
 
 /// <summary>
 /// A service of this repository running as a real process (<c>dotnet &lt;Project&gt;.dll</c> from its build
-/// output) on a free port of 127.0.0.1, started and awaited until /health answers 200.
+/// output) on a port of 127.0.0.1, started and awaited until /health answers 200.
 /// Disposing kills its process tree.
 /// </summary>
 public sealed partial class ServiceProcess : IAsyncDisposable
@@ -14,28 +14,24 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
     public HttpClient Http { get; }
 
-    private ServiceProcess(TestProcess process, Uri baseAddress)
+    /// <summary>"http://127.0.0.1:PORT" (no trailing slash), the form the AppHost injects (services__NAME__http__0).</summary>
+    public string Url => BaseAddress.ToString().TrimEnd('/');
+
+    private ServiceProcess(TestProcess process, Uri baseAddress, TimeSpan httpTimeout)
     {
         Process = process;
         BaseAddress = baseAddress;
-        Http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = baseAddress, Timeout = httpTimeout };
     }
 
-    /// <summary>Starts <paramref name="project"/> (the folder and the DLL name, e.g. "Gateway") and waits for /health.</summary>
+    /// <summary>Starts <paramref name="project"/> (the folder and the DLL name, e.g. "Gateway") on a free port and waits until it is healthy.</summary>
     public static async Task<ServiceProcess> StartAsync(string project, ServiceOptions? options = null)
     {
         options ??= new ServiceOptions();
-        var dll = BuildOutput.ServiceDll(project);
-        var port = FreePort.Next();
-        var environment = new Dictionary<string, string>(options.Environment);
-        if (options.BindWithAspNetCoreUrls) environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-
-        var process = TestProcess.Start(project, DotNetHost.Path, [dll, .. options.Args(port)], environment,
-            workingDirectory: Path.GetDirectoryName(dll));
-        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        var service = Start(project, FreePort.Next(), options);
         try
         {
-            await service.WaitHealthyAsync(options.HealthTimeout);
+            await service.WaitHealthyAsync(options.HealthTimeout, options.Ready);
             return service;
         }
         catch
@@ -45,8 +41,31 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Polls GET /health until it answers 200; throws with the service's output otherwise.</summary>
-    public async Task WaitHealthyAsync(TimeSpan timeout)
+    /// <summary>
+    /// Starts <paramref name="project"/> on <paramref name="port"/>, chosen beforehand so that several services can be
+    /// given each other's addresses and start at once, without waiting: <see cref="WaitHealthyAsync"/> does.
+    /// </summary>
+    public static ServiceProcess Start(string project, int port, ServiceOptions? options = null)
+    {
+        options ??= new ServiceOptions();
+        var dll = BuildOutput.ServiceDll(project, options.ProjectDirectory);
+        var environment = new Dictionary<string, string>(options.Environment);
+        if (options.BindWithAspNetCoreUrls) environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+
+        var process = TestProcess.Start(options.Name ?? project, DotNetHost.Path, [dll, .. options.Args(port)], environment,
+            workingDirectory: Path.GetDirectoryName(dll));
+        return new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}/"), options.HttpTimeout);
+    }
+
+    /// <summary>Polls GET /health until it answers 200 and <paramref name="ready"/> (given the body) holds; throws with the service's output otherwise.</summary>
+    public Task WaitHealthyAsync(TimeSpan timeout, Func<string, bool>? ready = null) =>
+        WaitForHealthAsync((status, body) => status == HttpStatusCode.OK && (ready is null || ready(body)), timeout);
+
+    /// <summary>
+    /// Polls GET /health until its status and body satisfy <paramref name="done"/> (a service may be meant to stay
+    /// unhealthy) and returns them; throws with the service's output if it exits or the answer does not come in time.
+    /// </summary>
+    public async Task<(HttpStatusCode Status, string Body)> WaitForHealthAsync(Func<HttpStatusCode, string, bool> done, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         var last = "no answer yet";
@@ -59,7 +78,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (Process.HasExited)
-                throw new InvalidOperationException($"{Process.Name} exited before /health answered 200.\n{Process.Describe()}");
+                throw new InvalidOperationException($"{Process.Name} exited before /health answered as awaited (last: {last}).\n{Process.Describe()}");
             // Kestrel logs every address it binds; seen twice in a row without ours, it will not come.
             listeningElsewhere = ListensOnlyElsewhere() ? listeningElsewhere + 1 : 0;
             if (listeningElsewhere >= 2)
@@ -68,8 +87,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             try
             {
                 using var response = await probe.GetAsync("health");
-                if (response.StatusCode == HttpStatusCode.OK) return;
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                var body = await response.Content.ReadAsStringAsync();
+                if (done(response.StatusCode, body)) return (response.StatusCode, body);
+                last = $"{(int)response.StatusCode} {body}";
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
@@ -78,7 +98,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             await Task.Delay(200);
         }
         throw new TimeoutException(
-            $"{Process.Name} /health did not answer 200 within {timeout.TotalSeconds:0} s (last: {last}).\n{Process.Describe()}");
+            $"{Process.Name} /health did not answer as awaited within {timeout.TotalSeconds:0} s (last: {last}).\n{Process.Describe()}");
     }
 
     private bool ListensOnlyElsewhere()

@@ -26,6 +26,7 @@ public sealed class TestProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly Lock _outputLock = new();
+    private bool _disposed;
 
     public string Name { get; }
     public int Id { get; }
@@ -59,9 +60,9 @@ public sealed class TestProcess : IAsyncDisposable
         return new TestProcess(name, new Process { StartInfo = startInfo, EnableRaisingEvents = true });
     }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _disposed || _process.HasExited;
 
-    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+    public int? ExitCode => !_disposed && _process.HasExited ? _process.ExitCode : null;
 
     /// <summary>Everything written to stdout and stderr so far.</summary>
     public string Output
@@ -107,6 +108,9 @@ public sealed class TestProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: a test may kill a process (an outage) that its fixture disposes again later.
+        if (_disposed) return;
+        _disposed = true;
         try
         {
             if (!_process.HasExited) _process.Kill(entireProcessTree: true);

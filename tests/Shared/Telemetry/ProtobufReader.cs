@@ -1,4 +1,4 @@
-namespace AppHost.Tests.Infrastructure;
+namespace Tests.Shared;
 
 /// <summary>
 /// Walks protobuf wire format (varint, 64-bit, length-delimited, 32-bit fields): enough to read the OTLP

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace ModelCacheService.Tests.FakeHub;
+namespace Tests.Shared;
 
 /// <summary>
 /// A request the fake hub or CDN received: which server, what, with which Range and Authorization, and the

@@ -1,11 +1,11 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace Gateway.Tests.Infrastructure;
+namespace Tests.Shared;
 
 /// <summary>
-/// A real redis-server on a free port of 127.0.0.1, without persistence. It can be stopped (killed) and started
-/// again on the same port, for outage tests.
+/// A real redis-server (Debian's) on a free port of 127.0.0.1, without persistence, as the AppHost runs it.
+/// It can be stopped (killed) and started again on the same port, for outage tests; disposing kills it.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {

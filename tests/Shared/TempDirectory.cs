@@ -1,9 +1,9 @@
-namespace ModelCacheService.Tests.Infrastructure;
+namespace Tests.Shared;
 
 /// <summary>A fresh folder under the system temp folder, deleted (with everything in it) on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
-    public string Path { get; } = Directory.CreateTempSubdirectory("modelcache-tests-").FullName;
+    public string Path { get; } = Directory.CreateTempSubdirectory("tests-").FullName;
 
     public void Dispose()
     {

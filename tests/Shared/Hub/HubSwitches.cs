@@ -1,4 +1,4 @@
-namespace ModelCacheService.Tests.FakeHub;
+namespace Tests.Shared;
 
 /// <summary>Misbehaviours a test can switch on in the fake hub (thread-safe; read on every request).</summary>
 public sealed class HubSwitches

@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using ModelCacheService.Tests.Infrastructure;
 
-namespace ModelCacheService.Tests.FakeHub;
+namespace Tests.Shared;
 
 /// <summary>
 /// A file of a fake repository. Files over <see cref="LfsThreshold"/> bytes are stored "in Git LFS" like

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ModelCacheService.Tests.Infrastructure;
+namespace Tests.Shared;
 
 /// <summary>git's object id of a file (`git hash-object`): sha1 of "blob {size}\0" followed by the content.</summary>
 public static class GitBlobHash

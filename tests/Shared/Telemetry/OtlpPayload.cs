@@ -1,4 +1,4 @@
-namespace AppHost.Tests.Infrastructure;
+namespace Tests.Shared;
 
 /// <summary>A span as exported: its service (resource attributes), ids in lowercase hex, and name.</summary>
 public sealed record ExportedSpan(string? Service, string? ServiceInstance, string TraceId, string SpanId, string ParentSpanId, string Name);

@@ -1,4 +1,4 @@
-namespace ModelCacheService.Tests.FakeHub;
+namespace Tests.Shared;
 
 /// <summary>The hub's header names, spelled out here independently of the service's code.</summary>
 public static class HubHeaderNames

@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using ModelCacheService.Tests.Infrastructure;
 
-namespace ModelCacheService.Tests.FakeHub;
+namespace Tests.Shared;
 
 /// <summary>A fake model repository: branches and tags pointing at commits, each commit a list of files.</summary>
 public sealed class HubRepository(string id)

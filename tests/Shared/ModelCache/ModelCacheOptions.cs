@@ -1,4 +1,4 @@
-namespace ModelCacheService.Tests.Infrastructure;
+namespace Tests.Shared;
 
 /// <summary>How a test starts ModelCacheService: which hub, cache, token, mode and store.</summary>
 public sealed record ModelCacheOptions
@@ -12,11 +12,10 @@ public sealed record ModelCacheOptions
     /// <summary>More environment variables (e.g. ModelCache__AttemptTimeout).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
-    public Dictionary<string, string> ToEnvironment(int port)
+    public Dictionary<string, string> ToEnvironment()
     {
         var environment = new Dictionary<string, string>
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["HF_ENDPOINT"] = HubEndpoint.ToString(),
             ["HF_HUB_CACHE"] = CacheDirectory,
             ["HF_HOME"] = CacheDirectory + "-home", // Never the developer's ~/.cache/huggingface (or its token file).

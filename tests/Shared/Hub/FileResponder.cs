@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 
-namespace ModelCacheService.Tests.FakeHub;
+namespace Tests.Shared;
 
 /// <summary>
 /// Sends a file body the way the hub or CDN does (Content-Length, Accept-Ranges, 206 for "Range: bytes=N-"),

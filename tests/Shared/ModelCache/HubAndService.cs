@@ -1,6 +1,4 @@
-using ModelCacheService.Tests.FakeHub;
-
-namespace ModelCacheService.Tests.Infrastructure;
+namespace Tests.Shared;
 
 /// <summary>A fake hub and a ModelCacheService using it with its own empty cache; tests start one per scenario.</summary>
 public sealed class HubAndService : IAsyncDisposable

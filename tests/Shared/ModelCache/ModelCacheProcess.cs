@@ -3,42 +3,27 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-namespace ModelCacheService.Tests.Infrastructure;
+namespace Tests.Shared;
 
 /// <summary>
 /// ModelCacheService running as a real process (its build output, on a free port of 127.0.0.1),
 /// with helpers to call its REST API. Disposing kills it.
 /// </summary>
-public sealed class ModelCacheProcess : IAsyncDisposable
+public sealed class ModelCacheProcess : ServiceDriver
 {
-    private ModelCacheProcess(TestProcess process, Uri baseAddress, ModelCacheOptions options)
-    {
-        Process = process;
-        Options = options;
-        Http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
-    }
+    private ModelCacheProcess(ServiceProcess service, ModelCacheOptions options) : base(service) => Options = options;
 
-    public TestProcess Process { get; }
     public ModelCacheOptions Options { get; }
-    public HttpClient Http { get; }
     public string CacheDirectory => Options.CacheDirectory;
 
     public static async Task<ModelCacheProcess> StartAsync(ModelCacheOptions options)
     {
-        var dll = BuildOutput.ServiceDll("ModelCacheService");
-        var port = FreePort.Next();
-        var process = TestProcess.Start("ModelCacheService", DotNetHost.Path, [dll], options.ToEnvironment(port), Path.GetDirectoryName(dll));
-        var service = new ModelCacheProcess(process, new Uri($"http://127.0.0.1:{port}/"), options);
-        try
+        var service = await ServiceProcess.StartAsync("ModelCacheService", new ServiceOptions
         {
-            await service.WaitHealthyAsync(TimeSpan.FromSeconds(60));
-            return service;
-        }
-        catch
-        {
-            await service.DisposeAsync();
-            throw;
-        }
+            Environment = options.ToEnvironment(),
+            HttpTimeout = TimeSpan.FromSeconds(60),
+        });
+        return new ModelCacheProcess(service, options);
     }
 
     /// <summary>POST /api/models/pull; asserts 202 and returns the pull state.</summary>
@@ -84,33 +69,5 @@ public sealed class ModelCacheProcess : IAsyncDisposable
             Assert.Fail($"{method} {path} answered {(int)response.StatusCode} with a body that is not JSON: '{text}'");
             throw;
         }
-    }
-
-    private async Task WaitHealthyAsync(TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        var last = "no answer yet";
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Process.HasExited) throw new InvalidOperationException($"ModelCacheService exited before /health answered 200.\n{Process.Describe()}");
-            try
-            {
-                using var response = await Http.GetAsync("health");
-                if (response.StatusCode == HttpStatusCode.OK) return;
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-            }
-            catch (HttpRequestException e)
-            {
-                last = e.Message;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"ModelCacheService /health did not answer 200 in time (last: {last}).\n{Process.Describe()}");
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await Process.DisposeAsync();
     }
 }

@@ -1,0 +1,31 @@
+using Engine.Loading;
+
+namespace Tests.Shared;
+
+/// <summary>The Llama-family variants the engine supports, each as a tiny random-weight model, by name.</summary>
+public static class TinyModelVariants
+{
+    private static readonly Dictionary<string, Func<TinyModel>> Factories = new()
+    {
+        ["llama-mha"] = () => TinyModel.Create(heads: 4, kvHeads: 4),
+        ["gqa-2"] = () => TinyModel.Create(heads: 4, kvHeads: 2),
+        ["gqa-4-untied"] = () => TinyModel.Create(heads: 8, kvHeads: 2, tied: false),
+        ["mistral"] = () => TinyModel.Create(modelType: "mistral", heads: 4, kvHeads: 1),
+        ["qwen2-qkv-bias"] = () => TinyModel.Create(modelType: "qwen2", qkvBias: true, tied: false),
+        ["qwen3-qk-norm-head-dim"] = () => TinyModel.Create(modelType: "qwen3", heads: 4, kvHeads: 2, headDim: 12, qkNorm: true),
+        ["llama3-rope-scaling"] = () => TinyModel.Create(heads: 4, kvHeads: 2, ropeScaling: new Dictionary<string, object>
+        {
+            ["rope_type"] = "llama3", ["factor"] = 8.0, ["low_freq_factor"] = 1.0, ["high_freq_factor"] = 4.0,
+            ["original_max_position_embeddings"] = 64,
+        }),
+        ["f16-weights"] = () => TinyModel.Create(dtype: DType.F16),
+        ["bf16-weights"] = () => TinyModel.Create(dtype: DType.BF16, tied: false),
+        ["sharded-3"] = () => TinyModel.Create(shards: 3, tied: false),
+        ["odd-sizes"] = () => TinyModel.Create(hidden: 36, heads: 6, kvHeads: 3, intermediate: 50, vocab: 45),
+    };
+
+    public static IEnumerable<string> Names => Factories.Keys;
+
+    /// <summary>Writes the variant's model folder (deleted when the model is disposed).</summary>
+    public static TinyModel Create(string name) => Factories[name]();
+}
