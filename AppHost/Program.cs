@@ -1,53 +1,65 @@
-// The local orchestrator, written like an Aspire AppHost over the small resource model in Hosting/.
+// The whole system as an Aspire AppHost.
 // Run:     dotnet run --project AppHost -c Release [-- --random-ports] [-- --model DIR --max-model-len 512 ...]
 // Publish: dotnet run --project AppHost -- --publisher manifest --output-path aspire-manifest.json
 //          dotnet run --project AppHost -- --publisher compose --output-path deploy/
 using AppHost;
-using AppHost.Hosting;
-using Microsoft.Extensions.Configuration;
+using AppHost.Configuration;
+using AppHost.Publishing;
+using AppHost.Resources;
 
-var builder = DistributedApplication.CreateBuilder(args);
+string[] aspireArgs;
+try
+{
+    aspireArgs = AppHostArguments.ToAspire(args);
+}
+catch (ArgumentException error)
+{
+    Console.Error.WriteLine($"error: {error.Message}");
+    return 2;
+}
 
-var adminKey = builder.AddParameter("gateway-admin-key", secret: true, generateLength: 32);
-var hfToken = builder.AddParameter("hf-token", secret: true);
+var builder = DistributedApplication.CreateBuilder(aspireArgs);
 
-var redis = builder.AddRedis("redis");
+var adminKey = builder.AddParameter("gateway-admin-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+var hfToken = builder.AddHuggingFaceTokenParameter();
 
-var modelcache = builder.AddProject("modelcache", "../ModelCacheService/ModelCacheService.csproj")
-    .WithHttpEndpoint(port: 8090)
-    .WithHttpHealthCheck("/health")
+var redis = builder.AddRedisStore("redis");
+
+var modelcache = builder.AddProject<Projects.ModelCacheService>("modelcache")
+    .WithServiceEndpoint(8090)
     .WithReference(redis).WaitFor(redis)
     .WithHuggingFaceCache(hfToken)
-    .WithEnvironment(builder.Configuration.GetSection("ModelCache"));
+    .WithConfigurationSection("ModelCache");
 
-var inference = builder.AddProject("inference", "../InferenceService/InferenceService.csproj")
-    .WithReplicas(builder.Configuration.GetValue("Inference:Replicas", 2))
-    .WithHttpEndpoint(port: 8001)
-    .WithHttpHealthCheck("/health")
-    .WithReference(modelcache).WaitFor(modelcache)
-    .WithHuggingFaceCache(hfToken)
-    .WithEngineConfiguration(builder.Configuration)
-    .WithGpuSupport();
+// One resource per replica: the gateway routes by model, load and health to each replica by name, so they are not
+// hidden behind one proxied endpoint as WithReplicas would do.
+var replicas = Enumerable.Range(0, builder.Configuration.GetValue("Inference:Replicas", 2)).Select(i =>
+    builder.AddProject<Projects.InferenceService>($"inference-{i}")
+        .WithServiceEndpoint(8001 + i)
+        .WithReference(modelcache).WaitFor(modelcache)
+        .WithHuggingFaceCache(hfToken)
+        .WithEngineConfiguration()
+        .WithGpuSupport()).ToList();
 
-var gateway = builder.AddProject("gateway", "../Gateway/Gateway.csproj")
-    .WithHttpEndpoint(port: 8000).WithExternalHttpEndpoints()
-    .WithHttpHealthCheck("/health")
+var gateway = builder.AddProject<Projects.Gateway>("gateway")
+    .WithServiceEndpoint(8000, external: true)
     .WithReference(redis).WaitFor(redis)
-    .WithReference(inference).WaitFor(inference)
+    .WithInferenceReplicas(replicas)
     .WithEnvironment("Gateway__AdminKey", adminKey)
-    .WithEnvironment(builder.Configuration.GetSection("Gateway"))
-    .OnResourceReady(DevApiKeys.CreateAndPrint(adminKey, builder.Configuration));
+    .WithConfigurationSection("Gateway")
+    .WithDevApiKey(adminKey);
 
-var dashboard = builder.AddProject("dashboard", "../AdminDashboard/AdminDashboard.csproj")
-    .WithHttpEndpoint(port: 8080).WithExternalHttpEndpoints()
-    .WithHttpHealthCheck("/health")
+builder.AddProject<Projects.AdminDashboard>("dashboard")
+    .WithServiceEndpoint(8080, external: true)
     .WithReference(redis)
     .WithReference(gateway).WaitFor(gateway)
     .WithReference(modelcache)
-    .WithReference(inference)
-    .WithEnvironment("Dashboard__AdminKey", adminKey);
+    .WithInferenceReplicas(replicas, waitFor: false)
+    .WithEnvironment("Dashboard__AdminKey", adminKey)
+    .WithAspireDashboardLink();
 
-if (builder.ExecutionContext.IsRunMode && builder.IsPrometheusInstalled())
-    builder.AddPrometheus("prometheus", port: 9090).WithScrapeTargets(modelcache, inference, gateway, dashboard);
+builder.RestartCrashedServices();
+builder.AddComposePublishing();
 
 builder.Build().Run();
+return 0;

@@ -23,6 +23,10 @@ public sealed class DashboardOptions
     /// <summary>How long a signed-in session lasts without activity.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>The Aspire dashboard (traces, logs and metrics of every service) when the AppHost runs one: linked from the
+    /// top bar. Set by the AppHost; empty hides the link.</summary>
+    public string? AspireDashboardUrl { get; set; }
+
     /// <summary>Timeout of one request to a service (health, lists, admin calls; not streams).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -7,34 +7,31 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using OpenAI;
 using OpenAI.Chat;
 
 namespace AppHost.Tests;
 
 /// <summary>
-/// End to end through the gateway, as a user after <c>dotnet run --project AppHost</c>: the official OpenAI
-/// SDK with the API key the AppHost printed, 401 without one, one W3C trace across gateway and replica,
-/// and a killed replica that the gateway routes around and then uses again once the AppHost restarted it.
+/// End to end through the gateway, under Aspire.Hosting.Testing: the official OpenAI SDK with an API key, 401 without
+/// one, one W3C trace across gateway and replica, and a killed replica that the gateway routes around and uses again
+/// once the AppHost's restart policy started it again.
 /// </summary>
-[Collection(SystemCollection.Name)]
-public sealed class GatewayEndToEndTests(SystemFixture system)
+[Collection(AspireSystemCollection.Name)]
+public sealed class GatewayEndToEndTests(AspireSystemFixture system)
 {
-    private TestingAppHost App => system.App;
-
-    private string ApiKey => system.ApiKey
-        ?? throw new InvalidOperationException($"The AppHost printed no API key.\n{App.Process.Describe()}");
-
-    private ChatClient Chat(string key) => new(SystemFixture.ModelName, new ApiKeyCredential(key),
-        new OpenAIClientOptions { Endpoint = new Uri(App.GetEndpoint("gateway"), "v1"), NetworkTimeout = TimeSpan.FromSeconds(60) });
+    private ChatClient Chat(string key) => new(AspireSystemFixture.ModelName, new ApiKeyCredential(key),
+        new OpenAIClientOptions { Endpoint = new Uri(system.App.GetEndpoint("gateway", "http"), "v1"), NetworkTimeout = TimeSpan.FromSeconds(60) });
 
     [Fact]
-    public async Task Chat_completion_streams_through_the_gateway_with_the_printed_key()
+    public async Task Chat_completion_streams_through_the_gateway_with_an_API_key()
     {
         var options = new ChatCompletionOptions { MaxOutputTokenCount = 24, Temperature = 0 };
         var streamed = new StringBuilder();
         var chunks = 0;
-        await foreach (var update in Chat(ApiKey).CompleteChatStreamingAsync([new UserChatMessage("Once upon a time")], options))
+        await foreach (var update in Chat(system.ApiKey).CompleteChatStreamingAsync([new UserChatMessage("Once upon a time")], options))
             foreach (var part in update.ContentUpdate)
             {
                 streamed.Append(part.Text);
@@ -43,8 +40,8 @@ public sealed class GatewayEndToEndTests(SystemFixture system)
 
         Assert.True(chunks > 1, $"expected a stream of chunks, got {chunks}");
         // Greedy: the same text a replica gives when asked directly (no gateway, no key).
-        var direct = new ChatClient(SystemFixture.ModelName, new ApiKeyCredential("unused"),
-            new OpenAIClientOptions { Endpoint = new Uri(App.GetEndpoint("inference-0"), "v1") });
+        var direct = new ChatClient(AspireSystemFixture.ModelName, new ApiKeyCredential("unused"),
+            new OpenAIClientOptions { Endpoint = new Uri(system.App.GetEndpoint("inference-0", "http"), "v1") });
         var expected = (await direct.CompleteChatAsync([new UserChatMessage("Once upon a time")], options)).Value.Content[0].Text;
         Assert.Equal(expected, streamed.ToString());
     }
@@ -52,9 +49,9 @@ public sealed class GatewayEndToEndTests(SystemFixture system)
     [Fact]
     public async Task A_request_without_a_valid_key_gets_401()
     {
-        using var http = App.CreateHttpClient("gateway");
+        using var http = system.App.CreateHttpClient("gateway");
         using var response = await http.PostAsJsonAsync("/v1/chat/completions",
-            new { model = SystemFixture.ModelName, messages = new[] { new { role = "user", content = "Hi" } }, max_tokens = 4 });
+            new { model = AspireSystemFixture.ModelName, messages = new[] { new { role = "user", content = "Hi" } }, max_tokens = 4 });
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("invalid_api_key", body.RootElement.GetProperty("error").GetProperty("code").GetString());
@@ -68,49 +65,66 @@ public sealed class GatewayEndToEndTests(SystemFixture system)
     {
         var traceId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var parentId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        using var http = App.CreateHttpClient("gateway");
+        using var http = system.App.CreateHttpClient("gateway");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
         {
-            Content = JsonContent.Create(new { model = SystemFixture.ModelName, prompt = "Once upon a time", max_tokens = 8 }),
+            Content = JsonContent.Create(new { model = AspireSystemFixture.ModelName, prompt = "Once upon a time", max_tokens = 8 }),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", system.ApiKey);
         request.Headers.Add("traceparent", $"00-{traceId}-{parentId}-01");
         using var response = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        var seen = await system.Telemetry.WaitForSpansAsync(spans =>
+        var telemetry = system.Telemetry;
+        var seen = await telemetry.WaitForSpansAsync(spans =>
             spans.Any(s => s.TraceId == traceId && s.Service == "gateway") &&
-            spans.Any(s => s.TraceId == traceId && s.Service == "inference" && s.Name == "llm.request"), TimeSpan.FromSeconds(30));
-        var inTrace = system.Telemetry.Spans.Where(s => s.TraceId == traceId).ToList();
+            spans.Any(s => s.TraceId == traceId && s.Service!.StartsWith("inference-", StringComparison.Ordinal) && s.Name == "llm.request"),
+            TimeSpan.FromSeconds(30));
+        var inTrace = telemetry.Spans.Where(s => s.TraceId == traceId).ToList();
         Assert.True(seen, $"Spans of trace {traceId}: {string.Join("; ", inTrace.Select(s => $"{s.Service}/{s.ServiceInstance} {s.Name}"))}; " +
-                          $"errors: {string.Join("; ", system.Telemetry.Errors)}");
+                          $"errors: {string.Join("; ", telemetry.Errors)}");
         // The gateway's server span continues the caller's span; the replica's spans continue the gateway's.
         Assert.Contains(inTrace, s => s.Service == "gateway" && s.ParentSpanId == parentId);
         var gatewaySpans = inTrace.Where(s => s.Service == "gateway").Select(s => s.SpanId).ToHashSet();
-        Assert.Contains(inTrace, s => s.Service == "inference" && gatewaySpans.Contains(s.ParentSpanId));
+        Assert.Contains(inTrace, s => s.Service!.StartsWith("inference-", StringComparison.Ordinal) && gatewaySpans.Contains(s.ParentSpanId));
     }
 
     [Fact]
     public async Task Requests_keep_succeeding_while_a_replica_is_down_and_the_restarted_replica_serves_again()
     {
-        using var gateway = App.CreateHttpClient("gateway");
-        using var replica0 = App.CreateHttpClient("inference-0");
-        using var replica1 = App.CreateHttpClient("inference-1");
+        using var gateway = system.App.CreateHttpClient("gateway");
+        using var replica0 = system.App.CreateHttpClient("inference-0");
+        using var replica1 = system.App.CreateHttpClient("inference-1");
         // Concurrent requests: the gateway balances by least outstanding requests, so both replicas get some.
         await BurstsUntilAsync(gateway, async () => await ServedAsync(replica0) > 0 && await ServedAsync(replica1) > 0, TimeSpan.FromSeconds(60),
             "the gateway to send requests to both replicas");
 
-        var before = App.State["inference-0"];
-        using (var kill = Process.Start("kill", ["-KILL", before.Pid!.Value.ToString()])) await kill.WaitForExitAsync();
+        // DCP starts a project with `dotnet run`; the crash is the server process under it dying.
+        var pid = system.Pid("inference-0");
+        var server = ProcessTree.Descendants(pid).Single(p => ProcessTree.CommandLine(p).Contains("InferenceService", StringComparison.Ordinal));
+        using (var kill = Process.Start("kill", ["-KILL", server.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
         // Requests sent while the process is dying are in flight at the crash; the claim is about the ones after. (Within
         // milliseconds of the death, the gateway may still send one on a pooled connection whose close it has not yet
         // read, and get a reset it does not retry: hence the short pause.)
-        while (ProcessTree.IsAlive(before.Pid.Value)) await Task.Delay(10);
+        while (ProcessTree.IsAlive(server)) await Task.Delay(10);
         await Task.Delay(500);
         for (var burst = 0; burst < 3; burst++) await BurstAsync(gateway, $"burst {burst} after killing inference-0");
 
-        await App.WaitForStateAsync(s => s["inference-0"].Pid != before.Pid && s["inference-0"].IsUp, TimeSpan.FromSeconds(90),
-            "inference-0 to be restarted and healthy");
+        using (var restart = new CancellationTokenSource(TimeSpan.FromSeconds(120)))
+        {
+            try
+            {
+                await system.App.ResourceNotifications.WaitForResourceAsync("inference-0",
+                    e => e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy && PidOf(e.Snapshot) is { } now && now != pid,
+                    restart.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                var snapshot = system.Snapshot("inference-0");
+                Assert.Fail($"inference-0 was not restarted and healthy within 120 s: state {snapshot.State?.Text}, health {snapshot.HealthStatus}, " +
+                            $"pid {PidOf(snapshot)} (killed {pid}), exit code {snapshot.ExitCode}");
+            }
+        }
         // The restarted process counts from zero: anything it served came through the gateway after the restart.
         await BurstsUntilAsync(gateway, async () => await ServedAsync(replica0) > 0, TimeSpan.FromSeconds(60),
             "the gateway to send requests to the restarted inference-0");
@@ -121,7 +135,7 @@ public sealed class GatewayEndToEndTests(SystemFixture system)
         var deadline = DateTime.UtcNow + timeout;
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"Waited {timeout.TotalSeconds:0} s for {what}.\n{OutputTail()}");
+            Assert.True(DateTime.UtcNow < deadline, $"Waited {timeout.TotalSeconds:0} s for {what}.");
             await BurstAsync(gateway, what);
         }
     }
@@ -131,23 +145,22 @@ public sealed class GatewayEndToEndTests(SystemFixture system)
     {
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => CompleteAsync(gateway, maxTokens: 96)));
         foreach (var (status, body) in results)
-            Assert.True(status == HttpStatusCode.OK, $"{when}: {(int)status} {body}\n{OutputTail()}");
+            Assert.True(status == HttpStatusCode.OK, $"{when}: {(int)status} {body}");
     }
 
-    private async Task<(HttpStatusCode Status, string Body)> CompleteAsync(HttpClient gateway, int maxTokens = 4)
+    private async Task<(HttpStatusCode Status, string Body)> CompleteAsync(HttpClient gateway, int maxTokens)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
         {
-            Content = JsonContent.Create(new { model = SystemFixture.ModelName, prompt = "Once upon a time", max_tokens = maxTokens, ignore_eos = true }),
+            Content = JsonContent.Create(new { model = AspireSystemFixture.ModelName, prompt = "Once upon a time", max_tokens = maxTokens, ignore_eos = true }),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", system.ApiKey);
         using var response = await gateway.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    /// <summary>The AppHost's last output lines (the gateway's access log names the replica of each request).</summary>
-    private string OutputTail(int lines = 200) =>
-        "--- AppHost output (end) ---\n" + string.Join('\n', App.Process.Output.Split('\n').TakeLast(lines));
+    private static int? PidOf(CustomResourceSnapshot snapshot) =>
+        snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid ? Convert.ToInt32(pid, CultureInfo.InvariantCulture) : null;
 
     private static async Task<double> ServedAsync(HttpClient replica) => SuccessfulRequests(await replica.GetStringAsync("/metrics"));
 

@@ -1,138 +1,126 @@
-using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.RegularExpressions;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 
 namespace AppHost.Tests;
 
 /// <summary>
-/// The system the AppHost runs (whatever the services do): resources and replicas, start order by health,
-/// Aspire's environment injected, telemetry exported, redis without persistence, crashed replicas restarted.
+/// What the AppHost starts under Aspire.Hosting.Testing: every resource healthy, dependents started after what they
+/// wait for, the environment each service gets (service discovery entries per replica, the Redis connection string with
+/// its password), telemetry from every service under its own name, and Redis on loopback, password-protected, in memory.
 /// </summary>
-[Collection(SystemCollection.Name)]
-public sealed class OrchestrationTests(SystemFixture system)
+[Collection(AspireSystemCollection.Name)]
+public sealed class OrchestrationTests(AspireSystemFixture system)
 {
-    private TestingAppHost App => system.App;
-
     [Fact]
-    public void Every_resource_and_replica_is_healthy_and_listed_in_the_table()
+    public void Every_resource_is_running_and_healthy()
     {
-        var state = App.State;
-        Assert.Equal(["redis", "modelcache", "inference-0", "inference-1", "gateway", "dashboard"], state.Resources.Select(r => r.Name));
-        Assert.All(state.Resources, r => Assert.True(r.IsUp, $"{r.Name} is {r.State}"));
-        foreach (var resource in state.Resources)
-            Assert.Matches($@"(?m)^{resource.Name}\s+\w+\s+(Healthy|Running)\s+{resource.Pid}\s+\d+\s+{Regex.Escape(resource.Endpoints.Values.First())}", App.Process.Output);
-        var ports = state.Resources.SelectMany(r => r.Endpoints.Values).ToList();
-        Assert.Equal(ports.Count, ports.Distinct().Count());
-        Assert.DoesNotContain(ports, url => url.EndsWith(":8000", StringComparison.Ordinal)); // --random-ports
-    }
-
-    [Fact]
-    public void Dependents_start_only_after_their_dependencies_are_healthy()
-    {
-        var output = App.Process.Output;
-        void Before(string first, string then)
+        foreach (var service in AspireSystemFixture.Services)
         {
-            var a = output.IndexOf(first, StringComparison.Ordinal);
-            var b = output.IndexOf(then, StringComparison.Ordinal);
-            Assert.True(a >= 0 && b >= 0 && a < b, $"expected '{first}' before '{then}'\n{output}");
+            var snapshot = system.Snapshot(service);
+            Assert.Equal(KnownResourceStates.Running, snapshot.State?.Text);
+            Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, snapshot.HealthStatus);
         }
-        Before("[redis] healthy", "[modelcache] started");
-        Before("[redis] healthy", "[gateway] started");
-        Before("[modelcache] healthy", "[inference-0] started");
-        Before("[modelcache] healthy", "[inference-1] started");
-        Before("[inference-0] healthy", "[gateway] started");
-        Before("[inference-1] healthy", "[gateway] started");
-        Before("[gateway] healthy", "[dashboard] started");
     }
 
     [Fact]
-    public void References_inject_the_environment_Aspire_would()
+    public void Dependents_started_after_what_they_wait_for()
     {
-        var state = App.State;
-        var redis = App.GetConnectionString("redis");
-        var replicas = state.ReplicasOf("inference").Select(r => r.Endpoints["http"]).ToList();
-        var otlp = system.Telemetry.Endpoint.ToString().TrimEnd('/');
+        foreach (var (dependent, dependency) in new[]
+                 {
+                     ("modelcache", "redis"), ("inference-0", "modelcache"), ("inference-1", "modelcache"),
+                     ("gateway", "redis"), ("gateway", "inference-0"), ("gateway", "inference-1"), ("dashboard", "gateway"),
+                 })
+            Assert.True(system.Snapshot(dependent).StartTimeStamp > system.Snapshot(dependency).StartTimeStamp,
+                $"{dependent} started at {system.Snapshot(dependent).StartTimeStamp:O}, before {dependency} ({system.Snapshot(dependency).StartTimeStamp:O})");
+    }
 
-        var gateway = App.EnvironmentOf("gateway");
-        Assert.Equal(redis, gateway["ConnectionStrings__redis"]);
-        Assert.Equal(replicas[0], gateway["services__inference__http__0"]);
-        Assert.Equal(replicas[1], gateway["services__inference__http__1"]);
-        Assert.Equal(SystemFixture.AdminKey, gateway["Gateway__AdminKey"]);
-        Assert.Equal(state["gateway"].Endpoints["http"], gateway["ASPNETCORE_URLS"]);
-        Assert.Equal("gateway", gateway["OTEL_SERVICE_NAME"]);
-        Assert.Equal(otlp, gateway["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        Assert.Equal("http/protobuf", gateway["OTEL_EXPORTER_OTLP_PROTOCOL"]);
-
-        var dashboard = App.EnvironmentOf("dashboard");
-        Assert.Equal(state["gateway"].Endpoints["http"], dashboard["services__gateway__http__0"]);
-        Assert.Equal(state["modelcache"].Endpoints["http"], dashboard["services__modelcache__http__0"]);
-        Assert.Equal(replicas[1], dashboard["services__inference__http__1"]);
-        Assert.Equal(SystemFixture.AdminKey, dashboard["Dashboard__AdminKey"]);
-        Assert.Equal(redis, dashboard["ConnectionStrings__redis"]);
-
-        var modelcache = App.EnvironmentOf("modelcache");
-        Assert.Equal(redis, modelcache["ConnectionStrings__redis"]);
-        Assert.Equal(system.HfHome, modelcache["HF_HOME"]);
-
-        var inference = App.EnvironmentOf("inference-1");
-        Assert.Equal(replicas[1], inference["ASPNETCORE_URLS"]);
-        Assert.Equal("inference", inference["OTEL_SERVICE_NAME"]);
-        Assert.Equal("service.instance.id=inference-1", inference["OTEL_RESOURCE_ATTRIBUTES"]);
-        Assert.Equal(system.HfHome, inference["HF_HOME"]);
-        Assert.Equal(state["modelcache"].Endpoints["http"], inference["services__modelcache__http__0"]);
-        Assert.Equal("1", inference["Engine__Threads"]); // The AppHost's Engine configuration is passed on.
-        Assert.Contains("bos_token", inference["Engine__ChatTemplate"]); // The embedded model gets a chat template.
+    [Fact]
+    public async Task The_gateway_and_the_dashboard_get_every_replica_and_Redis_with_its_password()
+    {
+        var redisConnection = await system.App.GetConnectionStringAsync("redis");
+        Assert.Matches(@"^localhost:\d+,password=[A-Za-z0-9]{24,}$", redisConnection);
+        foreach (var service in new[] { "gateway", "dashboard" })
+        {
+            var environment = Environment(service);
+            Assert.Equal(system.App.GetEndpoint("inference-0", "http").ToString().TrimEnd('/'), environment["services__inference__http__0"].TrimEnd('/'));
+            Assert.Equal(system.App.GetEndpoint("inference-1", "http").ToString().TrimEnd('/'), environment["services__inference__http__1"].TrimEnd('/'));
+            Assert.Equal(redisConnection, environment["ConnectionStrings__redis"]);
+        }
+        Assert.Equal(AspireSystemFixture.AdminKey, Environment("gateway")["Gateway__AdminKey"]);
+        Assert.Equal(system.App.GetEndpoint("modelcache", "http").ToString().TrimEnd('/'), Environment("inference-0")["services__modelcache__http__0"].TrimEnd('/'));
     }
 
     [Fact]
     public async Task Every_service_exports_telemetry_under_its_own_name()
     {
-        string[] expected = ["modelcache/modelcache", "inference/inference-0", "inference/inference-1", "gateway/gateway", "dashboard/dashboard"];
-        var exported = await system.Telemetry.WaitForResourcesAsync(
-            resources => expected.All(e => resources.Any(r => $"{r.Service}/{r.ServiceInstance}" == e)), TimeSpan.FromSeconds(30));
-        Assert.True(exported, $"Seen: {string.Join(", ", system.Telemetry.Resources.Select(r => $"{r.Signal}:{r.Service}/{r.ServiceInstance}").Distinct())}; " +
+        string[] projects = ["modelcache", "inference-0", "inference-1", "gateway", "dashboard"];
+        var exported = await system.Telemetry.WaitForResourcesAsync(resources => projects.All(p => resources.Any(r => r.Service == p)), TimeSpan.FromSeconds(30));
+        Assert.True(exported, $"services seen: {string.Join(", ", system.Telemetry.Resources.Select(r => r.Service).Distinct())}; " +
                               $"errors: {string.Join("; ", system.Telemetry.Errors)}");
     }
 
     [Fact]
-    public async Task Redis_runs_on_loopback_without_persistence()
+    public async Task Redis_listens_on_loopback_needs_its_password_and_keeps_nothing_on_disk()
     {
-        var (host, port) = (App.GetConnectionString("redis").Split(':')[0], int.Parse(App.GetConnectionString("redis").Split(':')[1]));
-        Assert.Equal("127.0.0.1", host);
-        Assert.Equal("*2\r\n$4\r\nsave\r\n$0\r\n\r\n", await RedisCommandAsync(port, "CONFIG", "GET", "save"));
-        Assert.Equal("*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n", await RedisCommandAsync(port, "CONFIG", "GET", "appendonly"));
-    }
-
-    [Fact]
-    public async Task A_killed_replica_is_restarted_on_the_same_port()
-    {
-        var before = App.State["inference-1"];
-        using (var kill = Process.Start("kill", ["-KILL", before.Pid!.Value.ToString()])) await kill.WaitForExitAsync();
-
-        var after = (await App.WaitForStateAsync(s => s["inference-1"].Pid != before.Pid && s["inference-1"].IsUp,
-            TimeSpan.FromSeconds(90), "inference-1 to be restarted and healthy"))["inference-1"];
-        Assert.Equal(before.Restarts + 1, after.Restarts);
-        Assert.Equal(before.Endpoints["http"], after.Endpoints["http"]);
-        Assert.Contains("[inference-1] exited with code 137; restarting in 1 s.", App.Process.Output);
-        using var http = App.CreateHttpClient("inference-1");
-        using var health = await http.GetAsync("/health");
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.True(App.State["inference-0"].IsUp);
-    }
-
-    /// <summary>One RESP command, the raw reply.</summary>
-    private static async Task<string> RedisCommandAsync(int port, params string[] args)
-    {
+        var connection = (await system.App.GetConnectionStringAsync("redis"))!;
+        var port = int.Parse(connection.Split(',')[0].Split(':')[1]);
+        var password = connection.Split("password=")[1];
         using var client = new TcpClient();
         await client.ConnectAsync("127.0.0.1", port);
-        var request = new StringBuilder($"*{args.Length}\r\n");
-        foreach (var arg in args) request.Append($"${arg.Length}\r\n{arg}\r\n");
         var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(request.ToString()));
-        var buffer = new byte[256];
-        var read = await stream.ReadAsync(buffer);
-        return Encoding.ASCII.GetString(buffer, 0, read);
+
+        Assert.StartsWith("-NOAUTH", await CommandAsync(stream, "PING"));
+        Assert.Equal("+OK", await CommandAsync(stream, "AUTH", password));
+        Assert.Equal("+PONG", await CommandAsync(stream, "PING"));
+        Assert.Equal("bind 127.0.0.1", await CommandAsync(stream, "CONFIG", "GET", "bind"));
+        Assert.Equal("save ", await CommandAsync(stream, "CONFIG", "GET", "save"));
+        Assert.Equal("appendonly no", await CommandAsync(stream, "CONFIG", "GET", "appendonly"));
+    }
+
+    private Dictionary<string, string> Environment(string service) =>
+        system.Snapshot(service).EnvironmentVariables.Where(v => v.Value is not null).ToDictionary(v => v.Name, v => v.Value!);
+
+    /// <summary>One Redis command in RESP; the reply flattened to text: "+OK", "-NOAUTH ...", or a multi-bulk reply's items
+    /// joined by spaces.</summary>
+    private static async Task<string> CommandAsync(NetworkStream stream, params string[] parts)
+    {
+        var command = new StringBuilder($"*{parts.Length}\r\n");
+        foreach (var part in parts) command.Append($"${Encoding.UTF8.GetByteCount(part)}\r\n{part}\r\n");
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(command.ToString()));
+        return await ReplyAsync(stream);
+    }
+
+    private static async Task<string> ReplyAsync(NetworkStream stream)
+    {
+        var line = await LineAsync(stream);
+        switch (line[0])
+        {
+            case '*':
+                var items = new List<string>();
+                for (var i = int.Parse(line[1..]); i > 0; i--) items.Add(await ReplyAsync(stream));
+                return string.Join(' ', items);
+            case '$':
+                var length = int.Parse(line[1..]);
+                if (length < 0) return "(nil)";
+                var bytes = new byte[length + 2];
+                await stream.ReadExactlyAsync(bytes);
+                return Encoding.UTF8.GetString(bytes, 0, length);
+            default:
+                return line;
+        }
+    }
+
+    private static async Task<string> LineAsync(NetworkStream stream)
+    {
+        var line = new List<byte>();
+        var one = new byte[1];
+        while (line.Count < 2 || line[^2] != '\r' || line[^1] != '\n')
+        {
+            await stream.ReadExactlyAsync(one);
+            line.Add(one[0]);
+        }
+        return Encoding.UTF8.GetString(line.ToArray(), 0, line.Count - 2);
     }
 }

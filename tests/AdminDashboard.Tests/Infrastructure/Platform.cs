@@ -101,10 +101,7 @@ public sealed class Platform : IAsyncLifetime
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic"],
+            ExecutablePath = HeadlessChromium.ExecutablePath, Headless = true, Args = HeadlessChromium.Args,
         });
     }
 

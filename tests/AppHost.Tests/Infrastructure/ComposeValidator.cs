@@ -76,10 +76,8 @@ public static partial class ComposeValidator
             foreach (var (variable, value) in Environment(service))
             {
                 problems.AddRange(CheckInterpolation(value, dotEnv).Select(p => $"{name} {variable}: {p}"));
-                var reference = ServiceReference().Match(variable);
-                if (reference.Success) problems.AddRange(CheckUrl(name, variable, value, reference.Groups["service"].Value, services));
-                var connection = ConnectionStringReference().Match(variable);
-                if (connection.Success) problems.AddRange(CheckHostPort(name, variable, value, connection.Groups["service"].Value, services));
+                if (ServiceReference().IsMatch(variable)) problems.AddRange(CheckUrl(name, variable, value, services));
+                if (ConnectionStringReference().IsMatch(variable)) problems.AddRange(CheckHostPort(name, variable, value, services));
             }
         }
         return problems;
@@ -126,30 +124,36 @@ public static partial class ComposeValidator
         }
     }
 
-    private static IEnumerable<string> CheckUrl(string name, string variable, string value, string target, Dictionary<string, YamlNode> services)
+    /// <summary>A service discovery entry: the URL of a service of this file, on the port it listens on.</summary>
+    private static IEnumerable<string> CheckUrl(string name, string variable, string value, Dictionary<string, YamlNode> services)
     {
         if (!Uri.TryCreate(value, UriKind.Absolute, out var url)) yield return $"{name} {variable}: '{value}' is not a URL";
-        else if (url.Host != target || !services.ContainsKey(target)) yield return $"{name} {variable}: '{value}' is not service '{target}'";
-        else if (ListenPort(services[target]) is { } port && port != url.Port)
-            yield return $"{name} {variable}: port {url.Port}, but {target} listens on {port}";
+        else if (!services.TryGetValue(url.Host, out var target)) yield return $"{name} {variable}: '{value}' names no service";
+        else if (ListenPort(target) is { } port && port != url.Port)
+            yield return $"{name} {variable}: port {url.Port}, but {url.Host} listens on {port}";
     }
 
-    private static IEnumerable<string> CheckHostPort(string name, string variable, string value, string target, Dictionary<string, YamlNode> services)
+    /// <summary>A connection string (<c>host:port[,options]</c>) to a service of this file.</summary>
+    private static IEnumerable<string> CheckHostPort(string name, string variable, string value, Dictionary<string, YamlNode> services)
     {
-        var parts = value.Split(':');
-        if (parts.Length != 2 || parts[0] != target || !services.ContainsKey(target) || !int.TryParse(parts[1], out _))
-            yield return $"{name} {variable}: '{value}' is not host:port of service '{target}'";
+        var parts = value.Split(',')[0].Split(':');
+        if (parts.Length != 2 || !services.ContainsKey(parts[0]) || !int.TryParse(parts[1], out _))
+            yield return $"{name} {variable}: '{value}' is not host:port of a service";
     }
 
-    /// <summary>The port a project service listens on (ASPNETCORE_URLS), if it says.</summary>
-    private static int? ListenPort(YamlNode service) =>
-        Environment(service).TryGetValue("ASPNETCORE_URLS", out var urls) && ListenUrl().Match(urls) is { Success: true } m
+    /// <summary>The port a project service listens on (HTTP_PORTS, or ASPNETCORE_URLS), if it says.</summary>
+    private static int? ListenPort(YamlNode service)
+    {
+        var environment = Environment(service);
+        if (environment.TryGetValue("HTTP_PORTS", out var ports) && int.TryParse(ports.Split(';')[0], out var port)) return port;
+        return environment.TryGetValue("ASPNETCORE_URLS", out var urls) && ListenUrl().Match(urls) is { Success: true } m
             ? int.Parse(m.Groups["port"].Value) : null;
+    }
 
-    [GeneratedRegex(@"^services__(?<service>[a-z0-9-]+)__[a-z0-9]+__\d+$")]
+    [GeneratedRegex(@"^services__[a-z0-9-]+__[a-z0-9]+__\d+$")]
     private static partial Regex ServiceReference();
 
-    [GeneratedRegex(@"^ConnectionStrings__(?<service>[a-z0-9-]+)$")]
+    [GeneratedRegex(@"^ConnectionStrings__[a-z0-9-]+$")]
     private static partial Regex ConnectionStringReference();
 
     [GeneratedRegex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(?<default>:?-[^}]*)?\}")]

@@ -1,25 +1,17 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using Json.Schema;
 
 namespace AppHost.Tests.Infrastructure;
 
 /// <summary>
-/// Checks an Aspire manifest against the rules of its schema (https://json.schemastore.org/aspire-8.0.json)
-/// for the resource types it uses, and that it is deployable: every expression is well-formed and resolves,
-/// every project path exists, ports are unique. Returns the problems found.
+/// Checks an Aspire manifest against Aspire's own schema (Schema/aspire-8.0.json, from the Aspire repository) and that it
+/// is deployable: every expression is well-formed and resolves, every project path exists, published ports are unique.
+/// Returns the problems found.
 /// </summary>
-public static partial class ManifestValidator
+public static class ManifestValidator
 {
-    private static readonly Dictionary<string, (string[] Required, string[] Allowed)> Types = new()
-    {
-        ["parameter.v0"] = (["type", "value", "inputs"], ["type", "value", "inputs", "connectionString"]),
-        ["container.v0"] = (["type", "image"], ["type", "image", "entrypoint", "args", "connectionString", "env", "bindings", "bindMounts", "volumes"]),
-        ["project.v0"] = (["type", "path"], ["type", "path", "args", "env", "bindings"]),
-        ["executable.v0"] = (["type", "command", "workingDirectory"], ["type", "command", "workingDirectory", "args", "env", "bindings"]),
-        ["value.v0"] = (["type", "connectionString"], ["type", "connectionString"]),
-    };
+    private static readonly JsonSchema Schema = JsonSchema.FromFile(Path.Combine(AppContext.BaseDirectory, "Schema", "aspire-8.0.json"));
 
-    private static readonly string[] BindingProperties = ["scheme", "protocol", "transport", "external", "targetPort", "port"];
     private static readonly string[] BindingValues = ["url", "host", "port", "targetPort", "scheme"];
 
     public static List<string> Validate(string manifestPath)
@@ -27,25 +19,19 @@ public static partial class ManifestValidator
         var problems = new List<string>();
         using var document = JsonDocument.Parse(File.ReadAllText(manifestPath));
         var root = document.RootElement;
+        var evaluation = Schema.Evaluate(root, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        if (!evaluation.IsValid)
+            problems.AddRange((evaluation.Details ?? []).Where(d => d.Errors is { Count: > 0 })
+                .SelectMany(d => d.Errors!.Select(e => $"schema: {d.InstanceLocation}: {e.Key}: {e.Value}")));
         if (!root.TryGetProperty("resources", out var resources) || resources.ValueKind != JsonValueKind.Object)
-            return ["no 'resources' object"];
+            return [.. problems, "no 'resources' object"];
         var directory = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
         var byName = resources.EnumerateObject().ToDictionary(r => r.Name, r => r.Value);
         var publishedPorts = new Dictionary<int, string>();
 
         foreach (var (name, resource) in byName)
         {
-            if (!ResourceName().IsMatch(name)) problems.Add($"{name}: not a valid resource name");
             var type = resource.TryGetProperty("type", out var t) ? t.GetString() : null;
-            if (type is null || !Types.TryGetValue(type, out var rules))
-            {
-                problems.Add($"{name}: unknown type '{type}'");
-                continue;
-            }
-            var properties = resource.EnumerateObject().Select(p => p.Name).ToList();
-            problems.AddRange(rules.Required.Except(properties).Select(p => $"{name}: required '{p}' missing"));
-            problems.AddRange(properties.Except(rules.Allowed).Select(p => $"{name}: '{p}' is not allowed in {type}"));
-
             if (type == "project.v0")
             {
                 var path = resource.GetProperty("path").GetString()!;
@@ -55,43 +41,16 @@ public static partial class ManifestValidator
             }
             if (type == "container.v0" && !resource.GetProperty("image").GetString()!.Contains(':'))
                 problems.Add($"{name}: image without a tag");
-            if (type == "parameter.v0")
-            {
-                if (resource.GetProperty("value").GetString() != $"{{{name}.inputs.value}}") problems.Add($"{name}: value is not its input");
-                foreach (var input in resource.GetProperty("inputs").EnumerateObject())
-                    if (!input.Value.TryGetProperty("type", out var inputType) || inputType.GetString() != "string")
-                        problems.Add($"{name}: input {input.Name} is not of type string");
-            }
-
             if (resource.TryGetProperty("bindings", out var bindings))
-            {
-                var targetPorts = new HashSet<int>();
                 foreach (var binding in bindings.EnumerateObject())
-                {
-                    var b = binding.Value;
-                    problems.AddRange(b.EnumerateObject().Select(p => p.Name).Except(BindingProperties).Select(p => $"{name}.{binding.Name}: '{p}' not allowed"));
-                    Expect(b, "scheme", ["http", "https", "tcp", "udp"]);
-                    Expect(b, "protocol", ["tcp", "udp"]);
-                    Expect(b, "transport", ["http", "http2", "tcp"]);
-                    if (b.TryGetProperty("targetPort", out var targetPort) && !targetPorts.Add(targetPort.GetInt32()))
-                        problems.Add($"{name}.{binding.Name}: targetPort {targetPort} used twice in the resource");
-                    if (b.TryGetProperty("port", out var port) && !publishedPorts.TryAdd(port.GetInt32(), $"{name}.{binding.Name}"))
+                    if (binding.Value.TryGetProperty("port", out var port) && !publishedPorts.TryAdd(port.GetInt32(), $"{name}.{binding.Name}"))
                         problems.Add($"{name}.{binding.Name}: port {port} also used by {publishedPorts[port.GetInt32()]}");
-
-                    void Expect(JsonElement element, string property, string[] allowed)
-                    {
-                        if (!element.TryGetProperty(property, out var value) || !allowed.Contains(value.GetString()))
-                            problems.Add($"{name}.{binding.Name}: {property} must be one of {string.Join('|', allowed)}");
-                    }
-                }
-            }
 
             var texts = new List<(string Where, string Text)>();
             if (resource.TryGetProperty("env", out var env))
                 foreach (var variable in env.EnumerateObject())
                 {
-                    if (variable.Value.ValueKind != JsonValueKind.String) problems.Add($"{name}: env {variable.Name} is not a string");
-                    else texts.Add(($"env {variable.Name}", variable.Value.GetString()!));
+                    if (variable.Value.ValueKind == JsonValueKind.String) texts.Add(($"env {variable.Name}", variable.Value.GetString()!));
                 }
             if (resource.TryGetProperty("connectionString", out var connectionString)) texts.Add(("connectionString", connectionString.GetString()!));
             if (resource.TryGetProperty("value", out var value)) texts.Add(("value", value.GetString()!));
@@ -143,7 +102,4 @@ public static partial class ManifestValidator
             if (!ok) yield return $"'{{{expression}}}' does not resolve";
         }
     }
-
-    [GeneratedRegex("^[a-z][a-z0-9-]*$")]
-    private static partial Regex ResourceName();
 }

@@ -22,6 +22,13 @@ public static class ProcessTree
         return result;
     }
 
+    /// <summary>Ids of all living processes whose command line contains <paramref name="text"/>.</summary>
+    public static IReadOnlyList<int> WithCommandLineContaining(string text) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(dir => int.TryParse(Path.GetFileName(dir), out var id) ? id : 0)
+            .Where(id => id > 0 && IsAlive(id) && CommandLine(id).Contains(text, StringComparison.Ordinal))
+            .ToList();
+
     /// <summary>True while the process exists and is not a zombie waiting to be reaped.</summary>
     public static bool IsAlive(int pid) => TryReadStat(pid) is { } stat && stat.State != 'Z' && stat.State != 'X';
 

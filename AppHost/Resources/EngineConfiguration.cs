@@ -1,0 +1,38 @@
+namespace AppHost.Resources;
+
+/// <summary>
+/// The engine flags of the inference replicas: the AppHost's configuration section <c>Engine</c> (from its command line,
+/// e.g. <c>--model DIR --max-model-len 512</c>, or <c>Engine__*</c> variables) reaches each replica as <c>Engine__*</c>
+/// variables, except where it listens (its endpoint decides). The embedded default model has no chat template; it gets a
+/// minimal one, so chat completions work out of the box.
+/// </summary>
+public static class EngineConfiguration
+{
+    public const string EmbeddedModelName = "stories260K";
+
+    public const string EmbeddedModelChatTemplate =
+        "{{ bos_token }}{% for m in messages %}{% if m['role'] == 'user' %}{{ m['content'] }}{% endif %}{% endfor %}";
+
+    public static IResourceBuilder<ProjectResource> WithEngineConfiguration(this IResourceBuilder<ProjectResource> inference)
+    {
+        var engine = inference.ApplicationBuilder.Configuration.GetSection("Engine");
+        inference.WithConfigurationSection("Engine", key => key is not ("Host" or "Port"));
+        if (string.IsNullOrEmpty(engine["Model"]) && string.IsNullOrEmpty(engine["ChatTemplate"]))
+            inference.WithEnvironment(context =>
+            {
+                // Not published: its braces would read as manifest expressions (deployments serve a real model anyway).
+                if (context.ExecutionContext.IsRunMode)
+                    context.EnvironmentVariables["Engine__ChatTemplate"] = EmbeddedModelChatTemplate;
+            });
+        return inference;
+    }
+
+    /// <summary>The name clients pass as "model": --served-model-name, else --model as given, else the embedded model's.</summary>
+    public static string ServedModelName(IConfiguration configuration) =>
+        configuration["Engine:ServedModelName"] is { Length: > 0 } name ? name
+        : configuration["Engine:Model"] is { Length: > 0 } model ? model
+        : EmbeddedModelName;
+
+    public static IResourceBuilder<ProjectResource> WithGpuSupport(this IResourceBuilder<ProjectResource> inference) =>
+        inference.WithAnnotation(new GpuSupportAnnotation());
+}
