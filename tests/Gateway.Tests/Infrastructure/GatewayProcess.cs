@@ -27,7 +27,12 @@ public sealed class GatewayProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
     public HttpClient Http { get; }
 
-    public static async Task<GatewayProcess> StartAsync(string name, IReadOnlyList<BackendProcess> replicas, RedisServer? redis,
+    public static Task<GatewayProcess> StartAsync(string name, IReadOnlyList<BackendProcess> replicas, RedisServer? redis,
+        IReadOnlyDictionary<string, string>? settings = null) =>
+        StartAsync(name, replicas.Select(r => r.Url).ToList(), redis, settings);
+
+    /// <summary>A gateway in front of replicas given by URL (real InferenceService processes, say).</summary>
+    public static async Task<GatewayProcess> StartAsync(string name, IReadOnlyList<string> replicaUrls, RedisServer? redis,
         IReadOnlyDictionary<string, string>? settings = null)
     {
         var dll = BuildOutput.ServiceDll("Gateway");
@@ -41,7 +46,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["Gateway__PassiveReactivationPeriod"] = "00:01:00",
         };
         if (redis is not null) environment["ConnectionStrings__redis"] = redis.ConnectionString;
-        for (var i = 0; i < replicas.Count; i++) environment[$"services__inference__http__{i}"] = replicas[i].Url;
+        for (var i = 0; i < replicaUrls.Count; i++) environment[$"services__inference__http__{i}"] = replicaUrls[i];
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
 
         var process = TestProcess.Start(name, DotNetHost.Path, [dll, "--urls", $"http://127.0.0.1:{port}"], environment,
@@ -49,7 +54,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         var gateway = new GatewayProcess(name, process, new Uri($"http://127.0.0.1:{port}/"));
         try
         {
-            await gateway.WaitReadyAsync(replicas.Count, TimeSpan.FromSeconds(60));
+            await gateway.WaitReadyAsync(replicaUrls.Count, TimeSpan.FromSeconds(60));
             return gateway;
         }
         catch
