@@ -10,12 +10,7 @@ namespace Gateway.Tests;
 /// </summary>
 public sealed class CommandLineTests
 {
-    private static async Task AssertRefused(string[] args, string message)
-    {
-        var result = await ServiceCommand.RunAsync("Gateway", args);
-        Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Equal($"error: {message}\n", result.Stderr);
-    }
+    private static Task AssertRefused(string[] args, string message) => CommandLineAssert.RefusedAsync("Gateway", args, message);
 
     [Theory]
     [InlineData(new[] { "--Gateway:AdminKye", "k" }, "--Gateway:AdminKye", "--Gateway:AdminKey")]

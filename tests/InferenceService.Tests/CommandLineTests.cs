@@ -11,13 +11,7 @@ public sealed class CommandLineTests
 
     private static Task<CommandResult> Run(params string[] args) => ServiceCommand.RunAsync("InferenceService", args);
 
-    private static async Task AssertRefused(string[] args, string message)
-    {
-        var result = await Run(args);
-        Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Equal("", result.Stdout);
-        Assert.Equal($"error: {message}\n", result.Stderr);
-    }
+    private static Task AssertRefused(string[] args, string message) => CommandLineAssert.RefusedAsync("InferenceService", args, message);
 
     [Theory]
     [InlineData(new[] { "--max-modle-len", "512" }, "--max-modle-len", "--max-model-len")]
