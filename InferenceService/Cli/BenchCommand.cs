@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using CommandLineFlags;
-using Engine.Configuration;
 using Engine.Backends;
+using Engine.Configuration;
 using Engine.Core;
 using Engine.Sampling;
 using InferenceService.Hosting;
