@@ -7,7 +7,10 @@ using AdminDashboard.Clients;
 using AdminDashboard.Components;
 using AdminDashboard.Configuration;
 using AdminDashboard.Monitoring;
+using CommandLineFlags;
 using Microsoft.FluentUI.AspNetCore.Components;
+
+if (!ServiceCommandLine.Check(args, OptionsFlags.Of<DashboardOptions>(DashboardOptions.SectionName))) return CommandLineException.ExitCode;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -62,3 +65,4 @@ app.Logger.LogInformation("Gateway {Gateway}, model cache {Cache}, {Replicas} in
     endpoints.GatewayUrl?.ToString() ?? "(not configured)", endpoints.ModelCacheUrl?.ToString() ?? "(not configured)",
     endpoints.InferenceUrls.Count, endpoints.Redis is null ? "" : ", redis " + RedisPing.Display(endpoints.Redis));
 app.Run();
+return 0;

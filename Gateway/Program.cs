@@ -1,5 +1,6 @@
 // The gateway: OpenAI clients' front door. YARP in-process forwards /v1/*, /tokenize and /detokenize to the
 // inference replicas (model-aware, least outstanding requests, health-checked), behind API keys and rate limits.
+using CommandLineFlags;
 using Gateway.Access;
 using Gateway.Admin;
 using Gateway.Configuration;
@@ -7,6 +8,8 @@ using Gateway.Errors;
 using Gateway.Observability;
 using Gateway.Routing;
 using Gateway.Usage;
+
+if (!ServiceCommandLine.Check(args, OptionsFlags.Of<GatewayOptions>(GatewayOptions.SectionName))) return CommandLineException.ExitCode;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -34,3 +37,4 @@ app.MapReverseProxy(proxy =>
 });
 app.MapFallback((HttpContext context) => OpenAiError.NotFoundAsync(context, $"Unknown path {context.Request.Path}.", "unknown_path"));
 app.Run();
+return 0;

@@ -1,15 +1,34 @@
+using CommandLineFlags;
 using InferenceService.Cli;
-using InferenceService.Hosting;
 
+// Each verb with the flags it takes; `serve` when the first argument is a flag (or there is none).
+var verbs = new Dictionary<string, (FlagSet Flags, Func<CommandLine, IConfiguration, Task<int>> RunAsync)>
+{
+    ["serve"] = (ServeCommand.Flags, (flags, _) => ServeCommand.RunAsync(flags)),
+    ["generate"] = (GenerateCommand.Flags, GenerateCommand.RunAsync),
+    ["bench"] = (BenchCommand.Flags, BenchCommand.RunAsync),
+    ["bench-serve"] = (BenchServeCommand.Flags, (flags, _) => BenchServeCommand.RunAsync(flags)),
+    ["render-chat-template"] = (RenderChatTemplateCommand.Flags, (flags, _) => Task.FromResult(RenderChatTemplateCommand.Run(flags))),
+};
+var verbName = args is [var first, ..] && !first.StartsWith("--", StringComparison.Ordinal) ? first : null;
+if (!verbs.TryGetValue(verbName ?? "serve", out var verb))
+{
+    var closest = Spelling.Closest(verbName!, verbs.Keys);
+    Console.Error.WriteLine($"error: unknown verb '{verbName}' ({(closest is null ? "" : $"did you mean {closest}? ")}" +
+        $"verbs: {string.Join(", ", verbs.Keys)}; serve is the default)");
+    return CommandLineException.ExitCode;
+}
+
+// The whole command line is checked before anything loads.
 CommandLine commandLine;
 try
 {
-    commandLine = new CommandLine(args);
+    commandLine = new CommandLine(args[(verbName is null ? 0 : 1)..], verb.Flags);
 }
-catch (ArgumentException error)
+catch (CommandLineException error)
 {
     Console.Error.WriteLine($"error: {error.Message}");
-    return 2;
+    return CommandLineException.ExitCode;
 }
 
 var configuration = new ConfigurationBuilder()
@@ -19,22 +38,7 @@ var configuration = new ConfigurationBuilder()
 
 try
 {
-    switch (commandLine.Verb)
-    {
-        case "generate":
-            return await GenerateCommand.RunAsync(commandLine, configuration);
-        case "bench":
-            return await BenchCommand.RunAsync(commandLine, configuration);
-        case "bench-serve":
-            return await BenchServeCommand.RunAsync(commandLine);
-        case "render-chat-template":
-            return RenderChatTemplateCommand.Run(commandLine);
-        case null or "serve":
-            return await ServeCommand.RunAsync(commandLine);
-        default:
-            Console.Error.WriteLine($"error: unknown verb '{commandLine.Verb}' (verbs: serve (default), generate, bench, bench-serve, render-chat-template).");
-            return 2;
-    }
+    return await verb.RunAsync(commandLine, configuration);
 }
 catch (Exception error) when (error is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or NotSupportedException or System.Text.Json.JsonException)
 {

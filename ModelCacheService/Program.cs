@@ -1,11 +1,15 @@
 // ModelCacheService: pulls Hugging Face models into a huggingface_hub-layout cache and serves them to the engine.
 // Configuration (environment, huggingface_hub's names): HF_ENDPOINT, HF_TOKEN, HF_HOME, HF_HUB_CACHE, HF_HUB_OFFLINE,
 // ConnectionStrings__redis (shared pull state), ModelCache__* (download tuning). See README.md, "ModelCacheService".
+using CommandLineFlags;
 using ModelCacheService.Api;
 using ModelCacheService.Cache;
 using ModelCacheService.Configuration;
 using ModelCacheService.Hub;
 using ModelCacheService.Pulls;
+
+if (!ServiceCommandLine.Check(args, [.. OptionsFlags.Of<DownloadSettings>(DownloadSettings.SectionName), .. HubSettings.Keys.Select(KnownFlag.Value)]))
+    return CommandLineException.ExitCode;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -35,3 +39,4 @@ app.Logger.LogInformation("Hub {Endpoint} ({Token}), cache {Cache}{Offline}, pul
     hub.Endpoint, hub.Token is null ? "no token" : "token set", hub.CacheDirectory, hub.Offline ? ", OFFLINE (HF_HUB_OFFLINE)" : "",
     app.Services.GetRequiredService<IPullStore>().GetType().Name);
 app.Run();
+return 0;

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using CommandLineFlags;
 using Engine.Backends;
+using Engine.Configuration;
 using Engine.Core;
 using Engine.Sampling;
 using InferenceService.Hosting;
@@ -15,6 +17,12 @@ namespace InferenceService.Cli;
 /// </summary>
 public static class BenchCommand
 {
+    public static FlagSet Flags { get; } = EngineFlags.Options.With(
+    [
+        KnownFlag.Value("input-len"), KnownFlag.Value("output-len"), KnownFlag.Value("repeats"), KnownFlag.Value("prefix-len"),
+        KnownFlag.Value("concurrency"), KnownFlag.Switch("profile"),
+    ]);
+
     public static async Task<int> RunAsync(CommandLine args, IConfiguration configuration)
     {
         int inputLen = args.GetInt("input-len") ?? 128;
@@ -30,7 +38,7 @@ public static class BenchCommand
         };
 
         IComputeBackend backend = BackendFactory.Create(options);
-        var profiler = args.Has("profile") ? new ProfilingBackend(backend) : null;
+        var profiler = args.GetSwitch("profile") == true ? new ProfilingBackend(backend) : null;
         var load = Stopwatch.StartNew();
         using var engine = new LlmEngine(options, profiler ?? backend);
         var c = engine.Config;

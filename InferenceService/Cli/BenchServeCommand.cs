@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CommandLineFlags;
 
 namespace InferenceService.Cli;
 
@@ -9,10 +10,16 @@ namespace InferenceService.Cli;
 /// Sends --num-prompts streaming completions of random token-id prompts (--input-len tokens, ids in
 /// [10, --max-token-id)) asking for exactly --output-len tokens (ignore_eos), at most --max-concurrency at
 /// once and, with --request-rate R, arriving as a Poisson process of R requests/s. Prints request and output
-/// token throughput, and TTFT, TPOT and ITL mean/median/p99.
+/// token throughput, and TTFT, TPOT and ITL mean/median/p99. OPENAI_API_KEY, if set, is sent as the Bearer key.
 /// </summary>
 public static class BenchServeCommand
 {
+    public static FlagSet Flags { get; } = new(
+    [
+        KnownFlag.Value("base-url"), KnownFlag.Value("model"), KnownFlag.Value("num-prompts"), KnownFlag.Value("max-concurrency"),
+        KnownFlag.Value("request-rate"), KnownFlag.Value("input-len"), KnownFlag.Value("output-len"), KnownFlag.Value("max-token-id"),
+    ]);
+
     public static async Task<int> RunAsync(CommandLine args)
     {
         var baseUrl = new Uri((args.Get("base-url") ?? "http://127.0.0.1:8000").TrimEnd('/') + "/");
@@ -23,6 +30,9 @@ public static class BenchServeCommand
         int maxTokenId = args.GetInt("max-token-id") ?? 500;
         double rate = args.Get("request-rate") is { } r && r != "inf" ? double.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : double.PositiveInfinity;
         using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(30) };
+        // A server started with --api-key (or the gateway) wants a key: vLLM's benchmark sends OPENAI_API_KEY.
+        if (Environment.GetEnvironmentVariable("OPENAI_API_KEY") is { Length: > 0 } key)
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
         string model = args.Get("model") ?? (await http.GetFromJsonAsync<JsonElement>("v1/models")).GetProperty("data")[0].GetProperty("id").GetString()!;
 
         var random = new Random(0);

@@ -1,3 +1,5 @@
+using CommandLineFlags;
+using Engine.Configuration;
 using Engine.Core;
 using Engine.Sampling;
 using Engine.Tokenization;
@@ -13,6 +15,13 @@ namespace InferenceService.Cli;
 /// </summary>
 public static class GenerateCommand
 {
+    public static FlagSet Flags { get; } = EngineFlags.Options.With(
+    [
+        KnownFlag.Value("prompt"), KnownFlag.Value("max-tokens"), KnownFlag.Value("temperature"), KnownFlag.Value("top-p"),
+        KnownFlag.Value("top-k"), KnownFlag.Value("min-p"), KnownFlag.Value("repetition-penalty"), KnownFlag.Value("presence-penalty"),
+        KnownFlag.Value("frequency-penalty"), KnownFlag.Value("min-tokens"), KnownFlag.Switch("ignore-eos"),
+    ]);
+
     public static async Task<int> RunAsync(CommandLine args, IConfiguration configuration)
     {
         var prompt = args.Get("prompt") ?? throw new ArgumentException("--prompt \"<text>\" is required.");
@@ -24,12 +33,12 @@ public static class GenerateCommand
             TopP = args.GetFloat("top-p") ?? 1f,
             TopK = args.GetInt("top-k") ?? 0,
             MinP = args.GetFloat("min-p") ?? 0f,
-            Seed = args.Get("seed") is { } seed ? long.Parse(seed, System.Globalization.CultureInfo.InvariantCulture) : null,
+            Seed = options.Seed,
             RepetitionPenalty = args.GetFloat("repetition-penalty") ?? 1f,
             PresencePenalty = args.GetFloat("presence-penalty") ?? 0f,
             FrequencyPenalty = args.GetFloat("frequency-penalty") ?? 0f,
             MinTokens = args.GetInt("min-tokens") ?? 0,
-            IgnoreEos = args.Get("ignore-eos") == "true",
+            IgnoreEos = args.GetSwitch("ignore-eos") ?? false,
         };
 
         var engineOptions = options with { MaxNumSeqs = 1, MaxNumBatchedTokens = Math.Max(options.MaxNumBatchedTokens, 1) };

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChatTemplates;
+using CommandLineFlags;
 
 namespace InferenceService.Cli;
 
@@ -10,6 +11,12 @@ namespace InferenceService.Cli;
 /// </summary>
 public static class RenderChatTemplateCommand
 {
+    public static FlagSet Flags { get; } = new(
+    [
+        KnownFlag.Value("template"), KnownFlag.Value("messages"), KnownFlag.Value("bos-token"), KnownFlag.Value("eos-token"),
+        KnownFlag.Switch("generation-prompt"),
+    ]);
+
     public static int Run(CommandLine args)
     {
         var templatePath = args.Get("template") ?? throw new ArgumentException("--template <file> is required.");
@@ -21,7 +28,7 @@ public static class RenderChatTemplateCommand
         try
         {
             var text = ChatTemplateRenderer.Render(template, root, args.Get("bos-token") ?? "", args.Get("eos-token") ?? "",
-                addGenerationPrompt: args.Get("generation-prompt") != "false");
+                addGenerationPrompt: args.GetSwitch("generation-prompt") ?? true);
             using var stdout = Console.OpenStandardOutput();
             stdout.Write(new System.Text.UTF8Encoding(false).GetBytes(text));
             return 0;

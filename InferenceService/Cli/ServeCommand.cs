@@ -1,3 +1,5 @@
+using CommandLineFlags;
+using Engine.Configuration;
 using InferenceService.Api;
 using InferenceService.Hosting;
 using InferenceService.Metrics;
@@ -7,6 +9,8 @@ namespace InferenceService.Cli;
 /// <summary>The default verb: the HTTP server. /health answers 503 while the model loads and 200 once it serves.</summary>
 public static class ServeCommand
 {
+    public static FlagSet Flags => EngineFlags.Serve;
+
     public static async Task<int> RunAsync(CommandLine args)
     {
         var builder = WebApplication.CreateBuilder();
@@ -30,6 +34,9 @@ public static class ServeCommand
         builder.Services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
 
         var app = builder.Build();
+        // --api-key (Engine:ApiKey), else vLLM's VLLM_API_KEY variable; empty is unset, as in vLLM.
+        var apiKey = builder.Configuration["Engine:ApiKey"] is { Length: > 0 } flag ? flag : builder.Configuration["VLLM_API_KEY"];
+        if (!string.IsNullOrEmpty(apiKey)) app.UseMiddleware<ApiKeyMiddleware>(apiKey);
         app.MapDefaultEndpoints(metricsPath: "/metrics/otel");
         app.MapGet("/metrics", (VllmMetrics metrics, ServedModel served) =>
             Results.Text(metrics.Render(served), "text/plain; version=0.0.4; charset=utf-8"));

@@ -8,6 +8,12 @@ public sealed record HubSettings
 {
     public const string DefaultEndpoint = "https://huggingface.co";
 
+    private const string HomeKey = "HF_HOME", CacheKey = "HF_HUB_CACHE", OldCacheKey = "HUGGINGFACE_HUB_CACHE", EndpointKey = "HF_ENDPOINT",
+        TokenKey = "HF_TOKEN", TokenPathKey = "HF_TOKEN_PATH", OfflineKey = "HF_HUB_OFFLINE", XdgCacheHomeKey = "XDG_CACHE_HOME";
+
+    /// <summary>The configuration keys read here: environment variables, or flags (<c>--HF_TOKEN hf_...</c>).</summary>
+    public static IReadOnlyList<string> Keys { get; } = [HomeKey, CacheKey, OldCacheKey, EndpointKey, TokenKey, TokenPathKey, OfflineKey, XdgCacheHomeKey];
+
     /// <summary>HF_ENDPOINT: the hub's base address, without a trailing slash.</summary>
     public required Uri Endpoint { get; init; }
 
@@ -22,20 +28,20 @@ public sealed record HubSettings
 
     public static HubSettings FromConfiguration(IConfiguration configuration)
     {
-        var home = NonEmpty(configuration["HF_HOME"]) ?? Path.Combine(XdgCacheHome(configuration), "huggingface");
-        var cache = NonEmpty(configuration["HF_HUB_CACHE"])
-            ?? NonEmpty(configuration["HUGGINGFACE_HUB_CACHE"]) // the older name huggingface_hub still honours
+        var home = NonEmpty(configuration[HomeKey]) ?? Path.Combine(XdgCacheHome(configuration), "huggingface");
+        var cache = NonEmpty(configuration[CacheKey])
+            ?? NonEmpty(configuration[OldCacheKey]) // the older name huggingface_hub still honours
             ?? Path.Combine(home, "hub");
-        var endpoint = NonEmpty(configuration["HF_ENDPOINT"]) ?? DefaultEndpoint;
+        var endpoint = NonEmpty(configuration[EndpointKey]) ?? DefaultEndpoint;
         if (!Uri.TryCreate(endpoint.TrimEnd('/'), UriKind.Absolute, out var endpointUri) || endpointUri.Scheme is not ("http" or "https"))
             throw new InvalidOperationException($"HF_ENDPOINT must be an absolute http(s) address, not '{endpoint}'.");
 
         return new HubSettings
         {
             Endpoint = endpointUri,
-            Token = NonEmpty(configuration["HF_TOKEN"]) ?? ReadTokenFile(configuration["HF_TOKEN_PATH"] ?? Path.Combine(home, "token")),
+            Token = NonEmpty(configuration[TokenKey]) ?? ReadTokenFile(configuration[TokenPathKey] ?? Path.Combine(home, "token")),
             CacheDirectory = Path.GetFullPath(ExpandHome(cache)),
-            Offline = IsTrue(configuration["HF_HUB_OFFLINE"]),
+            Offline = IsTrue(configuration[OfflineKey]),
         };
     }
 
@@ -44,7 +50,7 @@ public sealed record HubSettings
         value is not null && value.Trim().ToUpperInvariant() is "1" or "ON" or "YES" or "TRUE";
 
     private static string XdgCacheHome(IConfiguration configuration) =>
-        ExpandHome(NonEmpty(configuration["XDG_CACHE_HOME"]) ?? "~/.cache");
+        ExpandHome(NonEmpty(configuration[XdgCacheHomeKey]) ?? "~/.cache");
 
     private static string ExpandHome(string path) =>
         path == "~" || path.StartsWith("~/", StringComparison.Ordinal)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace InferenceService.Tests;
@@ -9,23 +8,7 @@ public sealed class GenerateVerbTests
     private static string TestData(params string[] parts) =>
         Path.Combine([BuildOutput.RepositoryRoot, "..", "shared", "testdata", .. parts]);
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> Run(params string[] args)
-    {
-        var start = new ProcessStartInfo(DotNetHost.Path)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(BuildOutput.ServiceDll("InferenceService"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<CommandResult> Run(params string[] args) => ServiceCommand.RunAsync("InferenceService", args);
 
     [Theory]
     [InlineData(true)]

@@ -18,7 +18,12 @@ public sealed class GatewayProcess : ServiceDriver
 
     public string Name { get; }
 
-    public static async Task<GatewayProcess> StartAsync(string name, IReadOnlyList<BackendProcess> replicas, RedisServer? redis,
+    public static Task<GatewayProcess> StartAsync(string name, IReadOnlyList<BackendProcess> replicas, RedisServer? redis,
+        IReadOnlyDictionary<string, string>? settings = null) =>
+        StartAsync(name, replicas.Select(r => r.Url).ToList(), redis, settings);
+
+    /// <summary>A gateway in front of replicas given by URL (real InferenceService processes, say).</summary>
+    public static async Task<GatewayProcess> StartAsync(string name, IReadOnlyList<string> replicaUrls, RedisServer? redis,
         IReadOnlyDictionary<string, string>? settings = null)
     {
         var environment = new Dictionary<string, string>
@@ -30,14 +35,14 @@ public sealed class GatewayProcess : ServiceDriver
             ["Gateway__PassiveReactivationPeriod"] = "00:01:00",
         };
         if (redis is not null) environment["ConnectionStrings__redis"] = redis.ConnectionString;
-        for (var i = 0; i < replicas.Count; i++) environment[$"services__inference__http__{i}"] = replicas[i].Url;
+        for (var i = 0; i < replicaUrls.Count; i++) environment[$"services__inference__http__{i}"] = replicaUrls[i];
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
 
         var service = await ServiceProcess.StartAsync("Gateway", new ServiceOptions
         {
             Name = name,
             Environment = environment,
-            Ready = health => GatewayHealth.ReplicasReady(health, replicas.Count),
+            Ready = health => GatewayHealth.ReplicasReady(health, replicaUrls.Count),
         });
         return new GatewayProcess(name, service);
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace InferenceService.Tests.Api;
@@ -51,16 +50,5 @@ public sealed class ChatTemplateVerbTests
         }
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> Run(params string[] args)
-    {
-        var start = new ProcessStartInfo(DotNetHost.Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(BuildOutput.ServiceDll("InferenceService"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.StandardOutputEncoding = System.Text.Encoding.UTF8;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<CommandResult> Run(params string[] args) => ServiceCommand.RunAsync("InferenceService", args);
 }

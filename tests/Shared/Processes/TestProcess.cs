@@ -15,7 +15,7 @@ public sealed class TestProcess : IAsyncDisposable
     /// which hub, token and cache it uses (a developer's own HF_TOKEN must never reach a test), proxies.
     /// A test that wants one passes it explicitly.
     /// </summary>
-    private static readonly string[] AmbientVariables =
+    internal static readonly string[] AmbientVariables =
     [
         "ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_HTTP_PORTS", "DOTNET_HTTPS_PORTS",
         "HF_ENDPOINT", "HF_TOKEN", "HF_TOKEN_PATH", "HF_HOME", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HUB_OFFLINE", "XDG_CACHE_HOME",

@@ -1,0 +1,100 @@
+namespace InferenceService.Tests;
+
+/// <summary>
+/// The command line is strict: a flag the verb does not take, or one given wrongly, ends the process with exit code 2 and
+/// a message naming the closest known flag, before anything loads (a server that ignored it would never exit).
+/// </summary>
+public sealed class CommandLineTests
+{
+    private static string TestData(params string[] parts) =>
+        Path.Combine([BuildOutput.RepositoryRoot, "..", "shared", "testdata", .. parts]);
+
+    private static Task<CommandResult> Run(params string[] args) => ServiceCommand.RunAsync("InferenceService", args);
+
+    private static Task AssertRefused(string[] args, string message) => CommandLineAssert.RefusedAsync("InferenceService", args, message);
+
+    [Theory]
+    [InlineData(new[] { "--max-modle-len", "512" }, "--max-modle-len", "--max-model-len")]
+    [InlineData(new[] { "--max-modle-len=512" }, "--max-modle-len", "--max-model-len")]
+    [InlineData(new[] { "serve", "--no-enable-prefix-cachng" }, "--no-enable-prefix-cachng", "--no-enable-prefix-caching")]
+    [InlineData(new[] { "--api-kye", "k" }, "--api-kye", "--api-key")]
+    [InlineData(new[] { "generate", "--prompt", "hi", "--temprature", "0" }, "--temprature", "--temperature")]
+    [InlineData(new[] { "bench", "--concurency", "1,2" }, "--concurency", "--concurrency")]
+    [InlineData(new[] { "bench-serve", "--num-promts", "2" }, "--num-promts", "--num-prompts")]
+    [InlineData(new[] { "render-chat-template", "--no-generation-prmpt" }, "--no-generation-prmpt", "--no-generation-prompt")]
+    public Task UnknownFlag_NamesTheClosestKnownFlag(string[] args, string typed, string closest) =>
+        AssertRefused(args, $"unknown flag {typed} (did you mean {closest}?)");
+
+    [Theory]
+    [InlineData("generate", "--concurrency")]          // bench's
+    [InlineData("bench", "--temperature")]             // generate's
+    [InlineData("serve", "--prompt")]                  // generate's
+    [InlineData("bench-serve", "--max-model-len")]     // the engine's: bench-serve only talks to a server
+    [InlineData("render-chat-template", "--model")]
+    public async Task AnotherVerbsFlag_IsRefused_WithTheFlagsOfThisVerb(string verb, string flag)
+    {
+        var result = await Run(verb, flag, "1");
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.StartsWith($"error: unknown flag {flag} (known flags: ", result.Stderr);
+    }
+
+    [Fact]
+    public async Task NothingClose_ListsTheKnownFlags()
+    {
+        var result = await Run("--frobnicate", "1");
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: unknown flag --frobnicate (known flags: --model, --max-model-len, ", result.Stderr);
+        Assert.Contains("--[no-]enable-prefix-caching", result.Stderr);
+        Assert.Contains("--api-key", result.Stderr);
+    }
+
+    [Fact]
+    public async Task TheCommandLineIsCheckedBeforeTheModelLoads()
+    {
+        // The missing model would be exit 1; the misspelt flag is found first.
+        await AssertRefused(["generate", "--model", "/nonexistent/model", "--promt", "hi"], "unknown flag --promt (did you mean --prompt?)");
+    }
+
+    [Fact]
+    public async Task FlagsGivenWrongly_AreRefused()
+    {
+        await AssertRefused(["generate", "--prompt", "hi", "--ignore-eos", "maybe"], "unexpected argument 'maybe' (flags look like --name value)");
+        await AssertRefused(["generate", "--prompt", "hi", "--ignore-eos=maybe"], "--ignore-eos is a switch: give it alone, or with true or false, not 'maybe'");
+        await AssertRefused(["--port"], "--port needs a value (--port VALUE or --port=VALUE)");
+        await AssertRefused(["--model", "--port", "8000"], "--model needs a value (--model VALUE or --model=VALUE)");
+        await AssertRefused(["--no-enable-prefix-caching=true"], "--no-enable-prefix-caching takes no value");
+    }
+
+    [Fact]
+    public async Task UnknownVerb_NamesTheClosestVerb()
+    {
+        await AssertRefused(["genrate", "--prompt", "hi"],
+            "unknown verb 'genrate' (did you mean generate? verbs: serve, generate, bench, bench-serve, render-chat-template; serve is the default)");
+    }
+
+    [Fact]
+    public async Task Generate_TakesEveryEngineFlagAndEverySamplingFlag()
+    {
+        var result = await Run(
+            "generate", "--model", TestData("models", "stories260K"), "--max-model-len", "64", "--max-num-seqs", "4",
+            "--max-num-batched-tokens", "64", "--block-size", "16", "--kv-cache-memory", "1MiB", "--no-enable-prefix-caching",
+            "--scheduling-policy", "fcfs", "--max-num-queued-requests", "8", "--dtype", "float32", "--load-format", "auto", "--seed", "1",
+            "--threads", "1", "--device", "cpu", "--gpu-memory-utilization", "0.5",
+            "--prompt", "Once upon a time", "--max-tokens", "8", "--temperature", "0", "--top-p", "1", "--top-k", "0", "--min-p", "0",
+            "--repetition-penalty", "1", "--presence-penalty", "0", "--frequency-penalty", "0", "--min-tokens", "8", "--ignore-eos");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.NotEqual("", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Bench_TakesItsFlags()
+    {
+        var result = await Run(
+            "bench", "--model", TestData("models", "stories260K"), "--load-format", "dummy", "--threads", "1", "--input-len", "8",
+            "--output-len", "4", "--concurrency", "1,2", "--repeats", "1", "--prefix-len", "8", "--profile");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("concurrency   2:", result.Stdout);
+        Assert.Contains("prefix caching:", result.Stdout);
+        Assert.Contains("profile of the decode steps at concurrency 2", result.Stdout);
+    }
+}
