@@ -13,7 +13,10 @@ public sealed unsafe class CpuBackend(int? threads = null) : IComputeBackend
     private ForwardBatch _batch = null!;
     private CpuTensor? _padded;
 
-    public string Name => "cpu";
+    /// <summary>--device cpu (the default).</summary>
+    public const string DeviceName = "cpu";
+
+    public string Name => DeviceName;
 
     public Tensor LoadMatrix(DType storage, params HostTensor[] rowBlocks)
     {
