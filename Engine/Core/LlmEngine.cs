@@ -65,7 +65,6 @@ public sealed class LlmEngine : IDisposable
     public ModelConfig Config => Model.Config;
     public ITextTokenizer Tokenizer { get; }
     public int MaxModelLen { get; }
-    public IReadOnlyList<int> EosTokenIds => _eosTokenIds;
     public EngineStatistics Statistics { get; } = new();
 
     /// <summary>Queues a request. Throws <see cref="ArgumentException"/> for a request that can never run (naming
@@ -94,7 +93,6 @@ public sealed class LlmEngine : IDisposable
                 Statistics.RequestRejected();
                 throw;
             }
-            Statistics.RequestAdded();
             Monitor.Pulse(_gate);
         }
         return seq;
@@ -172,8 +170,7 @@ public sealed class LlmEngine : IDisposable
             seq.LastTokenTimestamp = now;
             var reason = StopReason(seq, result.TokenId);
             if (reason is { } r) _scheduler.Finish(seq, r);
-            seq.Output.Writer.TryWrite(new SequenceOutput(result.TokenId, result.Logprob, result.TopLogprobs, reason,
-                seq.PromptLength, seq.CompletionLength, seq.PrefixHitTokens));
+            seq.Output.Writer.TryWrite(new SequenceOutput(result.TokenId, result.Logprob, result.TopLogprobs, reason));
             if (reason is not null)
             {
                 seq.Output.Writer.TryComplete();
