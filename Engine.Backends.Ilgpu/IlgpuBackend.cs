@@ -179,7 +179,7 @@ public sealed class IlgpuBackend : IComputeBackend
     public KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim)
     {
         Tensor[] New() => Enumerable.Range(0, layers).Select(_ => Allocate(blockCount * blockSize, kvHeads * headDim)).ToArray();
-        return new KvCache(New(), New(), blockCount, blockSize);
+        return new KvCache(New(), New(), blockSize);
     }
 
     /// <summary>On CUDA: <see cref="IlgpuBackendOptions.GpuMemoryUtilization"/> of the device memory free now (after the weights and buffers).</summary>

@@ -7,12 +7,11 @@ namespace AdminDashboard.Clients;
 /// <summary>A cached model in GET /api/models.</summary>
 public sealed record CachedModel(string Id, string? Path, long SizeOnDisk, long IncompleteBytes, bool Complete, List<CachedRevision>? Revisions);
 
-/// <summary>A snapshot of a cached model: the refs (branches, tags) pointing at it, its commit, files and size.</summary>
-public sealed record CachedRevision(string Commit, List<string>? Refs, string? SnapshotPath, int Files, long SizeOnDisk, bool Complete, List<string>? Missing);
+/// <summary>A snapshot of a cached model: the refs (branches, tags) pointing at it, its commit, its file count and whether it is complete.</summary>
+public sealed record CachedRevision(string Commit, List<string>? Refs, int Files, bool Complete);
 
-/// <summary>GET /api/models/{org}/{name}: one snapshot with its files and a summary of its config.json.</summary>
-public sealed record ModelDetails(string Id, string? Revision, string Commit, List<string>? Refs, string? SnapshotPath, bool Complete,
-    List<string>? Missing, long SizeOnDisk, List<ModelFile>? Files, JsonObject? Config);
+/// <summary>GET /api/models/{org}/{name}: one snapshot's folder, its files and a summary of its config.json.</summary>
+public sealed record ModelDetails(string? SnapshotPath, List<ModelFile>? Files, JsonObject? Config);
 
 public sealed record ModelFile(string Name, long Size, string? Blob, bool Broken);
 
@@ -24,18 +23,15 @@ public sealed record PullState
     public string? Revision { get; init; }
     public string? Commit { get; init; }
     public required string Status { get; init; }
-    public List<PullFile>? Files { get; init; }
     public int FilesDone { get; init; }
     public int FilesTotal { get; init; }
     public long BytesDone { get; init; }
     public long? BytesTotal { get; init; }
     public double RateBytesPerSecond { get; init; }
     public double? EtaSeconds { get; init; }
-    public string? SnapshotPath { get; init; }
     public string? Warning { get; init; }
     public PullError? Error { get; init; }
     public long CreatedAt { get; init; }
-    public long? FinishedAt { get; init; }
 
     public const string Completed = "completed";
     public const string Failed = "failed";
@@ -49,6 +45,4 @@ public sealed record PullState
         : null;
 }
 
-public sealed record PullFile(string Name, long? Size, long BytesDone, string Status);
-
-public sealed record PullError(string? Message, string? Type, string? Param, string? Code);
+public sealed record PullError(string? Message);

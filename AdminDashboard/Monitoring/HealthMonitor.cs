@@ -79,7 +79,7 @@ public sealed class HealthMonitor(
     private async Task<ResourceStatus> CheckServiceAsync(string name, string kind, Uri url, CancellationToken ct)
     {
         var (report, latency) = await health.CheckAsync(url, ct);
-        return new ResourceStatus(name, kind, url.ToString(), report, DateTimeOffset.UtcNow, latency);
+        return new ResourceStatus(name, kind, url.ToString(), report, latency);
     }
 
     private async Task<ResourceStatus> CheckReplicaAsync(string name, Uri url, CancellationToken ct)
@@ -96,13 +96,13 @@ public sealed class HealthMonitor(
             modelsError = e.Display;
         }
         var (report, latency) = await healthTask;
-        return new ResourceStatus(name, ResourceStatus.KindInference, url.ToString(), report, DateTimeOffset.UtcNow, latency, models, modelsError);
+        return new ResourceStatus(name, ResourceStatus.KindInference, url.ToString(), report, latency, models, modelsError);
     }
 
     private async Task<ResourceStatus> CheckRedisAsync(string connectionString, CancellationToken ct)
     {
         var (report, latency) = await RedisPing.CheckAsync(connectionString, options.RequestTimeout, ct);
-        return new ResourceStatus("redis", ResourceStatus.KindRedis, RedisPing.Display(connectionString), report, DateTimeOffset.UtcNow, latency);
+        return new ResourceStatus("redis", ResourceStatus.KindRedis, RedisPing.Display(connectionString), report, latency);
     }
 
     private async Task<ResourceStatus> CheckSelfAsync(CancellationToken ct)
@@ -115,7 +115,7 @@ public sealed class HealthMonitor(
         var report = new HealthReport(result.Status.ToString(), result.TotalDuration.ToString(), entries, null, null);
         var url = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         return new ResourceStatus("dashboard", ResourceStatus.KindDashboard, url is null ? null : url.TrimEnd('/') + "/", report,
-            DateTimeOffset.UtcNow, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
 
     public override void Dispose()

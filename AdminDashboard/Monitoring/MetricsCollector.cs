@@ -56,7 +56,7 @@ public sealed class MetricsCollector(ServiceEndpoints endpoints, DashboardOption
     private async Task ScrapeAsync(CancellationToken ct)
     {
         var at = DateTimeOffset.UtcNow;
-        var samples = await Task.WhenAll(endpoints.InferenceUrls.Select((url, i) => ScrapeReplicaAsync(i, url, at, ct)));
+        var samples = await Task.WhenAll(endpoints.InferenceUrls.Select((url, i) => ScrapeReplicaAsync(i, url, ct)));
         lock (_lock)
         {
             _ticks.AddLast(new MetricsTick(at, samples));
@@ -65,12 +65,12 @@ public sealed class MetricsCollector(ServiceEndpoints endpoints, DashboardOption
         Updated?.Invoke();
     }
 
-    private async Task<ScrapeSample?> ScrapeReplicaAsync(int index, Uri url, DateTimeOffset at, CancellationToken ct)
+    private async Task<ScrapeSample?> ScrapeReplicaAsync(int index, Uri url, CancellationToken ct)
     {
         try
         {
             using var response = await http.SendAsync(ServiceEndpoints.ReplicaName(index), new HttpRequestMessage(HttpMethod.Get, new Uri(url, "metrics")), ct);
-            var sample = PrometheusText.Parse(await response.Content.ReadAsStringAsync(ct), at);
+            var sample = PrometheusText.Parse(await response.Content.ReadAsStringAsync(ct));
             lock (_lock) _errors[index] = null;
             return sample;
         }

@@ -9,7 +9,7 @@ namespace AdminDashboard.Monitoring;
 /// </summary>
 public static class PrometheusText
 {
-    public static ScrapeSample Parse(string text, DateTimeOffset at)
+    public static ScrapeSample Parse(string text)
     {
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         var buckets = new Dictionary<string, SortedDictionary<double, double>>(StringComparer.Ordinal);
@@ -30,7 +30,7 @@ public static class PrometheusText
             }
             values[name] = values.GetValueOrDefault(name) + value;
         }
-        return new ScrapeSample(at, values, buckets.ToDictionary(
+        return new ScrapeSample(values, buckets.ToDictionary(
             b => b.Key, b => (IReadOnlyList<Bucket>)b.Value.Select(kv => new Bucket(kv.Key, kv.Value)).ToList()), models.ToList());
     }
 

@@ -7,7 +7,7 @@ namespace AdminDashboard.Monitoring;
 /// replicas the models they serve. <see cref="Url"/> is the address the dashboard reaches it at.
 /// </summary>
 public sealed record ResourceStatus(
-    string Name, string Kind, string? Url, HealthReport Report, DateTimeOffset CheckedAt, TimeSpan Latency,
+    string Name, string Kind, string? Url, HealthReport Report, TimeSpan Latency,
     IReadOnlyList<ServedModel>? Models = null, string? ModelsError = null)
 {
     public const string KindGateway = "gateway";

@@ -5,8 +5,7 @@ public readonly record struct Bucket(double UpperBound, double Count);
 
 /// <summary>One scrape of a replica's /metrics: values by metric name (summed over labels) and histograms' buckets.</summary>
 public sealed record ScrapeSample(
-    DateTimeOffset At, IReadOnlyDictionary<string, double> Values, IReadOnlyDictionary<string, IReadOnlyList<Bucket>> Histograms,
-    IReadOnlyList<string> Models)
+    IReadOnlyDictionary<string, double> Values, IReadOnlyDictionary<string, IReadOnlyList<Bucket>> Histograms, IReadOnlyList<string> Models)
 {
     public double? Value(string name) => Values.TryGetValue(name, out var value) ? value : null;
 }

@@ -21,5 +21,4 @@ public sealed class ForwardBatch
     public required int[] LogitTokenIndices { get; init; }
 
     public int TokenCount => TokenIds.Length;
-    public int SequenceCount => MaxBlocksPerSequence == 0 ? 0 : BlockTables.Length / MaxBlocksPerSequence;
 }

@@ -5,11 +5,10 @@ namespace Engine.Backends;
 /// WriteKv and Download: row r is cache slot r; block b owns slots b*blockSize .. b*blockSize+blockSize-1.
 /// How a backend lays the slots out in its memory is its own choice.
 /// </summary>
-public sealed class KvCache(Tensor[] keys, Tensor[] values, int blockCount, int blockSize)
+public sealed class KvCache(Tensor[] keys, Tensor[] values, int blockSize)
 {
     public Tensor[] Keys { get; } = keys;
     public Tensor[] Values { get; } = values;
-    public int BlockCount { get; } = blockCount;
     public int BlockSize { get; } = blockSize;
 
     /// <summary>Bytes per block over all layers (K and V), for sizing the pool from a memory budget.</summary>

@@ -1,3 +1,4 @@
+using Engine.Backends.Cpu;
 using Engine.Loading;
 
 namespace Engine.Core;
@@ -32,7 +33,7 @@ public sealed record EngineOptions
     /// <summary>CPU threads (default: all cores).</summary>
     public int? Threads { get; init; }
     /// <summary>--device cpu|cuda|ilgpu-cpu: the compute backend (cuda and ilgpu-cpu are the ILGPU backend; ilgpu-cpu is an emulator for tests).</summary>
-    public string Device { get; init; } = "cpu";
+    public string Device { get; init; } = CpuBackend.DeviceName;
     /// <summary>--gpu-memory-utilization: on a GPU, the fraction of its memory left free by the model that the KV cache may take (unless --kv-cache-memory is given).</summary>
     public double GpuMemoryUtilization { get; init; } = 0.9;
 }

@@ -15,20 +15,16 @@ public sealed class EngineStatistics
     private static readonly Histogram<double> InterTokenLatency = Meter.CreateHistogram<double>("engine.request.inter_token_latency", "s");
     private static readonly Histogram<double> EndToEnd = Meter.CreateHistogram<double>("engine.request.e2e_latency", "s");
 
-    private long _promptTokens, _generationTokens, _requests, _finished, _rejected;
+    private long _promptTokens, _generationTokens, _rejected;
 
     public long PromptTokens => Interlocked.Read(ref _promptTokens);
     public long GenerationTokens => Interlocked.Read(ref _generationTokens);
-    public long Requests => Interlocked.Read(ref _requests);
-    public long FinishedRequests => Interlocked.Read(ref _finished);
     /// <summary>Requests refused because the waiting queue was full.</summary>
     public long RejectedRequests => Interlocked.Read(ref _rejected);
 
     /// <summary>Raised for every finished request (finish reason, timings) so hosts can export their own metrics.</summary>
     public event Action<Sequence>? Finished;
     public event Action<Sequence, double?>? Token;
-
-    internal void RequestAdded() => Interlocked.Increment(ref _requests);
 
     internal void RequestRejected() => Interlocked.Increment(ref _rejected);
 
@@ -58,7 +54,6 @@ public sealed class EngineStatistics
 
     internal void RequestFinished(Sequence seq)
     {
-        Interlocked.Increment(ref _finished);
         EndToEnd.Record(Stopwatch.GetElapsedTime(seq.ArrivalTimestamp).TotalSeconds);
         Finished?.Invoke(seq);
     }

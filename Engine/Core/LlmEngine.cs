@@ -28,7 +28,7 @@ public sealed class LlmEngine : IDisposable
     public LlmEngine(EngineOptions options, IComputeBackend? backend = null)
     {
         Options = options;
-        _backend = backend ?? new CpuBackend(options.Threads);
+        _backend = backend ?? DefaultBackend(options);
         var config = ModelConfig.Load(options.Model);
         MaxModelLen = options.MaxModelLen ?? Math.Min(config.MaxPositionEmbeddings, 8192);
         if (options.MaxNumSeqs > options.MaxNumBatchedTokens)
@@ -54,26 +54,34 @@ public sealed class LlmEngine : IDisposable
         _loop.Start();
     }
 
+    /// <summary>The backend when none is given: the CPU one. Other devices' backends live in other libraries
+    /// (Engine.Backends.Ilgpu), so whoever serves them builds them and passes them in.</summary>
+    public static IComputeBackend DefaultBackend(EngineOptions options) => options.Device == CpuBackend.DeviceName
+        ? new CpuBackend(options.Threads)
+        : throw new ArgumentException($"--device {options.Device}: pass its backend to the engine (only the CPU backend is built in).");
+
     public EngineOptions Options { get; }
     public LlamaModel Model { get; }
     public ModelConfig Config => Model.Config;
     public ITextTokenizer Tokenizer { get; }
     public int MaxModelLen { get; }
-    public IReadOnlyList<int> EosTokenIds => _eosTokenIds;
     public EngineStatistics Statistics { get; } = new();
 
-    /// <summary>Queues a request. Throws <see cref="ArgumentException"/> for a request that can never run,
-    /// <see cref="QueueFullException"/> when the waiting queue is full.</summary>
-    public Sequence Add(string requestId, IReadOnlyList<int> promptIds, SamplingParams parameters, int priority = 0)
+    /// <summary>Queues a request. Throws <see cref="ArgumentException"/> for a request that can never run (naming
+    /// the parameter at fault: prompt, max_tokens or a sampling parameter), <see cref="QueueFullException"/> when
+    /// the waiting queue is full.</summary>
+    public Sequence Add(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters, int priority = 0)
     {
-        if (promptIds.Count == 0) throw new ArgumentException("The prompt is empty.");
-        if (promptIds.Any(id => (uint)id >= (uint)Config.VocabSize))
-            throw new ArgumentException($"Prompt token ids must be in [0, {Config.VocabSize}).");
-        if (promptIds.Count + parameters.MaxTokens > MaxModelLen)
-            throw new ArgumentException($"This model's maximum context length is {MaxModelLen} tokens. However, you requested {promptIds.Count + parameters.MaxTokens} tokens ({promptIds.Count} in the messages, {parameters.MaxTokens} in the completion). Please reduce the length of the messages or completion.");
+        if (prompt.Count == 0) throw new ArgumentException("The prompt is empty.", nameof(prompt));
+        if (prompt.Any(id => (uint)id >= (uint)Config.VocabSize))
+            throw new ArgumentException($"Prompt token ids must be in [0, {Config.VocabSize}).", nameof(prompt));
+        if (prompt.Count + parameters.MaxTokens > MaxModelLen)
+            throw new ArgumentException($"This model's maximum context length is {MaxModelLen} tokens. However, you requested " +
+                $"{prompt.Count + parameters.MaxTokens} tokens ({prompt.Count} in the messages, {parameters.MaxTokens} in the completion). " +
+                "Please reduce the length of the messages or completion.", nameof(parameters.MaxTokens));
         parameters.Validate(Config.VocabSize);
         var seeded = parameters.Seed is null ? parameters with { Seed = NextSeed() } : parameters;
-        var seq = new Sequence(requestId, promptIds, parameters, new SequenceSampler(seeded, _eosTokenIds), priority);
+        var seq = new Sequence(requestId, prompt, parameters, new SequenceSampler(seeded, _eosTokenIds), priority);
         lock (_gate)
         {
             try
@@ -85,7 +93,6 @@ public sealed class LlmEngine : IDisposable
                 Statistics.RequestRejected();
                 throw;
             }
-            Statistics.RequestAdded();
             Monitor.Pulse(_gate);
         }
         return seq;
@@ -163,8 +170,7 @@ public sealed class LlmEngine : IDisposable
             seq.LastTokenTimestamp = now;
             var reason = StopReason(seq, result.TokenId);
             if (reason is { } r) _scheduler.Finish(seq, r);
-            seq.Output.Writer.TryWrite(new SequenceOutput(result.TokenId, result.Logprob, result.TopLogprobs, reason,
-                seq.PromptLength, seq.CompletionLength, seq.PrefixHitTokens));
+            seq.Output.Writer.TryWrite(new SequenceOutput(result.TokenId, result.Logprob, result.TopLogprobs, reason));
             if (reason is not null)
             {
                 seq.Output.Writer.TryComplete();

@@ -13,8 +13,6 @@ public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCac
     private float[] _logits = [];
     private int[] _ids = [];
 
-    public int VocabSize => model.Config.VocabSize;
-
     /// <summary>Runs the step; returns the sampled token for each sequence that samples (null for partial prefill chunks).</summary>
     public SampleResult?[] Run(IReadOnlyList<ScheduledSequence> step)
     {

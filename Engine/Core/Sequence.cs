@@ -52,6 +52,4 @@ public sealed class Sequence
     public int CompletionLength => TokenIds.Count - PromptLength;
     public int UncomputedTokens => TokenIds.Count - CachedTokens;
     public bool IsFinished => Status == SequenceStatus.Finished;
-
-    public int BlockCount(int blockSize) => (TokenIds.Count + blockSize - 1) / blockSize;
 }

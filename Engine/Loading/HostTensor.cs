@@ -20,8 +20,6 @@ public sealed unsafe class HostTensor(string name, DType dtype, int[] shape, byt
     public int Rows => Shape.Length == 1 ? 1 : Shape[0];
     public int Cols => Shape[^1];
 
-    public ReadOnlySpan<byte> Bytes => new(Data, checked((int)(ElementCount * DType.Size())));
-
     /// <summary>Reads element i as float, whatever the stored dtype.</summary>
     public float this[long i] => DType switch
     {

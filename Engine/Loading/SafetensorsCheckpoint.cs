@@ -21,10 +21,6 @@ public sealed class SafetensorsCheckpoint : IWeightSource
         }
     }
 
-    public IEnumerable<string> Names => _byTensor.Keys;
-
-    public bool Contains(string name) => _byTensor.ContainsKey(name);
-
     public HostTensor Get(string name, params int[] shape)
     {
         if (!_byTensor.TryGetValue(name, out var file))

@@ -50,8 +50,6 @@ public sealed unsafe class SafetensorsFile : IDisposable
     public long DataStart { get; }
     public IEnumerable<string> Names => _entries.Keys;
 
-    public bool Contains(string name) => _entries.ContainsKey(name);
-
     public HostTensor Get(string name)
     {
         var (dtype, shape, begin, _) = _entries[name];

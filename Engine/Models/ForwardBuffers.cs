@@ -15,8 +15,6 @@ internal sealed class ForwardBuffers(IComputeBackend backend, ModelConfig c, int
     private readonly Tensor _selected = backend.Allocate(maxLogitRows, c.HiddenSize);
     private readonly Tensor _logits = backend.Allocate(maxLogitRows, c.VocabSize);
 
-    public int MaxTokens => maxTokens;
-
     public StepBuffers For(int tokens, int logitRows)
     {
         if (tokens > maxTokens) throw new ArgumentOutOfRangeException(nameof(tokens), $"Step has {tokens} tokens; buffers hold {maxTokens}.");

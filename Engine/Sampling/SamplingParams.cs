@@ -57,44 +57,45 @@ public sealed record SamplingParams
     /// <summary>Greedy decoding of up to <paramref name="maxTokens"/> tokens.</summary>
     public static SamplingParams Greedy(int maxTokens) => new() { Temperature = 0f, MaxTokens = maxTokens };
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first out-of-range parameter.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first out-of-range parameter (its message names
+    /// it as the OpenAI API does, so the API can pass it on as it is).</summary>
     public void Validate(int vocabSize)
     {
         if (vocabSize <= 0)
             throw new ArgumentOutOfRangeException(nameof(vocabSize), vocabSize, "vocab size must be positive.");
         // Comparisons are written so NaN fails them too.
-        Check(Temperature >= 0f && float.IsFinite(Temperature), nameof(Temperature),
-            $"temperature must be non-negative, got {Temperature}.");
-        Check(TopP > 0f && TopP <= 1f, nameof(TopP), $"top_p must be in (0, 1], got {TopP}.");
-        Check(TopK >= -1, nameof(TopK), $"top_k must be 0 or -1 (off) or at least 1, got {TopK}.");
-        Check(MinP >= 0f && MinP <= 1f, nameof(MinP), $"min_p must be in [0, 1], got {MinP}.");
-        Check(RepetitionPenalty > 0f && float.IsFinite(RepetitionPenalty), nameof(RepetitionPenalty),
-            $"repetition_penalty must be greater than zero, got {RepetitionPenalty}.");
+        Check(Temperature >= 0f, nameof(Temperature), $"'temperature' must be at least 0, got {Temperature}.");
+        Check(float.IsFinite(Temperature), nameof(Temperature), $"'temperature' must be finite, got {Temperature}.");
+        Check(TopP > 0f && TopP <= 1f, nameof(TopP), $"'top_p' must be in (0, 1], got {TopP}.");
+        Check(TopK >= -1, nameof(TopK), $"'top_k' must be at least -1, got {TopK}.");
+        Check(MinP >= 0f && MinP <= 1f, nameof(MinP), $"'min_p' must be between 0 and 1, got {MinP}.");
+        Check(RepetitionPenalty > 0f, nameof(RepetitionPenalty), $"'repetition_penalty' must be greater than 0, got {RepetitionPenalty}.");
+        Check(float.IsFinite(RepetitionPenalty), nameof(RepetitionPenalty), $"'repetition_penalty' must be finite, got {RepetitionPenalty}.");
         Check(PresencePenalty >= -2f && PresencePenalty <= 2f, nameof(PresencePenalty),
-            $"presence_penalty must be in [-2, 2], got {PresencePenalty}.");
+            $"'presence_penalty' must be between -2 and 2, got {PresencePenalty}.");
         Check(FrequencyPenalty >= -2f && FrequencyPenalty <= 2f, nameof(FrequencyPenalty),
-            $"frequency_penalty must be in [-2, 2], got {FrequencyPenalty}.");
-        Check(MaxTokens >= 1, nameof(MaxTokens), $"max_tokens must be at least 1, got {MaxTokens}.");
-        Check(MinTokens >= 0, nameof(MinTokens), $"min_tokens must be non-negative, got {MinTokens}.");
+            $"'frequency_penalty' must be between -2 and 2, got {FrequencyPenalty}.");
+        Check(MaxTokens >= 1, nameof(MaxTokens), $"'max_tokens' must be at least 1, got {MaxTokens}.");
+        Check(MinTokens >= 0, nameof(MinTokens), $"'min_tokens' must be at least 0, got {MinTokens}.");
         Check(MinTokens <= MaxTokens, nameof(MinTokens),
-            $"min_tokens must be less than or equal to max_tokens={MaxTokens}, got {MinTokens}.");
-        Check(StopTokenIds is not null, nameof(StopTokenIds), "stop_token_ids must not be null.");
+            $"'min_tokens' must be at most max_tokens ({MaxTokens}), got {MinTokens}.");
+        Check(StopTokenIds is not null, nameof(StopTokenIds), $"'stop_token_ids' must not be null.");
         foreach (var id in StopTokenIds!)
             Check(id >= 0 && id < vocabSize, nameof(StopTokenIds),
-                $"stop_token_ids contains {id}, outside the vocabulary [0, {vocabSize}).");
+                $"'stop_token_ids' contains {id}, outside the vocabulary [0, {vocabSize}).");
         if (LogitBias is not null)
             foreach (var (id, bias) in LogitBias)
             {
                 Check(id >= 0 && id < vocabSize, nameof(LogitBias),
-                    $"logit_bias contains token id {id}, outside the vocabulary [0, {vocabSize}).");
-                Check(float.IsFinite(bias), nameof(LogitBias), $"logit_bias for token {id} must be finite, got {bias}.");
+                    $"'logit_bias' contains token id {id}, outside the vocabulary [0, {vocabSize}).");
+                Check(float.IsFinite(bias), nameof(LogitBias), $"'logit_bias' for token {id} must be finite, got {bias}.");
             }
         if (Logprobs is int k)
-            Check(k >= 0 && k <= vocabSize, nameof(Logprobs), $"logprobs must be in [0, {vocabSize}], got {k}.");
+            Check(k >= 0 && k <= vocabSize, nameof(Logprobs), $"'logprobs' must be between 0 and {vocabSize}, got {k}.");
     }
 
-    private static void Check(bool ok, string parameter, string message)
+    private static void Check(bool ok, string parameter, FormattableString message)
     {
-        if (!ok) throw new ArgumentException(message, parameter);
+        if (!ok) throw new ArgumentException(FormattableString.Invariant(message), parameter);
     }
 }

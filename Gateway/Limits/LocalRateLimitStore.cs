@@ -4,7 +4,7 @@ using System.Diagnostics;
 namespace Gateway.Limits;
 
 /// <summary>Buckets in this process: the fallback while Redis is unreachable (and the store without Redis).</summary>
-public sealed class LocalRateLimitStore : IRateLimitStore
+public sealed class LocalRateLimitStore
 {
     private sealed class Bucket(int limit)
     {
@@ -20,6 +20,7 @@ public sealed class LocalRateLimitStore : IRateLimitStore
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new();
     private long _prunedAt = Stopwatch.GetTimestamp();
 
+    /// <summary>Admits a request if the subject has a request unit and a positive token level, taking the unit.</summary>
     public ValueTask<Admission> AdmitAsync(string subject, RateLimitPolicy policy)
     {
         var requests = policy.RequestsPerMinute > 0 ? GetBucket(subject + ":rpm", policy.RequestsPerMinute) : null;
@@ -36,6 +37,7 @@ public sealed class LocalRateLimitStore : IRateLimitStore
         }
     }
 
+    /// <summary>Takes the tokens a response used (the level may go below zero); returns the new level.</summary>
     public ValueTask<double> ChargeTokensAsync(string subject, int tokensPerMinute, long tokens)
     {
         var bucket = GetBucket(subject + ":tpm", tokensPerMinute);

@@ -5,11 +5,10 @@ using StackExchange.Redis;
 namespace Gateway.Limits;
 
 /// <summary>Buckets in Redis (<c>gw:rl:{subject}:rpm|tpm</c>), shared by every gateway replica.</summary>
-public sealed class RedisRateLimitStore(RedisConnection redis) : IRateLimitStore
+public sealed class RedisRateLimitStore(RedisConnection redis)
 {
-    public async ValueTask<Admission> AdmitAsync(string subject, RateLimitPolicy policy) => (await AdmitAsync(subject, policy, 1))[0];
-
-    /// <summary>Decides <paramref name="count"/> requests of one subject at once, in arrival order.</summary>
+    /// <summary>Decides <paramref name="count"/> requests of one subject at once, in arrival order: each is admitted if
+    /// the subject has a request unit and a positive token level, taking the unit.</summary>
     public async ValueTask<Admission[]> AdmitAsync(string subject, RateLimitPolicy policy, int count)
     {
         var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(
@@ -24,6 +23,7 @@ public sealed class RedisRateLimitStore(RedisConnection redis) : IRateLimitStore
             : Admission.From(false, policy, requests - admitted, tokens)).ToArray();
     }
 
+    /// <summary>Takes the tokens a response used (the level may go below zero); returns the new level.</summary>
     public async ValueTask<double> ChargeTokensAsync(string subject, int tokensPerMinute, long tokens)
     {
         var result = await redis.Database.ScriptEvaluateAsync(RateLimitScripts.ChargeTokens, [TokensKey(subject)], [tokensPerMinute, tokens]);

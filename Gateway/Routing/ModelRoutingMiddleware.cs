@@ -51,7 +51,7 @@ public sealed class ModelRoutingMiddleware(RequestDelegate next, ModelCatalog ca
             return;
         }
         context.Features.Get<GatewayRequestInfo>()?.Model = model;
-        context.Features.Set(new RoutedRequest(model, inspection?.Stream ?? false, usageInjected));
+        context.Features.Set(new RoutedRequest(usageInjected));
 
         var proxy = context.GetReverseProxyFeature();
         var candidates = proxy.AvailableDestinations;

@@ -4,4 +4,4 @@ namespace Gateway.Routing;
 /// What routing learned about a proxied request (an HttpContext feature). <see cref="UsageInjected"/>: the gateway
 /// asked the replica for stream usage the client did not ask for, so the usage chunk must not reach the client.
 /// </summary>
-public sealed record RoutedRequest(string? Model, bool Stream, bool UsageInjected);
+public sealed record RoutedRequest(bool UsageInjected);

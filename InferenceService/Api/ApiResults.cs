@@ -26,7 +26,7 @@ public static class ApiResults
             {
                 ApiException e => e,
                 QueueFullException e => new ApiException(429, e.Message, code: "queue_full") { RetryAfterSeconds = 1 },
-                ArgumentException e => ApiException.BadRequest(e.Message, e.ParamName is { } p ? ToSnakeCase(p) : null),
+                ArgumentException e => ApiException.BadRequest(MessageOf(e), e.ParamName is { } p ? ToSnakeCase(p) : null),
                 _ => null,
             };
             if (api is null)
@@ -50,6 +50,13 @@ public static class ApiResults
                 await context.Response.WriteAsJsonAsync(api.Body(), CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>The message without the " (Parameter 'X')" that ArgumentException appends: "param" names it.</summary>
+    private static string MessageOf(ArgumentException error)
+    {
+        string suffix = $" (Parameter '{error.ParamName}')";
+        return error.Message.EndsWith(suffix, StringComparison.Ordinal) ? error.Message[..^suffix.Length] : error.Message;
     }
 
     private static string ToSnakeCase(string name) =>

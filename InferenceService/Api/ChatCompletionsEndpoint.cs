@@ -6,79 +6,30 @@ using Engine.Tokenization;
 namespace InferenceService.Api;
 
 /// <summary>POST /v1/chat/completions: messages rendered with the model's chat template, then generated like a completion.</summary>
-public static class ChatCompletionsEndpoint
+public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
 {
-    public static Task HandleAsync(HttpContext context, ServedModel served, ILogger<ServedModel> logger) =>
-        ApiResults.Handle(context, logger, async events =>
+    public static string Route => "/v1/chat/completions";
+    public static string IdPrefix => "chatcmpl-";
+    public static string ResponseObject => "chat.completion";
+    public static string ChunkObject => "chat.completion.chunk";
+
+    public static GenerationCall Read(JsonRequest body, GenerationRequest request, ServedModel served)
+    {
+        var engine = served.Engine;
+        var messages = ChatMessages.Read(body);
+        bool logprobs = body.Bool("logprobs") ?? false;
+        int? topLogprobs = body.Int("top_logprobs", 0, 20);
+        if (topLogprobs is not null && !logprobs)
+            throw ApiException.BadRequest("'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
+        int? maxTokens = body.Int("max_completion_tokens") ?? request.MaxTokens;
+        var prompt = RenderPrompt(served, engine.Tokenizer, messages, body.Bool("add_generation_prompt") ?? true);
+        var sampling = request.Sampling with
         {
-            var ct = context.RequestAborted;
-            var body = await JsonRequest.ReadAsync(context.Request, ct);
-            var engine = served.Engine;
-            var messages = ChatMessages.Read(body);
-            bool logprobs = body.Bool("logprobs") ?? false;
-            int? topLogprobs = body.Int("top_logprobs", 0, 20);
-            if (topLogprobs is not null && !logprobs)
-                throw ApiException.BadRequest("'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
-            var request = GenerationRequest.Read(body, chat: true, logprobs ? topLogprobs ?? 0 : null);
-            served.Check(request.Model);
-            bool addGenerationPrompt = body.Bool("add_generation_prompt") ?? true;
-            foreach (var field in body.UnknownFields) logger.LogInformation("Ignoring unknown field '{Field}' in /v1/chat/completions", field);
-
-            var promptIds = RenderPrompt(served, engine.Tokenizer, messages, addGenerationPrompt);
-            var sampling = request.Sampling with { MaxTokens = request.MaxTokens ?? Math.Max(1, engine.MaxModelLen - promptIds.Count) };
-            var choices = Enumerable.Range(0, request.N).Select(i => new ChoiceInput(i, promptIds)).ToList();
-            ChoiceStreams.Validate(engine, choices, sampling);
-
-            string id = "chatcmpl-" + Guid.NewGuid().ToString("N");
-            long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            var texts = new StringBuilder[request.N];
-            var logs = new List<object>[request.N];
-            var finish = new string?[request.N];
-            for (int i = 0; i < request.N; i++) { texts[i] = new StringBuilder(); logs[i] = []; }
-            int completionTokens = 0;
-
-            if (request.Stream)
-                for (int i = 0; i < request.N; i++)
-                    await events.SendAsync(Chunk(id, created, served.Name, i, new { role = "assistant", content = "" }, null, null), ct);
-
-            await foreach (var (index, delta) in ChoiceStreams.RunAsync(engine, id, choices, sampling, request, ct))
-            {
-                completionTokens += delta.Tokens.Count;
-                var deltaLogs = logprobs ? delta.Tokens.Select(t => TokenLogprob(engine.Tokenizer, t)).ToList() : null;
-                if (deltaLogs is not null) logs[index].AddRange(deltaLogs);
-                texts[index].Append(delta.Text);
-                finish[index] = delta.FinishReason;
-                if (!request.Stream) continue;
-                if (delta.Text.Length > 0 || deltaLogs is { Count: > 0 })
-                    await events.SendAsync(Chunk(id, created, served.Name, index, new { content = delta.Text }, deltaLogs, null), ct);
-                if (delta.FinishReason is not null)
-                    await events.SendAsync(Chunk(id, created, served.Name, index, new { }, null, delta.FinishReason), ct);
-            }
-
-            var usage = new { prompt_tokens = promptIds.Count, completion_tokens = completionTokens, total_tokens = promptIds.Count + completionTokens };
-            if (request.Stream)
-            {
-                if (request.IncludeUsageInStream)
-                    await events.SendAsync(new { id, @object = "chat.completion.chunk", created, model = served.Name, choices = Array.Empty<object>(), usage }, ct);
-                await events.DoneAsync(ct);
-                return;
-            }
-            await context.Response.WriteAsJsonAsync(new
-            {
-                id,
-                @object = "chat.completion",
-                created,
-                model = served.Name,
-                choices = Enumerable.Range(0, request.N).Select(i => new
-                {
-                    index = i,
-                    message = new { role = "assistant", content = texts[i].ToString() },
-                    logprobs = logprobs ? new { content = logs[i] } : null,
-                    finish_reason = finish[i],
-                }),
-                usage,
-            }, ServerSentEvents.Json, ct);
-        });
+            MaxTokens = maxTokens ?? Math.Max(1, engine.MaxModelLen - prompt.Count),   // vLLM's default: what the context leaves
+            Logprobs = logprobs ? topLogprobs ?? 0 : null,
+        };
+        return new GenerationCall([prompt], sampling, choice => new Choice(choice.Index, engine.Tokenizer, logprobs));
+    }
 
     /// <summary>Renders the conversation with the chat template and tokenizes it (the template supplies BOS).</summary>
     public static IReadOnlyList<int> RenderPrompt(ServedModel served, ITextTokenizer tokenizer, JsonElement messages, bool addGenerationPrompt)
@@ -98,28 +49,52 @@ public static class ChatCompletionsEndpoint
         return tokenizer.Encode(text, addSpecialTokens: false);
     }
 
-    private static object Chunk(string id, long created, string model, int index, object delta, List<object>? logprobs, string? finish) => new
+    /// <summary>A chat choice: streamed as the role, then content deltas, then a delta-less chunk with the finish reason.</summary>
+    private sealed class Choice(int index, ITextTokenizer tokenizer, bool logprobs) : ChoiceOutput
     {
-        id,
-        @object = "chat.completion.chunk",
-        created,
-        model,
-        choices = new[] { new { index, delta, logprobs = logprobs is null ? null : new { content = logprobs }, finish_reason = finish } },
-    };
+        private readonly StringBuilder _text = new();
+        private readonly List<object> _logprobs = [];
+        private string? _finishReason;
 
-    private static object TokenLogprob(ITextTokenizer tokenizer, GeneratedToken token)
-    {
-        string text = TokenText.After(tokenizer, token.Previous, token.TokenId);
-        return new
+        public override IEnumerable<object> Opening() => [Entry(new { role = "assistant", content = "" }, null, null)];
+
+        public override IReadOnlyList<object> Add(GenerationDelta delta)
         {
-            token = text,
-            logprob = token.Logprob,
-            bytes = Encoding.UTF8.GetBytes(text).Select(b => (int)b).ToArray(),
-            top_logprobs = (token.TopLogprobs ?? []).Select(t =>
-            {
-                string s = TokenText.After(tokenizer, token.Previous, t.TokenId);
-                return new { token = s, logprob = t.Logprob, bytes = Encoding.UTF8.GetBytes(s).Select(b => (int)b).ToArray() };
-            }).ToArray(),
+            var logs = logprobs ? delta.Tokens.Select(TokenLogprob).ToList() : null;
+            if (logs is not null) _logprobs.AddRange(logs);
+            _text.Append(delta.Text);
+            _finishReason = delta.FinishReason;
+            var entries = new List<object>();
+            if (delta.Text.Length > 0 || logs is { Count: > 0 }) entries.Add(Entry(new { content = delta.Text }, logs, null));
+            if (delta.FinishReason is not null) entries.Add(Entry(new { }, null, delta.FinishReason));
+            return entries;
+        }
+
+        public override object Complete() => new
+        {
+            index,
+            message = new { role = "assistant", content = _text.ToString() },
+            logprobs = logprobs ? new { content = _logprobs } : null,
+            finish_reason = _finishReason,
         };
+
+        private object Entry(object delta, List<object>? logs, string? finishReason) =>
+            new { index, delta, logprobs = logs is null ? null : new { content = logs }, finish_reason = finishReason };
+
+        private object TokenLogprob(GeneratedToken token)
+        {
+            string text = TokenText.After(tokenizer, token.Previous, token.TokenId);
+            return new
+            {
+                token = text,
+                logprob = token.Logprob,
+                bytes = Encoding.UTF8.GetBytes(text).Select(b => (int)b).ToArray(),
+                top_logprobs = (token.TopLogprobs ?? []).Select(t =>
+                {
+                    string s = TokenText.After(tokenizer, token.Previous, t.TokenId);
+                    return new { token = s, logprob = t.Logprob, bytes = Encoding.UTF8.GetBytes(s).Select(b => (int)b).ToArray() };
+                }).ToArray(),
+            };
+        }
     }
 }

@@ -1,85 +1,28 @@
+using System.Text;
 using System.Text.Json;
 using Engine.Tokenization;
 
 namespace InferenceService.Api;
 
 /// <summary>POST /v1/completions: prompt as a string, a list of strings, token ids or a list of token id lists.</summary>
-public static class CompletionsEndpoint
+public sealed class CompletionsEndpoint : IGenerationEndpoint
 {
-    public static Task HandleAsync(HttpContext context, ServedModel served, ILogger<ServedModel> logger) =>
-        ApiResults.Handle(context, logger, async events =>
-        {
-            var ct = context.RequestAborted;
-            var body = await JsonRequest.ReadAsync(context.Request, ct);
-            var engine = served.Engine;
-            int? logprobs = body.Int("logprobs", 0, 20);
-            bool echo = body.Bool("echo") ?? false;
-            var prompts = ReadPrompts(body, engine.Tokenizer);
-            var request = GenerationRequest.Read(body, chat: false, logprobs);
-            served.Check(request.Model);
-            if (body.String("suffix") is not null) throw ApiException.BadRequest("'suffix' is not supported.", "suffix");
-            if ((body.Int("best_of", 1) ?? request.N) != request.N) throw ApiException.BadRequest("'best_of' other than n is not supported.", "best_of");
-            foreach (var field in body.UnknownFields) logger.LogInformation("Ignoring unknown field '{Field}' in /v1/completions", field);
+    public static string Route => "/v1/completions";
+    public static string IdPrefix => "cmpl-";
+    public static string ResponseObject => "text_completion";
+    public static string ChunkObject => "text_completion";
 
-            var sampling = request.Sampling with { MaxTokens = request.MaxTokens ?? 16 };
-            var choices = prompts.SelectMany((prompt, p) => Enumerable.Range(0, request.N).Select(j => new ChoiceInput(p * request.N + j, prompt))).ToList();
-            ChoiceStreams.Validate(engine, choices, sampling);
-
-            string id = "cmpl-" + Guid.NewGuid().ToString("N");
-            long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            int promptTokens = prompts.Sum(p => p.Count);
-            var texts = choices.Select(c => echo ? engine.Tokenizer.Decode(c.PromptIds, skipSpecialTokens: false) : "").ToArray();
-            var logs = choices.Select(_ => new CompletionLogprobs()).ToArray();
-            var finish = new string?[choices.Count];
-            int completionTokens = 0;
-
-            if (echo && request.Stream)
-                foreach (var c in choices)
-                    await events.SendAsync(Chunk(id, created, served.Name, c.Index, texts[c.Index], null, null), ct);
-
-            await foreach (var (index, delta) in ChoiceStreams.RunAsync(engine, id, choices, sampling, request, ct))
-            {
-                completionTokens += delta.Tokens.Count;
-                var deltaLogprobs = logprobs is null ? null : new CompletionLogprobs();
-                if (logprobs is not null)
-                    foreach (var token in delta.Tokens)
-                    {
-                        logs[index].Add(engine.Tokenizer, token, texts[index].Length);
-                        deltaLogprobs!.Add(engine.Tokenizer, token, texts[index].Length);
-                    }
-                texts[index] += delta.Text;
-                finish[index] = delta.FinishReason;
-                if (request.Stream && (delta.Text.Length > 0 || delta.FinishReason is not null || deltaLogprobs is { Tokens.Count: > 0 }))
-                    await events.SendAsync(Chunk(id, created, served.Name, index, delta.Text, deltaLogprobs, delta.FinishReason), ct);
-            }
-
-            var usage = new { prompt_tokens = promptTokens, completion_tokens = completionTokens, total_tokens = promptTokens + completionTokens };
-            if (request.Stream)
-            {
-                if (request.IncludeUsageInStream)
-                    await events.SendAsync(new { id, @object = "text_completion", created, model = served.Name, choices = Array.Empty<object>(), usage }, ct);
-                await events.DoneAsync(ct);
-                return;
-            }
-            await context.Response.WriteAsJsonAsync(new
-            {
-                id,
-                @object = "text_completion",
-                created,
-                model = served.Name,
-                choices = choices.Select(c => new { index = c.Index, text = texts[c.Index], logprobs = logprobs is null ? null : logs[c.Index], finish_reason = finish[c.Index] }),
-                usage,
-            }, ServerSentEvents.Json, ct);
-        });
-
-    private static object Chunk(string id, long created, string model, int index, string text, CompletionLogprobs? logprobs, string? finish) => new
+    public static GenerationCall Read(JsonRequest body, GenerationRequest request, ServedModel served)
     {
-        id,
-        @object = "text_completion",
-        created,
-        model,
-        choices = new[] { new { index, text, logprobs, finish_reason = finish } },
-    };
+        var tokenizer = served.Engine.Tokenizer;
+        int? logprobs = body.Int("logprobs", 0, 20);
+        bool echo = body.Bool("echo") ?? false;
+        var prompts = ReadPrompts(body, tokenizer);
+        if (body.String("suffix") is not null) throw ApiException.BadRequest("'suffix' is not supported.", "suffix");
+        if ((body.Int("best_of", 1) ?? request.N) != request.N) throw ApiException.BadRequest("'best_of' other than n is not supported.", "best_of");
+        var sampling = request.Sampling with { MaxTokens = request.MaxTokens ?? 16, Logprobs = logprobs };   // OpenAI's default
+        return new GenerationCall(prompts, sampling, choice => new Choice(choice, tokenizer, echo, logprobs is not null));
+    }
 
     /// <summary>prompt: "text" | ["text", ...] | [ids] | [[ids], ...].</summary>
     private static List<IReadOnlyList<int>> ReadPrompts(JsonRequest body, ITextTokenizer tokenizer)
@@ -97,6 +40,50 @@ public static class CompletionsEndpoint
 
     private static List<int> TokenIds(List<JsonElement> items, ApiException bad) =>
         items.Select(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int id) && id >= 0 ? id : throw bad).ToList();
+
+    /// <summary>A completion choice: its text (after the echoed prompt, if asked) streamed as it grows, with the finish
+    /// reason on the last chunk.</summary>
+    private sealed class Choice : ChoiceOutput
+    {
+        private readonly int _index;
+        private readonly ITextTokenizer _tokenizer;
+        private readonly bool _echo;
+        private readonly StringBuilder _text = new();
+        private readonly CompletionLogprobs? _logprobs;
+        private string? _finishReason;
+
+        public Choice(ChoiceInput choice, ITextTokenizer tokenizer, bool echo, bool logprobs)
+        {
+            _index = choice.Index;
+            _tokenizer = tokenizer;
+            _echo = echo;
+            if (echo) _text.Append(tokenizer.Decode(choice.PromptIds, skipSpecialTokens: false));
+            _logprobs = logprobs ? new CompletionLogprobs() : null;
+        }
+
+        public override IEnumerable<object> Opening() => _echo ? [Entry(_text.ToString(), null, null)] : [];
+
+        public override IReadOnlyList<object> Add(GenerationDelta delta)
+        {
+            var logs = _logprobs is null ? null : new CompletionLogprobs();
+            if (logs is not null)
+                foreach (var token in delta.Tokens)
+                {
+                    _logprobs!.Add(_tokenizer, token, _text.Length);
+                    logs.Add(_tokenizer, token, _text.Length);
+                }
+            _text.Append(delta.Text);
+            _finishReason = delta.FinishReason;
+            return delta.Text.Length > 0 || delta.FinishReason is not null || logs is { Tokens.Count: > 0 }
+                ? [Entry(delta.Text, logs, delta.FinishReason)]
+                : [];
+        }
+
+        public override object Complete() => Entry(_text.ToString(), _logprobs, _finishReason);
+
+        private object Entry(string text, CompletionLogprobs? logprobs, string? finishReason) =>
+            new { index = _index, text, logprobs, finish_reason = finishReason };
+    }
 }
 
 /// <summary>The legacy completions logprobs object: parallel lists per generated token.</summary>

@@ -4,8 +4,10 @@ using Engine.Sampling;
 namespace InferenceService.Api;
 
 /// <summary>
-/// The generation parameters shared by /v1/completions and /v1/chat/completions, read and validated from the body
-/// (OpenAI's names and ranges, plus vLLM's extra sampling parameters).
+/// The generation parameters shared by /v1/completions and /v1/chat/completions, read from the body with OpenAI's
+/// names and types, plus vLLM's extra sampling parameters. Only the API's own limits are checked here (n, OpenAI's
+/// ceilings on temperature and repetition_penalty, logit_bias values); every sampling parameter's range is the
+/// engine's rule, checked once when the request is added (<see cref="SamplingParams.Validate"/>).
 /// </summary>
 public sealed record GenerationRequest
 {
@@ -17,30 +19,22 @@ public sealed record GenerationRequest
     public required IReadOnlyList<string> Stop { get; init; }
     public required bool IncludeStopStringInOutput { get; init; }
     public required int Priority { get; init; }
-    /// <summary>Everything but MaxTokens, which depends on the prompt (set per request).</summary>
+    /// <summary>Everything but MaxTokens and Logprobs, which each endpoint sets.</summary>
     public required SamplingParams Sampling { get; init; }
 
-    public static GenerationRequest Read(JsonRequest body, bool chat, int? logprobs)
+    public static GenerationRequest Read(JsonRequest body)
     {
-        int? maxTokens = body.Int("max_tokens", 1);
-        if (chat && body.Int("max_completion_tokens", 1) is { } maxCompletion) maxTokens = maxCompletion;
         var streamOptions = body.Object("stream_options");
         bool stream = body.Bool("stream") ?? false;
         if (streamOptions is not null && !stream)
             throw ApiException.BadRequest("'stream_options' is only allowed when 'stream' is true.", "stream_options");
         bool includeUsage = streamOptions is { } so && so.TryGetProperty("include_usage", out var iu) && iu.ValueKind == System.Text.Json.JsonValueKind.True;
-
-        float topP = body.Float("top_p", 0, 1) ?? 1f;
-        if (topP <= 0) throw ApiException.BadRequest("'top_p' must be in (0, 1], got 0.", "top_p");
-        int topK = body.Int("top_k", -1) ?? 0;
-        float repetition = body.Float("repetition_penalty", 0, 2) ?? 1f;
-        if (repetition <= 0) throw ApiException.BadRequest("'repetition_penalty' must be in (0, 2], got 0.", "repetition_penalty");
         body.String("user");   // accepted and ignored, as OpenAI and vLLM do
 
         return new GenerationRequest
         {
             Model = body.String("model"),
-            MaxTokens = maxTokens,
+            MaxTokens = body.Int("max_tokens"),
             N = body.Int("n", 1, 128) ?? 1,
             Stream = stream,
             IncludeUsageInStream = includeUsage,
@@ -49,19 +43,18 @@ public sealed record GenerationRequest
             Priority = body.Int("priority") ?? 0,
             Sampling = new SamplingParams
             {
-                Temperature = body.Float("temperature", 0, 2) ?? 1f,
-                TopP = topP,
-                TopK = topK,
-                MinP = body.Float("min_p", 0, 1) ?? 0f,
+                Temperature = body.Float("temperature", max: 2) ?? 1f,
+                TopP = body.Float("top_p") ?? 1f,
+                TopK = body.Int("top_k") ?? 0,
+                MinP = body.Float("min_p") ?? 0f,
                 Seed = body.Long("seed"),
-                PresencePenalty = body.Float("presence_penalty", -2, 2) ?? 0f,
-                FrequencyPenalty = body.Float("frequency_penalty", -2, 2) ?? 0f,
-                RepetitionPenalty = repetition,
+                PresencePenalty = body.Float("presence_penalty") ?? 0f,
+                FrequencyPenalty = body.Float("frequency_penalty") ?? 0f,
+                RepetitionPenalty = body.Float("repetition_penalty", max: 2) ?? 1f,
                 LogitBias = LogitBias(body),
-                MinTokens = body.Int("min_tokens", 0) ?? 0,
+                MinTokens = body.Int("min_tokens") ?? 0,
                 StopTokenIds = body.Ints("stop_token_ids"),
                 IgnoreEos = body.Bool("ignore_eos") ?? false,
-                Logprobs = logprobs,
             },
         };
     }

@@ -12,16 +12,15 @@ public readonly record struct GeneratedToken(int TokenId, int? Previous, float L
 public sealed record GenerationDelta(string Text, IReadOnlyList<GeneratedToken> Tokens, string? FinishReason);
 
 /// <summary>
-/// Streams one choice of a request: submits it to the engine, turns tokens into text without splitting
+/// Streams one choice of a request from its sequence in the engine: turns tokens into text without splitting
 /// characters, applies stop strings (holding back text that may be the start of one), and aborts the
 /// sequence in the engine as soon as the caller stops listening (client gone) or a stop string matched.
 /// </summary>
 public static class GenerationRun
 {
-    public static async IAsyncEnumerable<GenerationDelta> RunAsync(LlmEngine engine, string requestId, IReadOnlyList<int> promptIds,
-        SamplingParams sampling, GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<GenerationDelta> ReadAsync(LlmEngine engine, Sequence seq, IReadOnlyList<int> promptIds,
+        GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var seq = engine.Add(requestId, promptIds, sampling, request.Priority);
         try
         {
             var detokenizer = new IncrementalDetokenizer(engine.Tokenizer, promptIds);

@@ -122,6 +122,6 @@ public sealed class JsonRequest
             (true, true) => $"between {min} and {max}",
             (true, false) => $"at least {min}",
             (false, true) => $"at most {max}",
-            _ => "in range",
+            _ => $"between {min} and {max}",
         };
 }

@@ -7,10 +7,7 @@ namespace InferenceService.Api;
 /// <summary>What this server serves: its public model name, its engine once loaded, and its chat template.</summary>
 public sealed class ServedModel(EngineHost host, IConfiguration configuration)
 {
-    /// <summary>--served-model-name, else --model as given (vLLM's default), else "stories260K" for the embedded model.</summary>
-    public string Name { get; } = configuration["Engine:ServedModelName"] is { Length: > 0 } name ? name
-        : configuration["Engine:Model"] is { Length: > 0 } model ? model
-        : Path.GetFileName(host.Options.Model);
+    public string Name { get; } = ServedModelName.Resolve(configuration["Engine:ServedModelName"], configuration["Engine:Model"]);
 
     public DateTimeOffset Created { get; } = DateTimeOffset.UtcNow;
 
@@ -19,7 +16,7 @@ public sealed class ServedModel(EngineHost host, IConfiguration configuration)
         host.LoadError is { } error ? $"The model failed to load: {error.Message}" : "The model is still loading; retry shortly.")
     { RetryAfterSeconds = 5 };
 
-    /// <summary>400 unless the request names this model (or none).</summary>
+    /// <summary>404 unless the request names this model (or none).</summary>
     public void Check(string? requested)
     {
         if (requested is not null && requested != Name)

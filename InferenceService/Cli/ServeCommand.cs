@@ -40,8 +40,8 @@ public static class ServeCommand
         app.MapDefaultEndpoints(metricsPath: "/metrics/otel");
         app.MapGet("/metrics", (VllmMetrics metrics, ServedModel served) =>
             Results.Text(metrics.Render(served), "text/plain; version=0.0.4; charset=utf-8"));
-        app.MapPost("/v1/completions", CompletionsEndpoint.HandleAsync);
-        app.MapPost("/v1/chat/completions", ChatCompletionsEndpoint.HandleAsync);
+        app.MapPost(CompletionsEndpoint.Route, GenerationEndpoint.HandleAsync<CompletionsEndpoint>);
+        app.MapPost(ChatCompletionsEndpoint.Route, GenerationEndpoint.HandleAsync<ChatCompletionsEndpoint>);
         ModelEndpoints.Map(app);
         app.MapGet("/", () => Results.Text("InferenceService: OpenAI-compatible API over the engine. Health: /health"));
         await app.RunAsync();

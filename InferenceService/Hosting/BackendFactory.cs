@@ -5,22 +5,24 @@ using Engine.Core;
 
 namespace InferenceService.Hosting;
 
-/// <summary>--device: cpu (CpuBackend), cuda (the ILGPU backend on the first CUDA GPU), ilgpu-cpu (the ILGPU
-/// backend on ILGPU's CPU accelerator: an emulator, far slower than cpu, for checking kernels).</summary>
+/// <summary>--device: cpu (the engine's own CpuBackend), cuda (the ILGPU backend on the first CUDA GPU), ilgpu-cpu (the
+/// ILGPU backend on ILGPU's CPU accelerator: an emulator, far slower than cpu, for checking kernels).</summary>
 public static class BackendFactory
 {
-    public static readonly string[] Devices = ["cpu", "cuda", "ilgpu-cpu"];
+    private const string Cuda = "cuda";
+    private const string IlgpuCpu = "ilgpu-cpu";
+    private static readonly string[] Devices = [CpuBackend.DeviceName, Cuda, IlgpuCpu];
 
-    public static string ParseDevice(string? value)
+    public static string ParseDevice(string value)
     {
-        var device = string.IsNullOrEmpty(value) ? "cpu" : value.ToLowerInvariant();
+        var device = value.ToLowerInvariant();
         return Devices.Contains(device) ? device : throw new ArgumentException($"--device '{value}': expected {string.Join(", ", Devices)}.");
     }
 
-    public static IComputeBackend Create(EngineOptions options) => ParseDevice(options.Device) switch
+    public static IComputeBackend Create(EngineOptions options) => options.Device switch
     {
-        "cuda" => new IlgpuBackend(new IlgpuBackendOptions { Device = IlgpuDevice.Cuda, GpuMemoryUtilization = options.GpuMemoryUtilization }),
-        "ilgpu-cpu" => new IlgpuBackend(new IlgpuBackendOptions { Device = IlgpuDevice.Cpu }),
-        _ => new CpuBackend(options.Threads),
+        Cuda => new IlgpuBackend(new IlgpuBackendOptions { Device = IlgpuDevice.Cuda, GpuMemoryUtilization = options.GpuMemoryUtilization }),
+        IlgpuCpu => new IlgpuBackend(new IlgpuBackendOptions { Device = IlgpuDevice.Cpu }),
+        _ => LlmEngine.DefaultBackend(options),
     };
 }

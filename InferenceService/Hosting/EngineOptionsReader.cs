@@ -10,7 +10,7 @@ namespace InferenceService.Hosting;
 /// </summary>
 public static class EngineOptionsReader
 {
-    public static string DefaultModelPath => Path.Combine(AppContext.BaseDirectory, "DefaultModel", "stories260K");
+    public static string DefaultModelPath => Path.Combine(AppContext.BaseDirectory, "DefaultModel", ServedModelName.Embedded);
 
     public static EngineOptions Read(IConfiguration configuration)
     {
@@ -41,7 +41,7 @@ public static class EngineOptionsReader
             },
             Seed = c["Seed"] is { } seed ? long.Parse(seed, CultureInfo.InvariantCulture) : null,
             Threads = Int(c, "Threads"),
-            Device = BackendFactory.ParseDevice(c["Device"]),
+            Device = c["Device"] is { Length: > 0 } device ? BackendFactory.ParseDevice(device) : defaults.Device,
             GpuMemoryUtilization = c["GpuMemoryUtilization"] is { } fraction ? Fraction(fraction) : defaults.GpuMemoryUtilization,
         };
     }

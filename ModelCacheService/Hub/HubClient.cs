@@ -44,7 +44,7 @@ public sealed class HubClient(HttpClient http, HubSettings settings)
         {
             if (sibling.Rfilename is not { } path || !RepoFile.IsSafePath(path))
                 throw HubErrors.BadAnswer(repo, $"the file name '{sibling.Rfilename}' is not a safe relative path");
-            files.Add(new RepoFile(path, sibling.Lfs?.Size ?? sibling.Size, sibling.BlobId, sibling.Lfs?.Sha256?.ToLowerInvariant()));
+            files.Add(new RepoFile(path, sibling.Lfs?.Size ?? sibling.Size, sibling.Lfs?.Sha256?.ToLowerInvariant()));
         }
         return new RepoRevision(repo, revision, commit, files);
     }

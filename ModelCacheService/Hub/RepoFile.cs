@@ -2,9 +2,9 @@ namespace ModelCacheService.Hub;
 
 /// <summary>
 /// One file of a repository at a commit, as the revision API lists it ("siblings" with ?blobs=true):
-/// its path, size, git blob id and, for files stored in Git LFS, the sha256 of the content.
+/// its path, size and, for files stored in Git LFS, the sha256 of the content.
 /// </summary>
-public sealed record RepoFile(string Path, long? Size, string? BlobId, string? LfsSha256)
+public sealed record RepoFile(string Path, long? Size, string? LfsSha256)
 {
     /// <summary>
     /// Paths come from the network and become paths under snapshots/: relative, forward slashes,

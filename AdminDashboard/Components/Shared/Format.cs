@@ -49,6 +49,9 @@ public static class Format
         { } n => n.ToString("N0", Culture) + "/min",
     };
 
+    /// <summary>A commit or blob hash, cut to its first 10 characters.</summary>
+    public static string Hash(string hash) => hash.Length > 10 ? hash[..10] : hash;
+
     public static string Time(DateTimeOffset at) => at.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", Culture);
 
     public static string Clock(DateTimeOffset at) => at.ToLocalTime().ToString("HH:mm:ss", Culture);

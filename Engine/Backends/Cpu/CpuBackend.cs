@@ -13,7 +13,10 @@ public sealed unsafe class CpuBackend(int? threads = null) : IComputeBackend
     private ForwardBatch _batch = null!;
     private CpuTensor? _padded;
 
-    public string Name => "cpu";
+    /// <summary>--device cpu (the default).</summary>
+    public const string DeviceName = "cpu";
+
+    public string Name => DeviceName;
 
     public Tensor LoadMatrix(DType storage, params HostTensor[] rowBlocks)
     {
@@ -54,7 +57,7 @@ public sealed unsafe class CpuBackend(int? threads = null) : IComputeBackend
     public KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim)
     {
         Tensor[] New(bool keys) => Enumerable.Range(0, layers).Select(_ => (Tensor)new CpuKvTensor(blockCount, blockSize, kvHeads, headDim, transposed: keys)).ToArray();
-        return new KvCache(New(keys: true), New(keys: false), blockCount, blockSize);
+        return new KvCache(New(keys: true), New(keys: false), blockSize);
     }
 
     public void BeginStep(ForwardBatch batch) => _batch = batch;

@@ -14,8 +14,6 @@ internal unsafe interface IWeightElement
 
     /// <summary>Elements k..k+15 of the row as floats.</summary>
     static abstract Vector512<float> Load16(byte* row, int k);
-
-    static abstract float Load1(byte* row, int k);
 }
 
 internal unsafe struct F32Weight : IWeightElement
@@ -24,9 +22,6 @@ internal unsafe struct F32Weight : IWeightElement
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Load16(byte* row, int k) => Vector512.Load((float*)row + k);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Load1(byte* row, int k) => ((float*)row)[k];
 }
 
 internal unsafe struct Bf16Weight : IWeightElement

@@ -69,6 +69,6 @@ public sealed class MetricsViewTests
     private static MetricsTick Tick(int seconds, double? replica0, double? replica1) => new(T0.AddSeconds(seconds),
         [replica0 is { } a ? Sample(new() { [VllmNames.GenerationTokens] = a }) : null, replica1 is { } b ? Sample(new() { [VllmNames.GenerationTokens] = b }) : null]);
 
-    private static ScrapeSample Sample(Dictionary<string, double> values, Bucket[]? ttft = null) => new(T0, values,
+    private static ScrapeSample Sample(Dictionary<string, double> values, Bucket[]? ttft = null) => new(values,
         ttft is null ? new Dictionary<string, IReadOnlyList<Bucket>>() : new Dictionary<string, IReadOnlyList<Bucket>> { [VllmNames.TimeToFirstToken] = ttft }, []);
 }

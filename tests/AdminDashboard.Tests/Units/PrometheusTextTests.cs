@@ -27,7 +27,7 @@ public sealed class PrometheusTextTests
     [Fact]
     public void Reads_gauges_counters_summed_over_labels_and_histogram_buckets()
     {
-        var sample = PrometheusText.Parse(Scrape, DateTimeOffset.UnixEpoch);
+        var sample = PrometheusText.Parse(Scrape);
 
         Assert.Equal(2, sample.Value(VllmNames.Running));
         Assert.Equal(0.125, sample.Value(VllmNames.KvCacheUsage));

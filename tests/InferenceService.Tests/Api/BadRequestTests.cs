@@ -44,6 +44,8 @@ public sealed class BadRequestTests(InferenceServerFixture server)
         { "max_tokens 0", Chat, $$$"""{"messages":{{{User}}},"max_tokens":0}""", 400, "max_tokens" },
         { "max_tokens negative", Chat, $$$"""{"messages":{{{User}}},"max_tokens":-10}""", 400, "max_tokens" },
         { "max_tokens over context", Chat, $$$"""{"messages":{{{User}}},"max_tokens":100000}""", 400, "max_tokens" },
+        { "max_tokens over context, streamed", Chat, $$$"""{"messages":{{{User}}},"max_tokens":100000,"stream":true}""", 400, "max_tokens" },
+        { "bad sampling parameter, streamed", Chat, $$$"""{"messages":{{{User}}},"top_k":-5,"stream":true,"n":3}""", 400, "top_k" },
         { "max_tokens beyond int", Chat, $$$"""{"messages":{{{User}}},"max_tokens":99999999999999}""", 400, "max_tokens" },
         { "presence_penalty 3", Chat, $$$"""{"messages":{{{User}}},"presence_penalty":3}""", 400, "presence_penalty" },
         { "frequency_penalty -3", Chat, $$$"""{"messages":{{{User}}},"frequency_penalty":-3}""", 400, "frequency_penalty" },
@@ -66,7 +68,10 @@ public sealed class BadRequestTests(InferenceServerFixture server)
         { "completions prompt empty list", Completions, """{"prompt":[]}""", 400, "prompt" },
         { "completions prompt mixed list", Completions, """{"prompt":["a",1]}""", 400, "prompt" },
         { "completions negative token id", Completions, """{"prompt":[1,-4]}""", 400, "prompt" },
-        { "completions token id outside vocab", Completions, """{"prompt":[1,100000]}""", 400, null },
+        { "completions token id outside vocab", Completions, """{"prompt":[1,100000]}""", 400, "prompt" },
+        { "completions empty token list", Completions, """{"prompt":[[]]}""", 400, "prompt" },
+        { "completions second prompt too long", Completions, $$$"""{"prompt":["a","{{{string.Concat(Enumerable.Repeat("Once upon a time. ", 200))}}}"],"max_tokens":16}""", 400, "max_tokens" },
+        { "completions min_tokens over max_tokens", Completions, """{"prompt":"a","max_tokens":5,"min_tokens":10}""", 400, "min_tokens" },
         { "completions echo not bool", Completions, """{"prompt":"a","echo":"yes"}""", 400, "echo" },
         { "completions logprobs 50", Completions, """{"prompt":"a","logprobs":50}""", 400, "logprobs" },
         { "completions too long prompt", Completions, $$$"""{"prompt":"{{{string.Concat(Enumerable.Repeat("Once upon a time. ", 200))}}}","max_tokens":16}""", 400, "max_tokens" },
@@ -102,7 +107,9 @@ public sealed class BadRequestTests(InferenceServerFixture server)
     {
         using var json = JsonDocument.Parse(text);
         var error = json.RootElement.GetProperty("error");
-        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
+        var message = error.GetProperty("message").GetString();
+        Assert.False(string.IsNullOrWhiteSpace(message));
+        Assert.DoesNotContain("(Parameter '", message);   // the param field names it, not .NET's suffix
         Assert.Equal(JsonValueKind.String, error.GetProperty("type").ValueKind);
         Assert.True(error.TryGetProperty("param", out var p));
         Assert.True(error.TryGetProperty("code", out _));

@@ -1,0 +1,75 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Engine.Core;
+using Engine.Sampling;
+
+namespace InferenceService.Api;
+
+/// <summary>One choice to generate: its index in the response and its prompt.</summary>
+public readonly record struct ChoiceInput(int Index, IReadOnlyList<int> PromptIds);
+
+/// <summary>
+/// Every choice of a request running in the engine at once (n × prompts sequences, batched together). Starting adds
+/// them all, so what the engine refuses (too long, a bad sampling parameter, a full queue) is refused before anything
+/// is sent; reading merges their deltas in arrival order; disposing stops whatever still runs (error, client gone).
+/// </summary>
+public sealed class ChoiceRun : IDisposable
+{
+    private readonly LlmEngine _engine;
+    private readonly IReadOnlyList<(ChoiceInput Choice, Sequence Sequence)> _sequences;
+    private readonly GenerationRequest _request;
+
+    private ChoiceRun(LlmEngine engine, IReadOnlyList<(ChoiceInput, Sequence)> sequences, GenerationRequest request)
+    {
+        _engine = engine;
+        _sequences = sequences;
+        _request = request;
+    }
+
+    public static ChoiceRun Start(LlmEngine engine, string requestId, IReadOnlyList<ChoiceInput> choices, SamplingParams sampling, GenerationRequest request)
+    {
+        var sequences = new List<(ChoiceInput, Sequence)>();
+        try
+        {
+            foreach (var choice in choices)
+            {
+                // n > 1 with a seed: each choice its own (reproducible) stream.
+                var own = sampling.Seed is { } seed && request.N > 1 ? sampling with { Seed = seed + choice.Index % request.N } : sampling;
+                sequences.Add((choice, engine.Add($"{requestId}-{choice.Index}", choice.PromptIds, own, request.Priority)));
+            }
+        }
+        catch
+        {
+            foreach (var (_, seq) in sequences) engine.Abort(seq);
+            throw;
+        }
+        return new ChoiceRun(engine, sequences, request);
+    }
+
+    public async IAsyncEnumerable<(int Index, GenerationDelta Delta)> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var merged = Channel.CreateUnbounded<(int, GenerationDelta)>();
+        var pumps = _sequences.Select(async item =>
+        {
+            await foreach (var delta in GenerationRun.ReadAsync(_engine, item.Sequence, item.Choice.PromptIds, _request, stop.Token))
+                await merged.Writer.WriteAsync((item.Choice.Index, delta), stop.Token);
+        }).ToList();
+        _ = Task.WhenAll(pumps).ContinueWith(t => merged.Writer.TryComplete(t.Exception?.InnerException), TaskScheduler.Default);
+        try
+        {
+            await foreach (var item in merged.Reader.ReadAllAsync(cancellationToken)) yield return item;
+        }
+        finally
+        {
+            stop.Cancel();   // stops every pump, whose GenerationRun aborts its sequence
+            try { await Task.WhenAll(pumps); } catch (Exception) { /* already reported through the channel */ }
+        }
+    }
+
+    /// <summary>Frees the engine from sequences nobody reads any more (a failure before or while reading).</summary>
+    public void Dispose()
+    {
+        foreach (var (_, seq) in _sequences) _engine.Abort(seq);
+    }
+}
