@@ -6,16 +6,17 @@ using AppHost;
 using AppHost.Configuration;
 using AppHost.Publishing;
 using AppHost.Resources;
+using CommandLineFlags;
 
 string[] aspireArgs;
 try
 {
     aspireArgs = AppHostArguments.ToAspire(args);
 }
-catch (ArgumentException error)
+catch (CommandLineException error)
 {
     Console.Error.WriteLine($"error: {error.Message}");
-    return 2;
+    return CommandLineException.ExitCode;
 }
 
 var builder = DistributedApplication.CreateBuilder(aspireArgs);
@@ -56,6 +57,7 @@ builder.AddProject<Projects.AdminDashboard>("dashboard")
     .WithReference(modelcache)
     .WithInferenceReplicas(replicas, waitFor: false)
     .WithEnvironment("Dashboard__AdminKey", adminKey)
+    .WithConfigurationSection("Dashboard")
     .WithAspireDashboardLink();
 
 builder.RestartCrashedServices();

@@ -1,43 +1,53 @@
+using CommandLineFlags;
+using Engine.Configuration;
+
 namespace AppHost.Configuration;
 
 /// <summary>
-/// The AppHost's command line, turned into what Aspire's builder reads: vLLM-style engine flags (<c>--model DIR</c>,
-/// <c>--max-model-len 512</c>, <c>--no-enable-prefix-caching</c>) become <c>--Engine:&lt;PascalName&gt;=value</c>, which
-/// reaches every inference replica; <c>--random-ports</c> becomes DCP's port randomization; <c>--Section:Key value</c>
-/// settings and Aspire's own options (<c>--publisher</c>, <c>--output-path</c>, ...) pass through.
+/// The AppHost's command line, checked strictly (an unknown or misspelt flag stops it, naming the closest known one) and
+/// turned into what Aspire's builder reads: vLLM-style engine flags (<c>--model DIR</c>, <c>--max-model-len 512</c>,
+/// <c>--no-enable-prefix-caching</c>) become <c>--Engine:&lt;PascalName&gt;=value</c>, which reaches every inference
+/// replica; <c>--random-ports</c> becomes DCP's port randomization; settings (<c>--Inference:Replicas 3</c>,
+/// <c>--Gateway:&lt;Key&gt;</c>, ...) and Aspire's own options (<c>--publisher</c>, <c>--output-path</c>, ...) pass through.
 /// </summary>
 public static class AppHostArguments
 {
-    /// <summary>Aspire's own command-line options (its switch mappings), passed through as they are.</summary>
-    private static readonly HashSet<string> AspireOptions = new(StringComparer.Ordinal)
-    {
-        "operation", "publisher", "step", "output-path", "log-level", "include-exception-details", "clear-cache", "yes",
-        "dcp-cli-path", "dcp-container-runtime", "dcp-dependency-check-timeout", "dcp-dashboard-path",
-    };
+    /// <summary>The engine flags a replica takes, except where it listens (its endpoint decides).</summary>
+    private static readonly KnownFlag[] EngineFlagsForReplicas = [.. EngineFlags.Serve.Flags.Where(f => f.Name is not ("host" or "port"))];
 
-    public static string[] ToAspire(IReadOnlyList<string> args)
-    {
-        var result = new List<string>();
-        for (var i = 0; i < args.Count; i++)
+    public static FlagSet Known { get; } = new(
+    [
+        .. EngineFlagsForReplicas,
+        .. EngineFlagsForReplicas.Select(f => KnownFlag.Value(EngineFlags.ConfigurationKey(f.Name))),
+        KnownFlag.Switch("random-ports"),
+        KnownFlag.Value("Inference:Replicas"),
+        KnownFlag.Switch("Redis:Container"),
+        KnownFlag.Value("Parameters:gateway-admin-key"),
+        KnownFlag.Value("Parameters:hf-token"),
+        KnownFlag.Value("Parameters:redis-password"),
+        .. ServiceSettings.Gateway.Select(key => KnownFlag.Value($"Gateway:{key}")),
+        .. ServiceSettings.GatewayLists.Select(key => KnownFlag.Section($"Gateway:{key}")),
+        .. ServiceSettings.ModelCache.Select(key => KnownFlag.Value($"ModelCache:{key}")),
+        .. ServiceSettings.Dashboard.Select(key => KnownFlag.Value($"Dashboard:{key}")),
+        // The Hugging Face settings the AppHost hands to the model cache and the replicas (usually from the environment).
+        .. new[] { "HF_HOME", "HF_TOKEN", "HF_HUB_CACHE", "HF_ENDPOINT", "HF_HUB_OFFLINE" }.Select(KnownFlag.Value),
+        // Aspire's own command-line options (its switch mappings) and the settings of its dashboard.
+        .. new[] { "operation", "publisher", "step", "output-path", "log-level", "dcp-cli-path", "dcp-container-runtime",
+            "dcp-dependency-check-timeout", "dcp-dashboard-path" }.Select(KnownFlag.Value),
+        .. new[] { "include-exception-details", "clear-cache", "yes" }.Select(KnownFlag.Switch),
+        .. new[] { "ASPNETCORE_URLS", "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL",
+            "ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL", "ASPIRE_ALLOW_UNSECURED_TRANSPORT" }.Select(KnownFlag.Value),
+        KnownFlag.Section("Logging"),
+    ]);
+
+    /// <summary>The arguments for Aspire's builder; throws <see cref="CommandLineException"/> on an unknown flag.</summary>
+    public static string[] ToAspire(IReadOnlyList<string> args) =>
+    [
+        .. FlagArguments.Parse(args, Known).Select(flag => flag.Key switch
         {
-            var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal))
-                throw new ArgumentException($"Unexpected argument '{arg}' (flags look like --name value or --Section:Key value).");
-            var name = arg[2..];
-            string? value = null;
-            var eq = name.IndexOf('=');
-            if (eq >= 0) (name, value) = (name[..eq], name[(eq + 1)..]);
-            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) value = args[++i];
-
-            if (name == "random-ports") result.Add($"--DcpPublisher:RandomizePorts={value ?? "true"}");
-            else if (AspireOptions.Contains(name) || name.Contains(':')) result.Add($"--{name}={value ?? "true"}");
-            else if (value is null && name.StartsWith("no-", StringComparison.Ordinal)) result.Add($"--Engine:{PascalCase(name[3..])}=false");
-            else result.Add($"--Engine:{PascalCase(name)}={value ?? "true"}");
-        }
-        return [.. result];
-    }
-
-    /// <summary>max-model-len → MaxModelLen.</summary>
-    private static string PascalCase(string flag) =>
-        string.Concat(flag.Split('-', StringSplitOptions.RemoveEmptyEntries).Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+            "random-ports" => $"--DcpPublisher:RandomizePorts={flag.Value}",
+            var name when EngineFlagsForReplicas.Any(f => f.Name == name) => $"--{EngineFlags.ConfigurationKey(name)}={flag.Value}",
+            var name => $"--{name}={flag.Value}",
+        }),
+    ];
 }

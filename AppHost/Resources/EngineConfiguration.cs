@@ -8,8 +8,6 @@ namespace AppHost.Resources;
 /// </summary>
 public static class EngineConfiguration
 {
-    public const string EmbeddedModelName = "stories260K";
-
     public const string EmbeddedModelChatTemplate =
         "{{ bos_token }}{% for m in messages %}{% if m['role'] == 'user' %}{{ m['content'] }}{% endif %}{% endfor %}";
 
@@ -27,11 +25,9 @@ public static class EngineConfiguration
         return inference;
     }
 
-    /// <summary>The name clients pass as "model": --served-model-name, else --model as given, else the embedded model's.</summary>
+    /// <summary>The name clients pass as "model" (the engine's rule, from the flags the replicas get).</summary>
     public static string ServedModelName(IConfiguration configuration) =>
-        configuration["Engine:ServedModelName"] is { Length: > 0 } name ? name
-        : configuration["Engine:Model"] is { Length: > 0 } model ? model
-        : EmbeddedModelName;
+        Engine.Core.ServedModelName.Resolve(configuration["Engine:ServedModelName"], configuration["Engine:Model"]);
 
     public static IResourceBuilder<ProjectResource> WithGpuSupport(this IResourceBuilder<ProjectResource> inference) =>
         inference.WithAnnotation(new GpuSupportAnnotation());

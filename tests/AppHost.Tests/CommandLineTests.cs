@@ -1,5 +1,9 @@
+using AdminDashboard.Configuration;
 using AppHost.Configuration;
 using AppHost.Resources;
+using CommandLineFlags;
+using Gateway.Configuration;
+using ModelCacheService.Configuration;
 
 namespace AppHost.Tests;
 
@@ -20,8 +24,38 @@ public sealed class CommandLineTests
     public void Settings_Aspire_options_and_random_ports_pass_through()
     {
         Assert.Equal(
-            ["--Inference:Replicas=3", "--publisher=manifest", "--output-path=out.json", "--DcpPublisher:RandomizePorts=true"],
-            AppHostArguments.ToAspire(["--Inference:Replicas", "3", "--publisher", "manifest", "--output-path", "out.json", "--random-ports"]));
+            ["--Inference:Replicas=3", "--publisher=manifest", "--output-path=out.json", "--DcpPublisher:RandomizePorts=true",
+                "--Gateway:CorsOrigins:0=https://app.example", "--Engine:MaxNumSeqs=8"],
+            AppHostArguments.ToAspire(["--Inference:Replicas", "3", "--publisher", "manifest", "--output-path", "out.json", "--random-ports",
+                "--Gateway:CorsOrigins:0", "https://app.example", "--Engine:MaxNumSeqs", "8"]));
+    }
+
+    [Theory]
+    [InlineData("--max-modle-len", "5", "unknown flag --max-modle-len (did you mean --max-model-len?)")]
+    [InlineData("--no-enable-prefix-cachng", null, "unknown flag --no-enable-prefix-cachng (did you mean --no-enable-prefix-caching?)")]
+    [InlineData("--Inference:Replica", "3", "unknown flag --Inference:Replica (did you mean --Inference:Replicas?)")]
+    [InlineData("--Gateway:HealthCheckIntervall=00:00:01", null, "unknown flag --Gateway:HealthCheckIntervall (did you mean --Gateway:HealthCheckInterval?)")]
+    [InlineData("--randomports", null, "unknown flag --randomports (did you mean --random-ports?)")]
+    public async Task An_unknown_flag_stops_the_AppHost_naming_the_closest_known_one(string flag, string? value, string message) =>
+        await CommandLineAssert.RefusedAsync("AppHost", value is null ? [flag] : [flag, value], message);
+
+    [Fact]
+    public async Task A_replica_listens_where_its_endpoint_says_so_host_and_port_are_refused()
+    {
+        var result = await ServiceCommand.RunAsync("AppHost", ["--port", "9000"]);
+        Assert.Equal(CommandLineException.ExitCode, result.ExitCode);
+        Assert.StartsWith("error: unknown flag --port", result.Stderr);
+    }
+
+    [Fact]
+    public void The_service_settings_passed_on_are_the_ones_the_services_read()
+    {
+        static IEnumerable<string> Keys(IEnumerable<KnownFlag> flags) => flags.Select(f => f.Name[(f.Name.IndexOf(':') + 1)..]).Order();
+        Assert.Equal(Keys(OptionsFlags.Of<GatewayOptions>(GatewayOptions.SectionName)),
+            ServiceSettings.Gateway.Concat(ServiceSettings.GatewayLists).Append("AdminKey").Order());
+        Assert.Equal(Keys(OptionsFlags.Of<DownloadSettings>(DownloadSettings.SectionName)), ServiceSettings.ModelCache.Order());
+        Assert.Equal(Keys(OptionsFlags.Of<DashboardOptions>(DashboardOptions.SectionName)),
+            ServiceSettings.Dashboard.Append("AdminKey").Append("AspireDashboardUrl").Order());
     }
 
     [Fact]
