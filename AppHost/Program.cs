@@ -22,6 +22,8 @@ catch (CommandLineException error)
 var builder = DistributedApplication.CreateBuilder(aspireArgs);
 
 var adminKey = builder.AddParameter("gateway-admin-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+// The replicas' --api-key: they answer only the gateway and the admin dashboard, never a client that goes around the gateway.
+var inferenceKey = builder.AddParameter("inference-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
 var hfToken = builder.AddHuggingFaceTokenParameter();
 
 var redis = builder.AddRedisStore("redis");
@@ -40,6 +42,7 @@ var replicas = Enumerable.Range(0, builder.Configuration.GetValue("Inference:Rep
         .WithReference(modelcache).WaitFor(modelcache)
         .WithHuggingFaceCache(hfToken)
         .WithEngineConfiguration()
+        .WithEnvironment("Engine__ApiKey", inferenceKey)
         .WithGpuSupport()).ToList();
 
 var gateway = builder.AddProject<Projects.Gateway>("gateway")
@@ -47,6 +50,7 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(redis).WaitFor(redis)
     .WithInferenceReplicas(replicas)
     .WithEnvironment("Gateway__AdminKey", adminKey)
+    .WithEnvironment("Gateway__UpstreamApiKey", inferenceKey)
     .WithConfigurationSection("Gateway")
     .WithDevApiKey(adminKey);
 
@@ -57,6 +61,7 @@ builder.AddProject<Projects.AdminDashboard>("dashboard")
     .WithReference(modelcache)
     .WithInferenceReplicas(replicas, waitFor: false)
     .WithEnvironment("Dashboard__AdminKey", adminKey)
+    .WithEnvironment("Dashboard__InferenceApiKey", inferenceKey)
     .WithConfigurationSection("Dashboard")
     .WithAspireDashboardLink();
 

@@ -23,6 +23,10 @@ public sealed class DashboardOptions
     /// <summary>How long a signed-in session lasts without activity.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>The inference replicas' API key (their <c>--api-key</c>), sent as the Bearer token of the calls the dashboard
+    /// makes to them directly (their served models). Empty: none is sent.</summary>
+    public string? InferenceApiKey { get; set; }
+
     /// <summary>The Aspire dashboard (traces, logs and metrics of every service) when the AppHost runs one: linked from the
     /// top bar. Set by the AppHost; empty hides the link.</summary>
     public string? AspireDashboardUrl { get; set; }

@@ -12,8 +12,9 @@ namespace AppHost.Configuration;
 /// </summary>
 public static class AppHostArguments
 {
-    /// <summary>The engine flags a replica takes, except where it listens (its endpoint decides).</summary>
-    private static readonly KnownFlag[] EngineFlagsForReplicas = [.. EngineFlags.Serve.Flags.Where(f => f.Name is not ("host" or "port"))];
+    /// <summary>The engine flags a replica takes, except where it listens (its endpoint decides) and its API key (the
+    /// inference-api-key parameter, which the gateway and the dashboard get too).</summary>
+    private static readonly KnownFlag[] EngineFlagsForReplicas = [.. EngineFlags.Serve.Flags.Where(f => f.Name is not ("host" or "port" or "api-key"))];
 
     public static FlagSet Known { get; } = new(
     [
@@ -25,6 +26,7 @@ public static class AppHostArguments
         KnownFlag.Value("Parameters:gateway-admin-key"),
         KnownFlag.Value("Parameters:hf-token"),
         KnownFlag.Value("Parameters:redis-password"),
+        KnownFlag.Value("Parameters:inference-api-key"),
         .. ServiceSettings.Gateway.Select(key => KnownFlag.Value($"Gateway:{key}")),
         .. ServiceSettings.GatewayLists.Select(key => KnownFlag.Section($"Gateway:{key}")),
         .. ServiceSettings.ModelCache.Select(key => KnownFlag.Value($"ModelCache:{key}")),

@@ -3,13 +3,14 @@ namespace AppHost.Configuration;
 /// <summary>
 /// The settings of the services that the AppHost passes on (<c>--Gateway:RequestsPerMinute 60</c> reaches the gateway as
 /// <c>Gateway__RequestsPerMinute</c>): their options classes' keys, except those the AppHost sets itself (the admin key
-/// from its parameter, the Aspire dashboard's address). AppHost.Tests checks these lists against the options classes.
+/// and the replicas' API key from its parameters, the Aspire dashboard's address). AppHost.Tests checks these lists
+/// against the options classes.
 /// </summary>
 public static class ServiceSettings
 {
     public static readonly string[] Gateway =
     [
-        "UpstreamApiKey", "MaxRequestBodyBytes", "DefaultRequestsPerMinute", "DefaultTokensPerMinute", "AnonymousRequestsPerMinute",
+        "MaxRequestBodyBytes", "DefaultRequestsPerMinute", "DefaultTokensPerMinute", "AnonymousRequestsPerMinute",
         "KeyRevalidateAfter", "KeyOfflineGrace", "HealthCheckInterval", "ModelRefreshInterval", "PassiveReactivationPeriod",
         "UpstreamActivityTimeout", "AccessLog",
     ];

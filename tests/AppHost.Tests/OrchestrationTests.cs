@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using Aspire.Hosting.ApplicationModel;
@@ -50,6 +52,23 @@ public sealed class OrchestrationTests(AspireSystemFixture system)
         }
         Assert.Equal(AspireSystemFixture.AdminKey, Environment("gateway")["Gateway__AdminKey"]);
         Assert.Equal(system.App.GetEndpoint("modelcache", "http").ToString().TrimEnd('/'), Environment("inference-0")["services__modelcache__http__0"].TrimEnd('/'));
+    }
+
+    [Fact]
+    public async Task Replicas_answer_only_with_their_API_key_which_the_gateway_and_the_dashboard_hold()
+    {
+        using var replica = system.App.CreateHttpClient("inference-0");
+        using var anonymous = await replica.PostAsJsonAsync("/v1/completions", new { model = AspireSystemFixture.ModelName, prompt = "Hi", max_tokens = 2 });
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
+        {
+            Content = JsonContent.Create(new { model = AspireSystemFixture.ModelName, prompt = "Hi", max_tokens = 2 }),
+            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", AspireSystemFixture.InferenceApiKey) },
+        };
+        using var keyed = await replica.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.OK, keyed.StatusCode);
+        foreach (var (service, variable) in new[] { ("gateway", "Gateway__UpstreamApiKey"), ("dashboard", "Dashboard__InferenceApiKey"), ("inference-1", "Engine__ApiKey") })
+            Assert.Equal(AspireSystemFixture.InferenceApiKey, Environment(service)[variable]);
     }
 
     [Fact]
