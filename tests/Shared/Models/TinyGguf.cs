@@ -84,7 +84,7 @@ public static class TinyGguf
         return result;
     }
 
-    private static void AddVocabulary(GgufWriter writer, int vocab)
+    public static void AddVocabulary(GgufWriter writer, int vocab)
     {
         if (vocab < 259) throw new ArgumentException("The SentencePiece vocabulary needs at least 259 tokens (specials and bytes).");
         var tokens = new string[vocab];

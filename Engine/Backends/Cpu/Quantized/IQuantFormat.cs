@@ -27,6 +27,14 @@ internal unsafe interface IQuantFormat
     /// <summary>The unsigned weights of group <paramref name="group"/> (4 columns × 8 rows) of sub-block <paramref name="sub"/>.</summary>
     static abstract Vector256<byte> Group(byte* block, int sub, int group);
 
+    /// <summary>acc += the 8 rows' integer dot products of sub-block <paramref name="sub"/> with the activations
+    /// <paramref name="x"/> (the sub-block's first element); groups unrolled, each loaded and decoded once.</summary>
+    static abstract Vector256<int> SubDot<TD>(Vector256<int> acc, byte* block, int sub, sbyte* x) where TD : struct, IInt8Dot;
+
+    /// <summary><see cref="SubDot{TD}"/> for 4 tokens at once (x1 = x0 + stride, ...), sharing each decoded group.</summary>
+    static abstract void SubDot4<TD>(ref Vector256<int> a0, ref Vector256<int> a1, ref Vector256<int> a2, ref Vector256<int> a3,
+        byte* block, int sub, sbyte* x, long stride) where TD : struct, IInt8Dot;
+
     static abstract Vector256<float> Scale(byte* block);
     static abstract Vector256<float> MinScale(byte* block);
     static abstract Vector256<float> SubScale(byte* block, int sub);

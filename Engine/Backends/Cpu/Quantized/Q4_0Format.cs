@@ -26,6 +26,52 @@ internal unsafe struct Q4_0Format : IQuantFormat
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> SubDot<TD>(Vector256<int> acc, byte* block, int sub, sbyte* x) where TD : struct, IInt8Dot =>
+        NibbleDot<TD>(acc, block, x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SubDot4<TD>(ref Vector256<int> a0, ref Vector256<int> a1, ref Vector256<int> a2, ref Vector256<int> a3,
+        byte* block, int sub, sbyte* x, long stride) where TD : struct, IInt8Dot =>
+        NibbleDot4<TD>(ref a0, ref a1, ref a2, ref a3, block, x, stride);
+
+    /// <summary>The 8 groups of a 128-byte nibble run: vector p's low nibbles are group p, its high nibbles group p + 4.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> NibbleDot<TD>(Vector256<int> acc, byte* nibbles, sbyte* x) where TD : struct, IInt8Dot
+    {
+        // Unrolled by hand: the JIT keeps constant-count loops as loops.
+        var v0 = Vector256.Load(nibbles);
+        var v1 = Vector256.Load(nibbles + 32);
+        var v2 = Vector256.Load(nibbles + 64);
+        var v3 = Vector256.Load(nibbles + 96);
+        acc = GroupDot.One<TD>(acc, v0 & VectorLoads.LowNibbles, x);
+        acc = GroupDot.One<TD>(acc, v1 & VectorLoads.LowNibbles, x + 4);
+        acc = GroupDot.One<TD>(acc, v2 & VectorLoads.LowNibbles, x + 8);
+        acc = GroupDot.One<TD>(acc, v3 & VectorLoads.LowNibbles, x + 12);
+        acc = GroupDot.One<TD>(acc, VectorLoads.HighNibbles(v0), x + 16);
+        acc = GroupDot.One<TD>(acc, VectorLoads.HighNibbles(v1), x + 20);
+        acc = GroupDot.One<TD>(acc, VectorLoads.HighNibbles(v2), x + 24);
+        return GroupDot.One<TD>(acc, VectorLoads.HighNibbles(v3), x + 28);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void NibbleDot4<TD>(ref Vector256<int> a0, ref Vector256<int> a1, ref Vector256<int> a2, ref Vector256<int> a3,
+        byte* nibbles, sbyte* x, long stride) where TD : struct, IInt8Dot
+    {
+        var v0 = Vector256.Load(nibbles);
+        var v1 = Vector256.Load(nibbles + 32);
+        var v2 = Vector256.Load(nibbles + 64);
+        var v3 = Vector256.Load(nibbles + 96);
+        GroupDot.Four<TD>(ref a0, ref a1, ref a2, ref a3, v0 & VectorLoads.LowNibbles, x, stride);
+        GroupDot.Four<TD>(ref a0, ref a1, ref a2, ref a3, v1 & VectorLoads.LowNibbles, x + 4, stride);
+        GroupDot.Four<TD>(ref a0, ref a1, ref a2, ref a3, v2 & VectorLoads.LowNibbles, x + 8, stride);
+        GroupDot.Four<TD>(ref a0, ref a1, ref a2, ref a3, v3 & VectorLoads.LowNibbles, x + 12, stride);
+        GroupDot.Four<TD>(ref a0, ref a1, ref a2, ref a3, VectorLoads.HighNibbles(v0), x + 16, stride);
+        GroupDot.Four<TD>(ref a0, ref a1, ref a2, ref a3, VectorLoads.HighNibbles(v1), x + 20, stride);
+        GroupDot.Four<TD>(ref a0, ref a1, ref a2, ref a3, VectorLoads.HighNibbles(v2), x + 24, stride);
+        GroupDot.Four<TD>(ref a0, ref a1, ref a2, ref a3, VectorLoads.HighNibbles(v3), x + 28, stride);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Scale(byte* block) => VectorLoads.Halves((ushort*)(block + 128));
 
     public static Vector256<float> MinScale(byte* block) => default;

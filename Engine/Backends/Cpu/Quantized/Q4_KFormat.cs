@@ -19,6 +19,15 @@ internal unsafe struct Q4_KFormat : IQuantFormat
     public static Vector256<byte> Group(byte* block, int sub, int group) => Q4_0Format.NibbleGroup(block + 128 * sub, group);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> SubDot<TD>(Vector256<int> acc, byte* block, int sub, sbyte* x) where TD : struct, IInt8Dot =>
+        Q4_0Format.NibbleDot<TD>(acc, block + 128 * sub, x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SubDot4<TD>(ref Vector256<int> a0, ref Vector256<int> a1, ref Vector256<int> a2, ref Vector256<int> a3,
+        byte* block, int sub, sbyte* x, long stride) where TD : struct, IInt8Dot =>
+        Q4_0Format.NibbleDot4<TD>(ref a0, ref a1, ref a2, ref a3, block + 128 * sub, x, stride);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Scale(byte* block) => VectorLoads.Halves((ushort*)(block + 1152));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

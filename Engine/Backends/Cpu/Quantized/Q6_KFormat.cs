@@ -35,6 +35,40 @@ internal unsafe struct Q6_KFormat : IQuantFormat
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> SubDot<TD>(Vector256<int> acc, byte* block, int sub, sbyte* x) where TD : struct, IInt8Dot
+    {
+        var (g0, g1, g2, g3) = Groups(block + 96 * sub);
+        acc = GroupDot.One<TD>(acc, g0, x);
+        acc = GroupDot.One<TD>(acc, g1, x + 4);
+        acc = GroupDot.One<TD>(acc, g2, x + 8);
+        return GroupDot.One<TD>(acc, g3, x + 12);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SubDot4<TD>(ref Vector256<int> a0, ref Vector256<int> a1, ref Vector256<int> a2, ref Vector256<int> a3,
+        byte* block, int sub, sbyte* x, long stride) where TD : struct, IInt8Dot
+    {
+        var (g0, g1, g2, g3) = Groups(block + 96 * sub);
+        GroupDot.Four<TD>(ref a0, ref a1, ref a2, ref a3, g0, x, stride);
+        GroupDot.Four<TD>(ref a0, ref a1, ref a2, ref a3, g1, x + 4, stride);
+        GroupDot.Four<TD>(ref a0, ref a1, ref a2, ref a3, g2, x + 8, stride);
+        GroupDot.Four<TD>(ref a0, ref a1, ref a2, ref a3, g3, x + 12, stride);
+    }
+
+    /// <summary>The 4 groups of a sub-block, each loaded part decoded once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<byte>, Vector256<byte>, Vector256<byte>, Vector256<byte>) Groups(byte* at)
+    {
+        var a = Vector256.Load(at);
+        var b = Vector256.Load(at + 32);
+        var top = Vector256.Load(at + 64).AsUInt16();
+        return ((a & VectorLoads.LowNibbles) | ((top << 4).AsByte() & HighBits),
+            VectorLoads.HighNibbles(a) | ((top << 2).AsByte() & HighBits),
+            (b & VectorLoads.LowNibbles) | (top.AsByte() & HighBits),
+            VectorLoads.HighNibbles(b) | ((top >> 2).AsByte() & HighBits));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Scale(byte* block) => VectorLoads.Halves((ushort*)(block + 1664));
 
     public static Vector256<float> MinScale(byte* block) => default;

@@ -23,8 +23,10 @@ internal sealed unsafe class QuantizedActivations : IDisposable
     public int SubElements { get; private set; }
 
     public sbyte* Row(int token) => Quants + (long)token * Cols;
-    public float Scale(int token, int block) => Scales[(long)token * (Cols / BlockElements) + block];
-    public int SubSum(int token, int sub) => SubSums[(long)token * (Cols / SubElements) + sub];
+    /// <summary>The token's block scales (rows of Cols / BlockElements, one after the other).</summary>
+    public float* ScaleRow(int token) => Scales + (long)token * (Cols / BlockElements);
+    /// <summary>The token's sub-block quant sums (rows of Cols / SubElements, one after the other).</summary>
+    public int* SubSumRow(int token) => SubSums + (long)token * (Cols / SubElements);
 
     public void Quantize(float* x, int xStride, int tokens, int cols, int blockElements, int subElements)
     {

@@ -51,8 +51,10 @@ internal static unsafe class QuantizedKernels
     private static Vector256<float> Tile1<TF, TD>(byte* panel, int blocks, QuantizedActivations x, int t)
         where TF : struct, IQuantFormat where TD : struct, IInt8Dot
     {
-        int subs = TF.BlockElements / TF.SubElements, groups = TF.SubElements / 4;
+        int subs = TF.BlockElements / TF.SubElements;
         sbyte* xq = x.Row(t);
+        int* sums = x.SubSumRow(t);
+        float* scales = x.ScaleRow(t);
         var acc = Vector256<float>.Zero;
         for (int b = 0; b < blocks; b++, xq += TF.BlockElements)
         {
@@ -60,17 +62,15 @@ internal static unsafe class QuantizedKernels
             Vector256<float> scaled = default, mins = default;
             for (int s = 0; s < subs; s++)
             {
-                int xs = x.SubSum(t, b * subs + s);
-                var isum = Vector256.Create(-TF.Offset * xs);
-                for (int g = 0; g < groups; g++)
-                    isum = TD.Dot(isum, TF.Group(block, s, g), *(int*)(xq + s * TF.SubElements + 4 * g));
+                int xs = sums[b * subs + s];
+                var isum = TF.SubDot<TD>(Vector256.Create(-TF.Offset * xs), block, s, xq + s * TF.SubElements);
                 var sum = Vector256.ConvertToSingle(isum);
                 scaled = TF.HasSubScales ? Vector256.FusedMultiplyAdd(sum, TF.SubScale(block, s), scaled) : scaled + sum;
                 if (TF.HasMins) mins = Vector256.FusedMultiplyAdd(TF.SubMin(block, s), Vector256.Create((float)xs), mins);
             }
             var value = scaled * TF.Scale(block);
             if (TF.HasMins) value -= mins * TF.MinScale(block);
-            acc = Vector256.FusedMultiplyAdd(value, Vector256.Create(x.Scale(t, b)), acc);
+            acc = Vector256.FusedMultiplyAdd(value, Vector256.Create(scales[b]), acc);
         }
         return acc;
     }
@@ -79,9 +79,11 @@ internal static unsafe class QuantizedKernels
     private static void Tile4<TF, TD>(byte* panel, int blocks, QuantizedActivations x, int t, float* output, int outStride)
         where TF : struct, IQuantFormat where TD : struct, IInt8Dot
     {
-        int subs = TF.BlockElements / TF.SubElements, groups = TF.SubElements / 4;
+        int subs = TF.BlockElements / TF.SubElements, subsPerRow = blocks * subs;
         long cols = x.Cols;
-        sbyte* x0 = x.Row(t), x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
+        sbyte* x0 = x.Row(t);
+        int* sums = x.SubSumRow(t);
+        float* scales = x.ScaleRow(t);
         Vector256<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
         for (int b = 0; b < blocks; b++)
         {
@@ -91,20 +93,12 @@ internal static unsafe class QuantizedKernels
             for (int s = 0; s < subs; s++)
             {
                 int sub = b * subs + s;
-                int xs0 = x.SubSum(t, sub), xs1 = x.SubSum(t + 1, sub), xs2 = x.SubSum(t + 2, sub), xs3 = x.SubSum(t + 3, sub);
+                int xs0 = sums[sub], xs1 = sums[subsPerRow + sub], xs2 = sums[2 * subsPerRow + sub], xs3 = sums[3 * subsPerRow + sub];
                 var i0 = Vector256.Create(-TF.Offset * xs0);
                 var i1 = Vector256.Create(-TF.Offset * xs1);
                 var i2 = Vector256.Create(-TF.Offset * xs2);
                 var i3 = Vector256.Create(-TF.Offset * xs3);
-                long k = (long)b * TF.BlockElements + s * TF.SubElements;
-                for (int g = 0; g < groups; g++, k += 4)
-                {
-                    var w = TF.Group(block, s, g);
-                    i0 = TD.Dot(i0, w, *(int*)(x0 + k));
-                    i1 = TD.Dot(i1, w, *(int*)(x1 + k));
-                    i2 = TD.Dot(i2, w, *(int*)(x2 + k));
-                    i3 = TD.Dot(i3, w, *(int*)(x3 + k));
-                }
+                TF.SubDot4<TD>(ref i0, ref i1, ref i2, ref i3, block, s, x0 + (long)b * TF.BlockElements + s * TF.SubElements, cols);
                 if (TF.HasSubScales)
                 {
                     var scale = TF.SubScale(block, s);
@@ -131,10 +125,10 @@ internal static unsafe class QuantizedKernels
             }
             var d = TF.Scale(block);
             var dmin = TF.HasMins ? TF.MinScale(block) : default;
-            acc0 = Vector256.FusedMultiplyAdd(TF.HasMins ? s0 * d - m0 * dmin : s0 * d, Vector256.Create(x.Scale(t, b)), acc0);
-            acc1 = Vector256.FusedMultiplyAdd(TF.HasMins ? s1 * d - m1 * dmin : s1 * d, Vector256.Create(x.Scale(t + 1, b)), acc1);
-            acc2 = Vector256.FusedMultiplyAdd(TF.HasMins ? s2 * d - m2 * dmin : s2 * d, Vector256.Create(x.Scale(t + 2, b)), acc2);
-            acc3 = Vector256.FusedMultiplyAdd(TF.HasMins ? s3 * d - m3 * dmin : s3 * d, Vector256.Create(x.Scale(t + 3, b)), acc3);
+            acc0 = Vector256.FusedMultiplyAdd(TF.HasMins ? s0 * d - m0 * dmin : s0 * d, Vector256.Create(scales[b]), acc0);
+            acc1 = Vector256.FusedMultiplyAdd(TF.HasMins ? s1 * d - m1 * dmin : s1 * d, Vector256.Create(scales[blocks + b]), acc1);
+            acc2 = Vector256.FusedMultiplyAdd(TF.HasMins ? s2 * d - m2 * dmin : s2 * d, Vector256.Create(scales[2 * blocks + b]), acc2);
+            acc3 = Vector256.FusedMultiplyAdd(TF.HasMins ? s3 * d - m3 * dmin : s3 * d, Vector256.Create(scales[3 * blocks + b]), acc3);
         }
         acc0.Store(output);
         acc1.Store(output + outStride);
