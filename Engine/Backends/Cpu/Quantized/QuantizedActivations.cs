@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Engine.Loading.Quantization;
 
 namespace Engine.Backends.Cpu.Quantized;
@@ -28,7 +29,8 @@ internal sealed unsafe class QuantizedActivations : IDisposable
     /// <summary>The token's sub-block quant sums (rows of Cols / SubElements, one after the other).</summary>
     public int* SubSumRow(int token) => SubSums + (long)token * (Cols / SubElements);
 
-    public void Quantize(float* x, int xStride, int tokens, int cols, int blockElements, int subElements)
+    /// <summary>Quantizes <paramref name="tokens"/> rows of x (rows spread over the cores when there are several).</summary>
+    public void Quantize(float* x, int xStride, int tokens, int cols, int blockElements, int subElements, CpuParallel parallel)
     {
         (Cols, BlockElements, SubElements) = (cols, blockElements, subElements);
         long quantBytes = ((long)tokens * cols + 63) & ~63L;
@@ -43,42 +45,58 @@ internal sealed unsafe class QuantizedActivations : IDisposable
         Quants = (sbyte*)_buffer;
         Scales = (float*)(_buffer + quantBytes);
         SubSums = (int*)(_buffer + quantBytes + scaleBytes);
-        for (int t = 0; t < tokens; t++)
-            for (int b = 0; b < cols / blockElements; b++)
-            {
-                var values = new ReadOnlySpan<float>(x + (long)t * xStride + b * blockElements, blockElements);
-                sbyte* q = Row(t) + b * blockElements;
-                Scales[(long)t * (cols / blockElements) + b] = blockElements == 32 ? QuantizeQ8_0(values, q) : QuantizeQ8_K(values, q);
-            }
-        for (long s = 0; s < (long)tokens * (cols / subElements); s++)
+        parallel.For(tokens, t => QuantizeRow(x + (long)t * xStride, t));
+    }
+
+    private void QuantizeRow(float* x, int token)
+    {
+        sbyte* q = Row(token);
+        float* scales = ScaleRow(token);
+        int* sums = SubSumRow(token);
+        int subsPerBlock = BlockElements / SubElements;
+        for (int b = 0; b < Cols / BlockElements; b++)
         {
-            int sum = 0;
-            for (int i = 0; i < subElements; i++) sum += Quants[s * subElements + i];
-            SubSums[s] = sum;
+            var values = new ReadOnlySpan<float>(x + b * BlockElements, BlockElements);
+            (float multiplier, scales[b]) = BlockElements == 32 ? ScaleQ8_0(values) : ScaleQ8_K(values);
+            for (int s = 0; s < subsPerBlock; s++)
+            {
+                int first = b * BlockElements + s * SubElements;
+                sums[b * subsPerBlock + s] = Round(x + first, multiplier, q + first, SubElements);
+            }
         }
     }
 
-    /// <summary>ggml's quantize_row_q8_0 (x86): ties round to even, the scale kept as f16.</summary>
-    private static float QuantizeQ8_0(ReadOnlySpan<float> x, sbyte* q)
+    /// <summary>q = round-to-even(x · multiplier), at most 127, 16 at a time; returns Σ q.</summary>
+    private static int Round(float* x, float multiplier, sbyte* q, int count)
+    {
+        var m = Vector256.Create(multiplier);
+        var limit = Vector256.Create(127);
+        var total = Vector256<int>.Zero;
+        for (int i = 0; i < count; i += 16)
+        {
+            var low = Vector256.Min(Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x + i) * m)), limit);
+            var high = Vector256.Min(Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x + i + 8) * m)), limit);
+            total += low + high;
+            var words = Vector256.Narrow(low, high);
+            Vector128.Narrow(words.GetLower(), words.GetUpper()).Store(q + i);
+        }
+        return Vector256.Sum(total);
+    }
+
+    /// <summary>ggml's quantize_row_q8_0 (x86): multiplier 127 / max|x|, the scale kept as f16.</summary>
+    private static (float Multiplier, float Scale) ScaleQ8_0(ReadOnlySpan<float> x)
     {
         float max = MathF.Abs(TensorPrimitives.MaxMagnitude(x));
-        float id = max != 0 ? 127f / max : 0;
-        for (int i = 0; i < x.Length; i++) q[i] = (sbyte)MathF.Round(x[i] * id);
-        return GgmlBlocks.Half(GgmlBlocks.ToHalf(max / 127f));
+        return (max != 0 ? 127f / max : 0, GgmlBlocks.Half(GgmlBlocks.ToHalf(max / 127f)));
     }
 
-    /// <summary>ggml's quantize_row_q8_K.</summary>
-    private static float QuantizeQ8_K(ReadOnlySpan<float> x, sbyte* q)
+    /// <summary>ggml's quantize_row_q8_K: multiplier −127 / (the value of largest magnitude), scale its inverse.</summary>
+    private static (float Multiplier, float Scale) ScaleQ8_K(ReadOnlySpan<float> x)
     {
         float max = TensorPrimitives.MaxMagnitude(x);
-        if (max == 0)
-        {
-            for (int i = 0; i < x.Length; i++) q[i] = 0;
-            return 0;
-        }
+        if (max == 0) return (0, 0);
         float iscale = -127f / max;
-        for (int i = 0; i < x.Length; i++) q[i] = (sbyte)Math.Min(127, (int)MathF.Round(iscale * x[i]));
-        return 1 / iscale;
+        return (iscale, 1 / iscale);
     }
 
     public void Dispose()

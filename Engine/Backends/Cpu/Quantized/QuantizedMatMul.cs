@@ -19,7 +19,7 @@ internal sealed unsafe class QuantizedMatMul(CpuParallel parallel, bool portable
         foreach (var type in weight.Segments.Select(s => s.Type).Distinct())
         {
             var (acts, block, sub) = Activations(type);
-            acts.Quantize(x, xStride, tokens, weight.Cols, block, sub);
+            acts.Quantize(x, xStride, tokens, weight.Cols, block, sub, parallel);
         }
         var work = new List<(QuantizedSegment Segment, int Start, int End)>();
         int totalPanels = weight.Segments.Sum(s => s.Panels);
