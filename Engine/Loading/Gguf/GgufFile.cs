@@ -1,5 +1,3 @@
-using System.IO.MemoryMappedFiles;
-
 namespace Engine.Loading.Gguf;
 
 /// <summary>
@@ -12,24 +10,19 @@ public sealed unsafe class GgufFile : IDisposable
 {
     private const uint Magic = 0x46554747;   // "GGUF"
     private const int MaxDims = 4;
-    private readonly MemoryMappedFile _file;
-    private readonly MemoryMappedViewAccessor _view;
+    private readonly MappedFile _file;
     private readonly byte* _base;
     private readonly Dictionary<string, GgufTensorInfo> _tensors = new(StringComparer.Ordinal);
 
     public GgufFile(string path)
     {
         Path = path;
-        long length;
-        using (var handle = File.OpenHandle(path)) length = RandomAccess.GetLength(handle);
-        if (length < 24) throw new InvalidDataException($"{path}: {length} bytes is too short for a GGUF file.");
-        _file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-        _view = _file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-        byte* pointer = null;
-        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-        _base = pointer + _view.PointerOffset;
+        _file = new MappedFile(path);
+        _base = _file.Pointer;
+        long length = _file.Length;
         try
         {
+            if (length < 24) throw new InvalidDataException($"{path}: {length} bytes is too short for a GGUF file.");
             Metadata = Parse(new GgufReader(_base, length, path), length, out long dataStart);
             DataStart = dataStart;
         }
@@ -127,10 +120,5 @@ public sealed unsafe class GgufFile : IDisposable
         return new GgufTensorInfo(name, dims, type, (long)offset, bytes);
     }
 
-    public void Dispose()
-    {
-        _view.SafeMemoryMappedViewHandle.ReleasePointer();
-        _view.Dispose();
-        _file.Dispose();
-    }
+    public void Dispose() => _file.Dispose();
 }
