@@ -29,6 +29,8 @@ public static class EngineFlags
         KnownFlag.Value("threads"),
         KnownFlag.Value("device"),
         KnownFlag.Value("gpu-memory-utilization"),
+        KnownFlag.Value("quantization"),
+        KnownFlag.Value("tokenizer"),
     ]);
 
     /// <summary>What <c>serve</c> (an inference replica) takes: the engine's flags and the server's own.</summary>

@@ -6,8 +6,12 @@ namespace Engine.Core;
 /// <summary>Engine settings, named after vLLM's flags (see README for each).</summary>
 public sealed record EngineOptions
 {
-    /// <summary>--model: a local model folder.</summary>
+    /// <summary>--model: a local model folder, a .gguf file, or a folder holding exactly one .gguf.</summary>
     public required string Model { get; init; }
+    /// <summary>--tokenizer: a Hugging Face folder whose tokenizer (and chat template) replace the model's.</summary>
+    public string? Tokenizer { get; init; }
+    /// <summary>--quantization q8_0|q4_0|q4_k: quantize float weight matrices at load (null: keep them as stored).</summary>
+    public DType? Quantization { get; init; }
     /// <summary>--max-model-len: prompt + output tokens per request; default the model's max_position_embeddings (capped at 8192 on CPU).</summary>
     public int? MaxModelLen { get; init; }
     /// <summary>--max-num-seqs: sequences in one step.</summary>

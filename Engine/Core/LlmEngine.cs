@@ -29,12 +29,17 @@ public sealed class LlmEngine : IDisposable
     {
         Options = options;
         _backend = backend ?? DefaultBackend(options);
-        var config = ModelConfig.Load(options.Model);
-        MaxModelLen = options.MaxModelLen ?? Math.Min(config.MaxPositionEmbeddings, 8192);
         if (options.MaxNumSeqs > options.MaxNumBatchedTokens)
             throw new ArgumentException($"--max-num-seqs ({options.MaxNumSeqs}) must not exceed --max-num-batched-tokens ({options.MaxNumBatchedTokens}).");
-        Tokenizer = TokenizerLoader.Load(options.Model);
-        Model = ModelLoader.Load(options.Model, _backend, options.DType, options.DummyWeights, MaxModelLen, options.MaxNumBatchedTokens, options.MaxNumSeqs);
+        ModelConfig config;
+        using (var source = ModelSource.Open(options.Model, options.Tokenizer))
+        {
+            config = source.Config;
+            MaxModelLen = options.MaxModelLen ?? Math.Min(config.MaxPositionEmbeddings, 8192);
+            Tokenizer = source.Tokenizer;
+            ChatTemplate = source.ChatTemplate;
+            Model = ModelLoader.Load(source, _backend, options.DType, options.Quantization, options.DummyWeights, MaxModelLen, options.MaxNumBatchedTokens, options.MaxNumSeqs);
+        }
 
         long bytesPerBlock = KvCache.BytesPerBlock(config.NumLayers, options.BlockSize, config.NumKvHeads, config.HeadDim);
         long wanted = (long)options.MaxNumSeqs * ((MaxModelLen + options.BlockSize - 1) / options.BlockSize) * bytesPerBlock;
@@ -64,6 +69,8 @@ public sealed class LlmEngine : IDisposable
     public LlamaModel Model { get; }
     public ModelConfig Config => Model.Config;
     public ITextTokenizer Tokenizer { get; }
+    /// <summary>The model's chat template (tokenizer_config.json's, or a GGUF's tokenizer.chat_template); null if none.</summary>
+    public string? ChatTemplate { get; }
     public int MaxModelLen { get; }
     public EngineStatistics Statistics { get; } = new();
 

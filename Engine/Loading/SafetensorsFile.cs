@@ -1,4 +1,3 @@
-using System.IO.MemoryMappedFiles;
 using System.Text.Json;
 
 namespace Engine.Loading;
@@ -9,23 +8,21 @@ namespace Engine.Loading;
 /// </summary>
 public sealed unsafe class SafetensorsFile : IDisposable
 {
-    private readonly MemoryMappedFile _file;
-    private readonly MemoryMappedViewAccessor _view;
+    private readonly MappedFile _file;
     private readonly byte* _base;
     private readonly Dictionary<string, (DType DType, int[] Shape, long Begin, long End)> _entries = new();
 
     public SafetensorsFile(string path)
     {
         Path = path;
-        // The file's own length: FileInfo.Length of a symlink (every file of a Hugging Face cache snapshot) is the link's.
-        long length;
-        using (var handle = File.OpenHandle(path)) length = RandomAccess.GetLength(handle);
-        if (length < 8) throw new InvalidDataException($"{path}: too short to be a safetensors file.");
-        _file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-        _view = _file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-        byte* pointer = null;
-        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-        _base = pointer + _view.PointerOffset;
+        _file = new MappedFile(path);
+        long length = _file.Length;
+        if (length < 8)
+        {
+            _file.Dispose();
+            throw new InvalidDataException($"{path}: too short to be a safetensors file.");
+        }
+        _base = _file.Pointer;
 
         long headerLength = *(long*)_base;
         if (headerLength <= 0 || 8 + headerLength > length)
@@ -56,10 +53,5 @@ public sealed unsafe class SafetensorsFile : IDisposable
         return new HostTensor(name, dtype, shape, _base + DataStart + begin, this);
     }
 
-    public void Dispose()
-    {
-        _view.SafeMemoryMappedViewHandle.ReleasePointer();
-        _view.Dispose();
-        _file.Dispose();
-    }
+    public void Dispose() => _file.Dispose();
 }

@@ -34,6 +34,10 @@ public sealed class LlamaModel
 
     public ModelConfig Config { get; }
 
+    /// <summary>The stored types of the weight matrices, e.g. "Q4_K/Q6_K" or "BF16".</summary>
+    public string WeightTypes => string.Join("/", _layers.SelectMany(l => new[] { l.Qkv, l.Output, l.GateUp, l.Down })
+        .Append(_lmHead).Select(t => t.DType).Distinct());
+
     /// <summary>Runs the batch through the model; returns logits [batch.LogitTokenIndices.Length, vocab].</summary>
     public Tensor Forward(ForwardBatch batch, KvCache cache)
     {

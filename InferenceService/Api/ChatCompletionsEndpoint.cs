@@ -35,7 +35,7 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
     public static IReadOnlyList<int> RenderPrompt(ServedModel served, ITextTokenizer tokenizer, JsonElement messages, bool addGenerationPrompt)
     {
         var template = served.ChatTemplate ?? throw ApiException.BadRequest(
-            "This model has no chat template (tokenizer_config.json has no 'chat_template'). Start the server with " +
+            "This model has no chat template (neither tokenizer_config.json's chat_template nor a GGUF's tokenizer.chat_template). Start the server with " +
             "--chat-template <file or template text>, or use /v1/completions.", "messages");
         string text;
         try

@@ -19,6 +19,8 @@ public static class EngineOptionsReader
         return new EngineOptions
         {
             Model = c["Model"] is { Length: > 0 } model ? model : DefaultModelPath,
+            Tokenizer = c["Tokenizer"] is { Length: > 0 } tokenizer ? tokenizer : null,
+            Quantization = DTypeInfo.ParseQuantization(c["Quantization"]),
             MaxModelLen = Int(c, "MaxModelLen"),
             MaxNumSeqs = Int(c, "MaxNumSeqs") ?? defaults.MaxNumSeqs,
             MaxNumBatchedTokens = Int(c, "MaxNumBatchedTokens") ?? defaults.MaxNumBatchedTokens,

@@ -23,6 +23,48 @@ public sealed class GenerateVerbTests
         Assert.Equal(reference.GetProperty("greedy_text").GetString(), stdout);
     }
 
+    /// <summary>stories260K.gguf: the file itself, or the folder holding it; config, tokenizer and weights all from the GGUF.</summary>
+    [Theory]
+    [InlineData("stories260K.gguf")]
+    [InlineData("")]
+    public async Task Greedy_FromGguf_PrintsLlama2cReferenceTexts(string file)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(TestData("models", "stories260K", "reference-greedy.json")));
+        foreach (var reference in json.RootElement.GetProperty("cases").EnumerateArray())
+        {
+            var model = Path.Combine(TestData("models", "stories260K-gguf"), file);
+            var (exit, stdout, stderr) = await Run("generate", "--model", model, "--prompt", reference.GetProperty("prompt").GetString()!,
+                "--max-tokens", reference.GetProperty("greedy_token_ids").GetArrayLength().ToString(System.Globalization.CultureInfo.InvariantCulture), "--temperature", "0");
+            Assert.True(exit == 0, stderr);
+            // The reference is the generated tokens decoded on their own (SentencePiece drops the first piece's space);
+            // generate prints the continuation of the prompt, where a word after "park." keeps its space.
+            var expected = reference.GetProperty("greedy_text").GetString()!;
+            Assert.Equal(stdout.StartsWith(' ') ? " " + expected : expected, stdout);
+        }
+    }
+
+    [Theory]
+    [InlineData("--quantization", "q8_0", "'model.layers.0.mlp.down_proj.weight' has rows of 172 weights, not a multiple of the Q8_0 block size 32")]
+    [InlineData("--quantization", "q9", "Unknown quantization 'q9'")]
+    [InlineData("--tokenizer", "/nonexistent/tokenizer", "--tokenizer /nonexistent/tokenizer: no such folder")]
+    public async Task BadQuantizationOrTokenizer_ExitsWithAClearError(string flag, string value, string message)
+    {
+        var (exit, stdout, stderr) = await Run("generate", "--model", TestData("models", "stories260K"), flag, value, "--prompt", "hi");
+        Assert.Equal(1, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains(message, stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
+    public async Task TokenizerFlag_OverridesTheGgufTokenizer()
+    {
+        var (exit, stdout, stderr) = await Run("generate", "--model", TestData("models", "stories260K-gguf", "stories260K.gguf"),
+            "--tokenizer", TestData("models", "stories260K"), "--prompt", "Once upon a time", "--max-tokens", "8", "--temperature", "0");
+        Assert.True(exit == 0, stderr);
+        Assert.StartsWith(", there was a little girl", stdout);
+    }
+
     [Fact]
     public async Task MissingModelFolder_ExitsWithAClearError()
     {
