@@ -17,7 +17,6 @@ public static class ServiceEndpoints
             project.WithHttpEndpoint(port: builder.Configuration.GetValue("DcpPublisher:RandomizePorts", false) ? null : port, isProxied: false);
         return (external ? project.WithExternalHttpEndpoints() : project)
             .WithHttpHealthCheck("/health")
-            .WithAnnotation(new ComposeHealthCheckAnnotation(
-                ["CMD", "curl", "-fsS", "-o", "/dev/null", $"http://127.0.0.1:{Publishing.ManifestExpressions.ProjectContainerPort}/health"]));
+            .WithAnnotation(new HttpHealthProbeAnnotation(ReadinessPath: "/health", LivenessPath: "/alive"));
     }
 }

@@ -176,12 +176,21 @@ public sealed class PublishTests : IDisposable
         var adminKey = Regex.Match(dotEnv, "^GATEWAY_ADMIN_KEY=(.+)$", RegexOptions.Multiline).Groups[1].Value;
         Assert.True(adminKey.Length >= 32, dotEnv);
         Assert.Matches(new Regex("^REDIS_PASSWORD=[A-Za-z0-9]{24,}$", RegexOptions.Multiline), dotEnv);
-        foreach (var project in new[] { "modelcache", "inference-0", "inference-1", "gateway", "dashboard" })
+        // One image per project: the replicas share the inference image (and its Dockerfile).
+        foreach (var image in new[] { "modelcache", "inference", "gateway", "dashboard" })
         {
-            var dockerfile = File.ReadAllText(Path.Combine(_output, $"{project}.Dockerfile"));
+            var dockerfile = File.ReadAllText(Path.Combine(_output, $"{image}.Dockerfile"));
             Assert.Contains("FROM mcr.microsoft.com/dotnet/aspnet:10.0", dockerfile);
-            Assert.Contains("**/obj/", File.ReadAllText(Path.Combine(_output, $"{project}.Dockerfile.dockerignore")));
+            Assert.Contains("**/obj/", File.ReadAllText(Path.Combine(_output, $"{image}.Dockerfile.dockerignore")));
         }
+        foreach (var replica in new[] { "inference-0", "inference-1" })
+        {
+            Assert.Equal("llm-platform/inference:latest", ComposeValidator.Scalar(services[replica], "image"));
+            Assert.EndsWith("/inference.Dockerfile", ComposeValidator.Scalar(ComposeValidator.Map(services[replica], "build")!, "dockerfile"));
+            // A replica loads its model before it is healthy: the healthcheck's start period allows for that.
+            Assert.Equal("1800s", ComposeValidator.Scalar(ComposeValidator.Map(services[replica], "healthcheck")!, "start_period"));
+        }
+        Assert.Equal("30s", ComposeValidator.Scalar(ComposeValidator.Map(services["gateway"], "healthcheck")!, "start_period"));
 
         // Publishing again keeps the secrets of an existing .env (a deployed admin key must not change).
         await PublishAsync(["--publisher", "compose", "--output-path", _output]);
