@@ -19,6 +19,9 @@ public static class DeploymentPublishers
         ("kubernetes", "publish-kubernetes", HelmChartWriter.WriteAsync),
     ];
 
+    /// <summary>What <c>--publisher</c> takes: Aspire's manifest and these.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["manifest", .. Publishers.Select(p => p.Publisher)];
+
     public static IDistributedApplicationBuilder AddDeploymentPublishers(this IDistributedApplicationBuilder builder)
     {
         foreach (var (publisher, step, write) in Publishers)
