@@ -71,7 +71,7 @@ public static class ChartReadme
                 ## The {group.Name} replicas
 
                 The AppHost's {group.Name} resources ({string.Join(", ", group.Members.Select(m => m.Name))}: the same project) are one
-                StatefulSet `{group.Name}`, {(group.IsReplicaGroup ? $"`{group.ValuesKey}.replicas` pods" : "")} started side by side, each with a stable address
+                StatefulSet `{group.Name}` of `{group.ValuesKey}.replicas` pods, started side by side, each with a stable address
                 `{group.Name}-<i>.{Workload.HeadlessServiceName(group.Name)}` (the headless Service `{Workload.HeadlessServiceName(group.Name)}`). The services that route to them get
                 one service discovery entry per replica the group may have (`services__{group.Name}__http__0`, `..._1`, ...: up to
                 {(autoscaled == group ? $"`{group.ValuesKey}.autoscaling.maxReplicas` with autoscaling, else " : "")}`{group.ValuesKey}.replicas`). The gateway health-checks every entry and routes only to the
@@ -102,21 +102,23 @@ public static class ChartReadme
             sections.Add($"""
                 ## Reaching the {entry.Name}
 
-                By default the `{entry.Name}` Service is a LoadBalancer on port {entry.Service.Bindings.Select(b => KubernetesAddressing.ServicePort(b.Binding, chart.Expressions.TargetPort(entry.Service.Name, b.Binding))).First()}. For an Ingress instead:
+                By default the `{entry.Name}` Service is a LoadBalancer on port {entry.Ports(chart.Expressions)[0].ServicePort}. For an Ingress instead:
 
                     --set ingress.enabled=true --set ingress.host=llm.example.com --set ingress.className=nginx \
                       --set ingress.tls.secretName=llm-example-com-tls --set {entry.ValuesKey}.service.type=ClusterIP
 
-                {string.Join("\n", chart.Workloads.Where(w => w != entry && w.Service.Bindings.Any(b => b.Binding["external"]?.GetValue<bool>() == true)).Select(w =>
-                    $"The `{w.Name}` Service is ClusterIP by default: `kubectl port-forward service/{w.Name} {KubernetesAddressing.ServicePort(w.Service.Bindings.First().Binding, chart.Expressions.TargetPort(w.Service.Name, w.Service.Bindings.First().Binding))} --namespace llm` (or set `{w.ValuesKey}.service.type`)."))}
+                {string.Join("\n", chart.Workloads.Where(w => w != entry && w.IsExternal).Select(w =>
+                    $"The `{w.Name}` Service is ClusterIP by default: `kubectl port-forward service/{w.Name} {w.Ports(chart.Expressions)[0].ServicePort} --namespace llm` (or set `{w.ValuesKey}.service.type`)."))}
                 """);
         if (external is not null)
             sections.Add($"""
                 ## An external {external.Name}
 
-                `--set {external.ValuesKey}.external.connectionString=<host:port,password=...>` uses an existing {external.Name}: the chart then deploys no
-                `{external.Name}` StatefulSet, keeps the connection string in the Secret (key `{external.ExternalConnectionStringKey}`) and hands it to the services
-                as `ConnectionStrings__{external.Service.Name}` (the variables Aspire adds beside it, such as `{external.Service.Name.ToUpperInvariant()}_HOST`, are left out then).
+                `{external.ValuesKey}.external.connectionString` uses an existing {external.Name}: the chart then deploys no `{external.Name}` StatefulSet,
+                keeps the connection string in the Secret (key `{external.ExternalConnectionStringKey}`) and hands it to the services as
+                `ConnectionStrings__{external.Service.Name}` (the variables Aspire adds beside it, such as `{external.Service.Name.ToUpperInvariant()}_HOST`, are left out then).
+                A connection string has commas, which `--set` reads as separators: give it in a values file, or escape them
+                (`--set '{external.ValuesKey}.external.connectionString=host:6379\,password=...'`).
                 """);
         sections.Add($"""
             ## Values

@@ -61,12 +61,7 @@ public static class ChartTemplates
         return $$$"""
             # The parameters of the AppHost's model (and external connection strings), for the services' secretKeyRefs.
             {{- $existing := (lookup "v1" "Secret" .Release.Namespace "{{{HelmChart.SecretName}}}").data | default (dict) }}
-            apiVersion: v1
-            kind: Secret
-            metadata:
-              name: {{{HelmChart.SecretName}}}
-              labels:
-                {{- include "{{{HelmChart.Name}}}.labels" (dict "root" $ "component" "secrets") | nindent 4 }}
+            {{{HelmChart.ObjectHeader("v1", "Secret", HelmChart.SecretName, "secrets")}}}
             type: Opaque
             data:
             {{{string.Join('\n', keys.Concat(external))}}}
@@ -88,12 +83,7 @@ public static class ChartTemplates
                 .Add($"{key}.storageClass", "", $"StorageClass of {volume.Key} (one that offers the access mode); empty: the cluster's default.");
             yield return ($"{volume.Key}-pvc.yaml", $$$"""
                 # The {{{volume.Key}}} volume of {{{users}}}: one claim they share.
-                apiVersion: v1
-                kind: PersistentVolumeClaim
-                metadata:
-                  name: {{{volume.Key}}}
-                  labels:
-                    {{- include "{{{HelmChart.Name}}}.labels" (dict "root" $ "component" "{{{volume.Key}}}") | nindent 4 }}
+                {{{HelmChart.ObjectHeader("v1", "PersistentVolumeClaim", volume.Key, volume.Key)}}}
                   annotations:
                     helm.sh/resource-policy: keep
                 spec:
@@ -121,12 +111,7 @@ public static class ChartTemplates
         return $$$"""
             {{- if .Values.ingress.enabled }}
             # {{{entry.Name}}} from outside the cluster, by host name.
-            apiVersion: networking.k8s.io/v1
-            kind: Ingress
-            metadata:
-              name: {{{entry.Name}}}
-              labels:
-                {{- include "{{{HelmChart.Name}}}.labels" (dict "root" $ "component" "{{{entry.Name}}}") | nindent 4 }}
+            {{{HelmChart.ObjectHeader("networking.k8s.io/v1", "Ingress", entry.Name, entry.Name)}}}
               {{- with .Values.ingress.annotations }}
               annotations:
                 {{- toYaml . | nindent 4 }}
@@ -164,12 +149,7 @@ public static class ChartTemplates
         return $$$"""
             {{- if {{{values}}}.enabled }}
             # {{{group.Name}}} scaled on its queue ({{{autoscaling.Metric}}}); KEDA owns the StatefulSet's replicas then.
-            apiVersion: keda.sh/v1alpha1
-            kind: ScaledObject
-            metadata:
-              name: {{{group.Name}}}
-              labels:
-                {{- include "{{{HelmChart.Name}}}.labels" (dict "root" $ "component" "{{{group.Name}}}") | nindent 4 }}
+            {{{HelmChart.ObjectHeader("keda.sh/v1alpha1", "ScaledObject", group.Name, group.Name)}}}
             spec:
               scaleTargetRef:
                 apiVersion: apps/v1
@@ -195,12 +175,7 @@ public static class ChartTemplates
         return $$$"""
             {{- if {{{values}}}.enabled }}
             # Voluntary disruptions (node drains, upgrades) take {{{group.Name}}}'s replicas down a few at a time.
-            apiVersion: policy/v1
-            kind: PodDisruptionBudget
-            metadata:
-              name: {{{group.Name}}}
-              labels:
-                {{- include "{{{HelmChart.Name}}}.labels" (dict "root" $ "component" "{{{group.Name}}}") | nindent 4 }}
+            {{{HelmChart.ObjectHeader("policy/v1", "PodDisruptionBudget", group.Name, group.Name)}}}
             spec:
               maxUnavailable: {{ {{{values}}}.maxUnavailable }}
               selector:

@@ -33,5 +33,10 @@ public sealed class HelmChart
 
     public bool IsWorkload(string resource) => Workloads.Any(w => w.Members.Any(m => m.Name == resource));
 
+    /// <summary>The start of every object: apiVersion, kind, name, and the chart's labels (component: the service it is part of).</summary>
+    public static string ObjectHeader(string apiVersion, string kind, string name, string component) =>
+        $"apiVersion: {apiVersion}\nkind: {kind}\nmetadata:\n  name: {name}\n  labels:\n" +
+        $"    {{{{- include \"{Name}.labels\" (dict \"root\" $ \"component\" \"{component}\") | nindent 4 }}}}";
+
     public static string SecretValuesKey(ManifestParameter parameter) => $"secrets.{HelmText.ValuesKey(parameter.Name)}";
 }

@@ -18,6 +18,16 @@ public sealed record Workload(string Name, IReadOnlyList<PublishedService> Membe
 
     public string ValuesKey => HelmText.ValuesKey(Name);
 
+    /// <summary>Reachable from outside in the model (the gateway, the admin dashboard): its Service's type is a value.</summary>
+    public bool IsExternal => Service.Bindings.Any(b => b.Binding["external"]?.GetValue<bool>() == true);
+
+    /// <summary>Its endpoints: the container's port, and the Service's (<see cref="KubernetesAddressing.ServicePort"/>).</summary>
+    public IReadOnlyList<(string Name, int ContainerPort, int ServicePort)> Ports(ManifestExpressions expressions) =>
+    [
+        .. Service.Bindings.Select(b => (b.Name, expressions.TargetPort(Service.Name, b.Binding),
+            KubernetesAddressing.ServicePort(b.Binding, expressions.TargetPort(Service.Name, b.Binding)))),
+    ];
+
     /// <summary>A container with a connection string (Redis) may be replaced by an external one from the values.</summary>
     public bool CanBeExternal => !Service.IsProject && Service.Manifest["connectionString"] is not null;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using AppHost.Resources;
 
 namespace AppHost.Publishing.Kubernetes;
@@ -21,14 +20,9 @@ public static class WorkloadTemplate
         var values = $".Values.{key}";
         AddValues(workload, chart);
 
-        var ports = service.Bindings.Select(b => (b.Name, Target: chart.Expressions.TargetPort(service.Name, b.Binding), b.Binding)).ToList();
+        var ports = workload.Ports(chart.Expressions);
         var body = $$$"""
-            apiVersion: apps/v1
-            kind: {{{(workload.IsStatefulSet ? "StatefulSet" : "Deployment")}}}
-            metadata:
-              name: {{{workload.Name}}}
-              labels:
-                {{- include "{{{HelmChart.Name}}}.labels" (dict "root" $ "component" "{{{workload.Name}}}") | nindent 4 }}
+            {{{HelmChart.ObjectHeader("apps/v1", workload.IsStatefulSet ? "StatefulSet" : "Deployment", workload.Name, workload.Name)}}}
             spec:
               {{{HelmText.Indent(Replicas(workload), 2)}}}
               selector:
@@ -45,7 +39,7 @@ public static class WorkloadTemplate
                     - name: {{{workload.Name}}}
                       {{{HelmText.Indent(Image(workload, chart), 10)}}}
                       ports:
-                        {{{HelmText.Indent(string.Join('\n', ports.Select(p => $"- name: {p.Name}\n  containerPort: {p.Target}")), 12)}}}
+                        {{{HelmText.Indent(string.Join('\n', ports.Select(p => $"- name: {p.Name}\n  containerPort: {p.ContainerPort}")), 12)}}}
                       env:
                         {{{HelmText.Indent(ContainerEnvironment.Write(workload, chart), 12)}}}
                       {{{HelmText.Indent(Probes(workload, ports[0].Name), 10)}}}
@@ -109,7 +103,7 @@ public static class WorkloadTemplate
         values.Add($"{key}.startupProbe.failureThreshold", (int)Math.Ceiling(startup.TotalSeconds / ProbePeriodSeconds),
             $"Startup probe attempts, {ProbePeriodSeconds} s apart, before the container is restarted ({FormatDuration(startup)} by default" +
             (service.Annotation<StartupTimeAnnotation>() is null ? ")." : ": the replica loads its model first)."));
-        if (service.Bindings.Any(b => b.Binding["external"]?.GetValue<bool>() == true))
+        if (workload.IsExternal)
         {
             var entryPoint = service.Annotation<PublicEntryPointAnnotation>() is not null;
             values.Add($"{key}.service.type", entryPoint ? "LoadBalancer" : "ClusterIP",
@@ -277,10 +271,10 @@ public static class WorkloadTemplate
             """));
     }
 
-    private static string Service(Workload workload, IReadOnlyList<(string Name, int Target, JsonNode Binding)> ports)
+    private static string Service(Workload workload, IReadOnlyList<(string Name, int ContainerPort, int ServicePort)> ports)
     {
         var values = $".Values.{workload.ValuesKey}";
-        var external = workload.Service.Bindings.Any(b => b.Binding["external"]?.GetValue<bool>() == true);
+        var external = workload.IsExternal;
         var name = workload.IsReplicaGroup ? Workload.HeadlessServiceName(workload.Name) : workload.Name;
         var annotations = external ? $"\n  {{{{- with {values}.service.annotations }}}}\n  annotations:\n    {{{{- toYaml . | nindent 4 }}}}\n  {{{{- end }}}}" : "";
         var type = workload.IsReplicaGroup
@@ -288,18 +282,13 @@ public static class WorkloadTemplate
             ? "clusterIP: None\n  publishNotReadyAddresses: true"
             : external ? $"type: {{{{ {values}.service.type }}}}" : "type: ClusterIP";
         return $$$"""
-            apiVersion: v1
-            kind: Service
-            metadata:
-              name: {{{name}}}
-              labels:
-                {{- include "{{{HelmChart.Name}}}.labels" (dict "root" $ "component" "{{{workload.Name}}}") | nindent 4 }}{{{annotations}}}
+            {{{HelmChart.ObjectHeader("v1", "Service", name, workload.Name)}}}{{{annotations}}}
             spec:
               {{{type}}}
               selector:
                 {{- include "{{{HelmChart.Name}}}.selectorLabels" (dict "root" $ "component" "{{{workload.Name}}}") | nindent 4 }}
               ports:
-                {{{HelmText.Indent(string.Join('\n', ports.Select(p => $"- name: {p.Name}\n  port: {KubernetesAddressing.ServicePort(p.Binding, p.Target)}\n  targetPort: {p.Name}\n  protocol: TCP")), 4)}}}
+                {{{HelmText.Indent(string.Join('\n', ports.Select(p => $"- name: {p.Name}\n  port: {p.ServicePort}\n  targetPort: {p.Name}\n  protocol: TCP")), 4)}}}
             """ + "\n";
     }
 

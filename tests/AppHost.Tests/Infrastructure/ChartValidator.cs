@@ -120,10 +120,10 @@ public static partial class ChartValidator
                     if (!defined.Contains(reference.Groups["name"].Value))
                         yield return $"{where} {name}: $({reference.Groups["name"].Value}) is not defined before it";
                 var expanded = VariableReference().Replace(value, "x");
-                if (ServiceReference().IsMatch(name))
+                if (AddressVariables.ServiceDiscovery().IsMatch(name))
                     foreach (var problem in CheckAddress(where, name, Uri.TryCreate(expanded, UriKind.Absolute, out var url) ? (url.Host, url.Port) : null, services, objects))
                         yield return problem;
-                if (ConnectionStringReference().IsMatch(name))
+                if (AddressVariables.ConnectionString().IsMatch(name))
                     foreach (var problem in CheckAddress(where, name, expanded.Split(',')[0].Split(':') is [var host, var port] && int.TryParse(port, out var number) ? (host, number) : null, services, objects))
                         yield return problem;
             }
@@ -190,12 +190,6 @@ public static partial class ChartValidator
 
     [GeneratedRegex(@"(?<!\$)\$\((?<name>[A-Za-z_][A-Za-z0-9_]*)\)")]
     private static partial Regex VariableReference();
-
-    [GeneratedRegex(@"^services__[a-z0-9-]+__[a-z0-9]+__\d+$")]
-    private static partial Regex ServiceReference();
-
-    [GeneratedRegex(@"^ConnectionStrings__[a-z0-9-]+$")]
-    private static partial Regex ConnectionStringReference();
 
     [GeneratedRegex(@"^(?<set>[a-z0-9-]+)-(?<ordinal>\d+)$")]
     private static partial Regex PodOrdinal();
