@@ -22,6 +22,8 @@ catch (CommandLineException error)
 var builder = DistributedApplication.CreateBuilder(aspireArgs);
 
 var adminKey = builder.AddParameter("gateway-admin-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+// The model cache's API key: the service requires it, and its clients (the replicas, the dashboard) send it.
+var modelCacheKey = builder.AddParameter("modelcache-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
 var hfToken = builder.AddHuggingFaceTokenParameter();
 
 var redis = builder.AddRedisStore("redis");
@@ -30,6 +32,7 @@ var modelcache = builder.AddProject<Projects.ModelCacheService>("modelcache")
     .WithServiceEndpoint(8090)
     .WithReference(redis).WaitFor(redis)
     .WithHuggingFaceCache(hfToken)
+    .WithEnvironment("ModelCache__ApiKey", modelCacheKey)
     .WithConfigurationSection("ModelCache");
 
 // One resource per replica: the gateway routes by model, load and health to each replica by name, so they are not
@@ -38,6 +41,7 @@ var replicas = Enumerable.Range(0, builder.Configuration.GetValue("Inference:Rep
     builder.AddProject<Projects.InferenceService>($"inference-{i}")
         .WithServiceEndpoint(8001 + i)
         .WithReference(modelcache).WaitFor(modelcache)
+        .WithEnvironment("ModelCache__ApiKey", modelCacheKey)
         .WithHuggingFaceCache(hfToken)
         .WithEngineConfiguration()
         .WithGpuSupport()).ToList();
@@ -55,6 +59,7 @@ builder.AddProject<Projects.AdminDashboard>("dashboard")
     .WithReference(redis)
     .WithReference(gateway).WaitFor(gateway)
     .WithReference(modelcache)
+    .WithEnvironment("ModelCache__ApiKey", modelCacheKey)
     .WithInferenceReplicas(replicas, waitFor: false)
     .WithEnvironment("Dashboard__AdminKey", adminKey)
     .WithConfigurationSection("Dashboard")
