@@ -4,9 +4,10 @@ using System.Text.Json;
 namespace Gateway.Limits;
 
 /// <summary>
-/// What a request may cost, reserved from its key's tokens bucket at admission: the prompt (about one token per 4 UTF-8
-/// bytes of text, one per token id) plus the most it may generate: max_completion_tokens or max_tokens (else 16 for
-/// completions, the model's max_model_len for chat, 0 elsewhere) × n × the number of prompts.
+/// What a request to the OpenAI API (/v1) may cost, reserved from its key's tokens bucket at admission: the prompt (about
+/// one token per 4 UTF-8 bytes of text, one per token id) plus the most it may generate: max_completion_tokens or
+/// max_tokens (else 16 for completions, the model's max_model_len for chat, 0 elsewhere) × n × the number of prompts.
+/// Outside /v1 (/tokenize, /detokenize) nothing is generated and nothing is reserved.
 /// </summary>
 public static class TokenEstimate
 {
@@ -17,7 +18,7 @@ public static class TokenEstimate
 
     public static long Of(JsonElement body, PathString path, Func<string, int?> maxModelLen)
     {
-        if (body.ValueKind != JsonValueKind.Object) return 0;
+        if (body.ValueKind != JsonValueKind.Object || !path.StartsWithSegments("/v1")) return 0;
         var (promptTokens, prompts) = Prompts(body);
         double perChoice = Int(body, "max_completion_tokens") ?? Int(body, "max_tokens") ?? DefaultMaxTokens(body, path, maxModelLen);
         double n = Int(body, "n") is > 0 and var choices ? choices : 1;
