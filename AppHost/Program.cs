@@ -25,6 +25,8 @@ var builder = DistributedApplication.CreateBuilder(aspireArgs);
 var adminKey = builder.AddParameter("gateway-admin-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
 // The replicas' --api-key: they answer only the gateway and the admin dashboard, never a client that goes around the gateway.
 var inferenceKey = builder.AddParameter("inference-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+// The model cache's API key: the service requires it, and its clients (the replicas, the dashboard) send it.
+var modelCacheKey = builder.AddParameter("modelcache-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
 var hfToken = builder.AddHuggingFaceTokenParameter();
 
 var redis = builder.AddRedisStore("redis");
@@ -33,6 +35,7 @@ var modelcache = builder.AddProject<Projects.ModelCacheService>("modelcache")
     .WithServiceEndpoint(8090)
     .WithReference(redis).WaitFor(redis)
     .WithHuggingFaceCache(hfToken)
+    .WithEnvironment("ModelCache__ApiKey", modelCacheKey)
     .WithConfigurationSection("ModelCache");
 
 // One resource per replica: the gateway routes by model, load and health to each replica by name, so they are not
@@ -43,6 +46,7 @@ var replicas = Enumerable.Range(0, builder.Configuration.GetValue("Inference:Rep
         .WithQueueAutoscaling(InferenceReplicas.QueueDepthMetric)
         .WithServiceEndpoint(8001 + i)
         .WithReference(modelcache).WaitFor(modelcache)
+        .WithEnvironment("ModelCache__ApiKey", modelCacheKey)
         .WithHuggingFaceCache(hfToken)
         .WithEngineConfiguration()
         .WithEnvironment("Engine__ApiKey", inferenceKey)
@@ -63,6 +67,7 @@ builder.AddProject<Projects.AdminDashboard>("dashboard")
     .WithReference(redis)
     .WithReference(gateway).WaitFor(gateway)
     .WithReference(modelcache)
+    .WithEnvironment("ModelCache__ApiKey", modelCacheKey)
     .WithInferenceReplicas(replicas, waitFor: false)
     .WithEnvironment("Dashboard__AdminKey", adminKey)
     .WithEnvironment("Dashboard__InferenceApiKey", inferenceKey)

@@ -74,10 +74,37 @@ public sealed class LlmEngine : IDisposable
     public int MaxModelLen { get; }
     public EngineStatistics Statistics { get; } = new();
 
-    /// <summary>Queues a request. Throws <see cref="ArgumentException"/> for a request that can never run (naming
-    /// the parameter at fault: prompt, max_tokens or a sampling parameter), <see cref="QueueFullException"/> when
-    /// the waiting queue is full.</summary>
-    public Sequence Add(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters, int priority = 0)
+    /// <summary>Queues a request of one sequence; see <see cref="AddAll"/>.</summary>
+    public Sequence Add(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters, int priority = 0) =>
+        AddAll([(requestId, prompt, parameters)], priority)[0];
+
+    /// <summary>Queues the sequences of one request (its prompts × n) as one: every one is checked before any is queued,
+    /// and the queue takes all or none. Throws <see cref="ArgumentException"/> for a request that can never run (naming the
+    /// parameter at fault: prompt, max_tokens, a sampling parameter, or n when it has more sequences than the queue holds),
+    /// <see cref="QueueFullException"/> when the waiting queue has no room for them now.</summary>
+    public IReadOnlyList<Sequence> AddAll(IReadOnlyList<(string Id, IReadOnlyList<int> Prompt, SamplingParams Parameters)> sequences, int priority = 0)
+    {
+        if (sequences.Count > Options.MaxNumQueuedRequests)
+            throw new ArgumentException($"One request may have at most {Options.MaxNumQueuedRequests} sequences (prompts × n; " +
+                $"--max-num-queued-requests), this one has {sequences.Count}.", "n");
+        var prepared = sequences.Select(s => Prepare(s.Id, s.Prompt, s.Parameters, priority)).ToList();
+        lock (_gate)
+        {
+            try
+            {
+                _scheduler.Add(prepared);
+            }
+            catch (QueueFullException)
+            {
+                Statistics.RequestRejected();
+                throw;
+            }
+            Monitor.Pulse(_gate);
+        }
+        return prepared;
+    }
+
+    private Sequence Prepare(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters, int priority)
     {
         if (prompt.Count == 0) throw new ArgumentException("The prompt is empty.", nameof(prompt));
         if (prompt.Any(id => (uint)id >= (uint)Config.VocabSize))
@@ -88,21 +115,7 @@ public sealed class LlmEngine : IDisposable
                 "Please reduce the length of the messages or completion.", nameof(parameters.MaxTokens));
         parameters.Validate(Config.VocabSize);
         var seeded = parameters.Seed is null ? parameters with { Seed = NextSeed() } : parameters;
-        var seq = new Sequence(requestId, prompt, parameters, new SequenceSampler(seeded, _eosTokenIds), priority);
-        lock (_gate)
-        {
-            try
-            {
-                _scheduler.Add(seq);
-            }
-            catch (QueueFullException)
-            {
-                Statistics.RequestRejected();
-                throw;
-            }
-            Monitor.Pulse(_gate);
-        }
-        return seq;
+        return new Sequence(requestId, prompt, parameters, new SequenceSampler(seeded, _eosTokenIds), priority);
     }
 
     /// <summary>Stops a request now: its blocks are freed and its channel completes. The API passes
@@ -192,7 +205,7 @@ public sealed class LlmEngine : IDisposable
         if (seq.CompletionLength >= p.MinTokens)
         {
             if (!p.IgnoreEos && _eosTokenIds.Contains(token)) return FinishReason.Stop;
-            if (p.StopTokenIds.Contains(token)) return FinishReason.Stop;
+            if (seq.StopTokens.Contains(token)) return FinishReason.Stop;
         }
         if (seq.CompletionLength >= p.MaxTokens || seq.Length >= MaxModelLen) return FinishReason.Length;
         return null;

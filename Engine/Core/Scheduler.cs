@@ -31,11 +31,15 @@ public sealed class Scheduler
     public long PrefixHitTokens { get; private set; }
     public bool HasWork => _waiting.Count > 0 || _running.Count > 0;
 
-    public void Add(Sequence seq)
+    /// <summary>Queues the sequences of one request, all or none: the queue must have room for every one of them.</summary>
+    public void Add(IReadOnlyList<Sequence> sequences)
     {
-        if (_waiting.Count >= _options.MaxNumQueuedRequests) throw new QueueFullException(_options.MaxNumQueuedRequests);
-        seq.Status = SequenceStatus.Waiting;
-        _waiting.Add(seq);
+        if (_waiting.Count + sequences.Count > _options.MaxNumQueuedRequests) throw new QueueFullException(_options.MaxNumQueuedRequests);
+        foreach (var seq in sequences)
+        {
+            seq.Status = SequenceStatus.Waiting;
+            _waiting.Add(seq);
+        }
     }
 
     public List<ScheduledSequence> Schedule()

@@ -18,6 +18,7 @@ public sealed class Sequence
         TokenIds = [.. promptIds];
         PromptLength = promptIds.Count;
         Parameters = parameters;
+        StopTokens = parameters.StopTokenIds.ToHashSet();
         Sampler = sampler;
         Priority = priority;
         Arrival = Interlocked.Increment(ref _arrivals);
@@ -27,6 +28,8 @@ public sealed class Sequence
     public List<int> TokenIds { get; }
     public int PromptLength { get; }
     public SamplingParams Parameters { get; }
+    /// <summary>The stop token ids as a set: looked up for every generated token, under the engine's lock.</summary>
+    public IReadOnlySet<int> StopTokens { get; }
     public SequenceSampler Sampler { get; }
     /// <summary>Lower runs first under the priority policy.</summary>
     public int Priority { get; }

@@ -10,8 +10,8 @@ public readonly record struct ChoiceInput(int Index, IReadOnlyList<int> PromptId
 
 /// <summary>
 /// Every choice of a request running in the engine at once (n × prompts sequences, batched together). Starting adds
-/// them all, so what the engine refuses (too long, a bad sampling parameter, a full queue) is refused before anything
-/// is sent; reading merges their deltas in arrival order; disposing stops whatever still runs (error, client gone).
+/// them all as one request (the engine queues all or none), so what the engine refuses (too long, a bad sampling
+/// parameter, too many sequences, a full queue) is refused before anything is sent; reading merges their deltas in arrival order; disposing stops whatever still runs (error, client gone).
 /// </summary>
 public sealed class ChoiceRun : IDisposable
 {
@@ -28,22 +28,10 @@ public sealed class ChoiceRun : IDisposable
 
     public static ChoiceRun Start(LlmEngine engine, string requestId, IReadOnlyList<ChoiceInput> choices, SamplingParams sampling, GenerationRequest request)
     {
-        var sequences = new List<(ChoiceInput, Sequence)>();
-        try
-        {
-            foreach (var choice in choices)
-            {
-                // n > 1 with a seed: each choice its own (reproducible) stream.
-                var own = sampling.Seed is { } seed && request.N > 1 ? sampling with { Seed = seed + choice.Index % request.N } : sampling;
-                sequences.Add((choice, engine.Add($"{requestId}-{choice.Index}", choice.PromptIds, own, request.Priority)));
-            }
-        }
-        catch
-        {
-            foreach (var (_, seq) in sequences) engine.Abort(seq);
-            throw;
-        }
-        return new ChoiceRun(engine, sequences, request);
+        // n > 1 with a seed: each choice its own (reproducible) stream.
+        var added = engine.AddAll(choices.Select(choice => ($"{requestId}-{choice.Index}", choice.PromptIds,
+            sampling.Seed is { } seed && request.N > 1 ? sampling with { Seed = seed + choice.Index % request.N } : sampling)).ToList(), request.Priority);
+        return new ChoiceRun(engine, choices.Zip(added).ToList(), request);
     }
 
     public async IAsyncEnumerable<(int Index, GenerationDelta Delta)> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ public static class ModelEndpoints
                         @object = "model",
                         created = served.Created.ToUnixTimeSeconds(),
                         owned_by = "inference-service",
-                        root = served.Engine.Options.Model,
+                        root = served.Name,   // vLLM's root is the model it loaded; a filesystem path is never shown to clients
                         parent = (string?)null,
                         max_model_len = served.MaxModelLen,
                     },

@@ -51,6 +51,10 @@ public sealed class OrchestrationTests(AspireSystemFixture system)
             Assert.Equal(redisConnection, environment["ConnectionStrings__redis"]);
         }
         Assert.Equal(AspireSystemFixture.AdminKey, Environment("gateway")["Gateway__AdminKey"]);
+        // One model cache key: the service's, which its clients send.
+        var modelCacheKey = Environment("modelcache")["ModelCache__ApiKey"];
+        Assert.True(modelCacheKey.Length >= 32, modelCacheKey);
+        foreach (var client in new[] { "inference-0", "inference-1", "dashboard" }) Assert.Equal(modelCacheKey, Environment(client)["ModelCache__ApiKey"]);
         Assert.Equal(system.App.GetEndpoint("modelcache", "http").ToString().TrimEnd('/'), Environment("inference-0")["services__modelcache__http__0"].TrimEnd('/'));
     }
 
@@ -91,6 +95,8 @@ public sealed class OrchestrationTests(AspireSystemFixture system)
         var stream = client.GetStream();
 
         Assert.StartsWith("-NOAUTH", await CommandAsync(stream, "PING"));
+        // Without the password nobody mints an API key by writing the gateway's records.
+        Assert.StartsWith("-NOAUTH", await CommandAsync(stream, "HSET", "gw:key:forged", "id", "key_forged", "revoked", "0"));
         Assert.Equal("+OK", await CommandAsync(stream, "AUTH", password));
         Assert.Equal("+PONG", await CommandAsync(stream, "PING"));
         Assert.Equal("bind 127.0.0.1", await CommandAsync(stream, "CONFIG", "GET", "bind"));

@@ -66,9 +66,11 @@ public sealed class PublishTests : IDisposable
                  {
                      ("services__gateway__http__0", "{gateway.bindings.http.url}"), ("services__modelcache__http__0", "{modelcache.bindings.http.url}"),
                      ("services__inference__http__0", "{inference-0.bindings.http.url}"), ("ConnectionStrings__redis", "{redis.connectionString}"),
-                     ("Dashboard__AdminKey", "{gateway-admin-key.value}"),
+                     ("Dashboard__AdminKey", "{gateway-admin-key.value}"), ("ModelCache__ApiKey", "{modelcache-api-key.value}"),
                  })
             Assert.Equal(expected, dashboard.GetProperty(variable).GetString());
+        // The model cache's API key: the service and each of its clients get the same parameter.
+        Assert.Equal("{modelcache-api-key.value}", resources.GetProperty("modelcache").GetProperty("env").GetProperty("ModelCache__ApiKey").GetString());
 
         foreach (var replica in new[] { "inference-0", "inference-1" })
         {
@@ -76,9 +78,10 @@ public sealed class PublishTests : IDisposable
             Assert.False(inference.GetProperty("bindings").GetProperty("http").TryGetProperty("external", out _), "replicas are internal");
             Assert.Equal("{modelcache.bindings.http.url}", inference.GetProperty("env").GetProperty("services__modelcache__http__0").GetString());
             Assert.Equal("/hf-cache", inference.GetProperty("env").GetProperty("HF_HOME").GetString());
+            Assert.Equal("{modelcache-api-key.value}", inference.GetProperty("env").GetProperty("ModelCache__ApiKey").GetString());
         }
 
-        foreach (var secret in new[] { "gateway-admin-key", "redis-password" })
+        foreach (var secret in new[] { "gateway-admin-key", "redis-password", "modelcache-api-key" })
         {
             var parameter = resources.GetProperty(secret);
             Assert.Equal("parameter.v0", parameter.GetProperty("type").GetString());
@@ -167,8 +170,8 @@ public sealed class PublishTests : IDisposable
         Assert.Equal("${GATEWAY_ADMIN_KEY}", gatewayEnv["Gateway__AdminKey"]);
         foreach (var dependency in new[] { "redis", "inference-0", "inference-1" })
             Assert.Equal("service_healthy", ComposeValidator.Scalar(ComposeValidator.Map(ComposeValidator.Map(services["gateway"], "depends_on")!, dependency)!, "condition"));
-        // Redis's password is the container's own variable in its command, not a compose interpolation.
-        Assert.Contains("$$REDIS_PASSWORD", string.Join(' ', ComposeValidator.Sequence(services["redis"], "command")));
+        // Redis's password is the container's own variable in its command, not a compose interpolation: it requires it.
+        Assert.Contains("--requirepass $$REDIS_PASSWORD", string.Join(' ', ComposeValidator.Sequence(services["redis"], "command")));
 
         var envPath = Path.Combine(_output, ".env");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(envPath));
@@ -176,6 +179,7 @@ public sealed class PublishTests : IDisposable
         var adminKey = Regex.Match(dotEnv, "^GATEWAY_ADMIN_KEY=(.+)$", RegexOptions.Multiline).Groups[1].Value;
         Assert.True(adminKey.Length >= 32, dotEnv);
         Assert.Matches(new Regex("^REDIS_PASSWORD=[A-Za-z0-9]{24,}$", RegexOptions.Multiline), dotEnv);
+        Assert.Matches(new Regex("^MODELCACHE_API_KEY=[A-Za-z0-9]{32,}$", RegexOptions.Multiline), dotEnv);
         // One image per project: the replicas share the inference image (and its Dockerfile).
         foreach (var image in new[] { "modelcache", "inference", "gateway", "dashboard" })
         {

@@ -75,4 +75,30 @@ public sealed class GenerateVerbTests
         Assert.Contains("/nonexistent/model", stderr);
         Assert.DoesNotContain("   at ", stderr);   // no stack trace
     }
+
+    [Fact]
+    public async Task A_crafted_safetensors_file_is_a_clear_error_not_a_crash()
+    {
+        using var model = new TempDirectory();
+        foreach (var file in Directory.GetFiles(TestData("models", "stories260K")))
+            File.Copy(file, Path.Combine(model.Path, Path.GetFileName(file)));
+        // Every tensor's offsets moved 1 GiB before the data (lengths kept): pointers far outside the mapped file.
+        var weights = Path.Combine(model.Path, "model.safetensors");
+        var (header, data) = SafetensorsWriter.ReadRaw(weights);
+        var tensors = System.Text.Json.Nodes.JsonNode.Parse(header)!.AsObject();
+        foreach (var (name, tensor) in tensors)
+        {
+            if (name == "__metadata__") continue;
+            var offsets = tensor!["data_offsets"]!.AsArray();
+            tensor["data_offsets"] = new System.Text.Json.Nodes.JsonArray((long)offsets[0]! - (1L << 30), (long)offsets[1]! - (1L << 30));
+        }
+        SafetensorsWriter.WriteRaw(weights, tensors.ToJsonString(), data);
+
+        var (exit, stdout, stderr) = await Run("generate", "--model", model.Path, "--prompt", "Once upon a time", "--max-tokens", "4");
+        Assert.True(exit == 1, $"exit {exit}: {stderr}");
+        Assert.Equal("", stdout);
+        Assert.StartsWith("error: ", stderr);
+        Assert.Contains("not a valid safetensors file", stderr);
+        Assert.Contains("data_offsets", stderr);
+    }
 }

@@ -72,6 +72,7 @@ public sealed class Platform : IAsyncLifetime
                 ["Gateway__ModelRefreshInterval"] = "00:00:01",
                 ["ConnectionStrings__redis"] = Redis.ConnectionString,
             },
+            HealthKey = AdminKey,
         }));
         Dashboard = Add(ServiceProcess.Start("AdminDashboard", dashboardPort, new ServiceOptions
         {

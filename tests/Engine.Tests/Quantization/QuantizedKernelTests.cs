@@ -117,7 +117,7 @@ public sealed unsafe class QuantizedKernelTests
         var source = HostTensor.Allocate("w", DType.F32, [rows, cols]);
         Marshal.Copy(values, 0, (nint)source.Data, values.Length);
         var quantized = HostTensor.Allocate("w", type, [rows, cols]);
-        for (int r = 0; r < rows; r++) Loading.Quantization.GgmlBlocks.QuantizeRow(type, values.AsSpan(r * cols, cols), quantized.Row(r));
+        for (int r = 0; r < rows; r++) global::Engine.Loading.Quantization.GgmlBlocks.QuantizeRow(type, values.AsSpan(r * cols, cols), quantized.Row(r));
         var bytes = new byte[quantized.ByteCount];
         Marshal.Copy((nint)quantized.Data, bytes, 0, bytes.Length);
         for (int r = 0; r < rows; r++)
