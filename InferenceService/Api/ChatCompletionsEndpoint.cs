@@ -73,13 +73,16 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
         public override object Complete() => new
         {
             index,
-            message = new { role = "assistant", content = _text.ToString() },
-            logprobs = logprobs ? new { content = _logprobs } : null,
+            message = new { role = "assistant", content = _text.ToString(), refusal = (string?)null },
+            logprobs = logprobs ? Logprobs(_logprobs) : null,
             finish_reason = _finishReason,
         };
 
         private object Entry(object delta, List<object>? logs, string? finishReason) =>
-            new { index, delta, logprobs = logs is null ? null : new { content = logs }, finish_reason = finishReason };
+            new { index, delta, logprobs = logs is null ? null : Logprobs(logs), finish_reason = finishReason };
+
+        /// <summary>OpenAI's logprobs object: the content tokens' logprobs, and the refusal's (never one here).</summary>
+        private static object Logprobs(List<object> content) => new { content, refusal = (object?)null };
 
         private object TokenLogprob(GeneratedToken token)
         {

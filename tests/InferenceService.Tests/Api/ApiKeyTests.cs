@@ -45,6 +45,7 @@ public sealed class ApiKeyTests(ApiKeyTests.KeyedServer server) : IClassFixture<
     private static void AssertInvalidApiKey(int status, JsonElement body, string message)
     {
         Assert.Equal(401, status);
+        OpenAiSchema.AssertValid("ErrorResponse", body);
         var error = body.GetProperty("error");
         Assert.Equal(message, error.GetProperty("message").GetString());
         Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());

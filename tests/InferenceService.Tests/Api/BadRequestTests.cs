@@ -106,6 +106,7 @@ public sealed class BadRequestTests(InferenceServerFixture server)
     private static void AssertErrorShape(string text, string? param)
     {
         using var json = JsonDocument.Parse(text);
+        OpenAiSchema.AssertValid("ErrorResponse", json.RootElement);
         var error = json.RootElement.GetProperty("error");
         var message = error.GetProperty("message").GetString();
         Assert.False(string.IsNullOrWhiteSpace(message));
