@@ -40,6 +40,9 @@ public static class EngineFlags
         KnownFlag.Value("host"),
         KnownFlag.Value("port"),
         KnownFlag.Value("api-key"),
+        KnownFlag.Switch("enable-auto-tool-choice"),
+        KnownFlag.Value("tool-call-parser"),
+        KnownFlag.Value("reasoning-parser"),
     ]);
 
     /// <summary>The configuration key of a flag: max-model-len → Engine:MaxModelLen.</summary>

@@ -24,7 +24,7 @@ public static class GenerationEndpoint
                 .SelectMany((prompt, p) => Enumerable.Range(0, request.N).Select(j => new ChoiceInput(p * request.N + j, prompt)))
                 .ToList();
             string id = TEndpoint.IdPrefix + Guid.NewGuid().ToString("N");
-            using var run = ChoiceRun.Start(engine, id, inputs, call.Sampling, request);
+            using var run = ChoiceRun.Start(engine, id, inputs, call, request);
             long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             var choices = inputs.Select(call.NewChoice).ToList();
             object Chunk(object choice) => new { id, @object = TEndpoint.ChunkObject, created, model = served.Name, choices = new[] { choice } };

@@ -19,11 +19,11 @@ public sealed record GenerationDelta(string Text, IReadOnlyList<GeneratedToken> 
 public static class GenerationRun
 {
     public static async IAsyncEnumerable<GenerationDelta> ReadAsync(LlmEngine engine, Sequence seq, IReadOnlyList<int> promptIds,
-        GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+        GenerationRequest request, bool keepSpecialTokens, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         try
         {
-            var detokenizer = new IncrementalDetokenizer(engine.Tokenizer, promptIds);
+            var detokenizer = new IncrementalDetokenizer(engine.Tokenizer, promptIds, skipSpecialTokens: !keepSpecialTokens);
             int longestStop = request.Stop.Count == 0 ? 0 : request.Stop.Max(s => s.Length);
             string pending = "";
             var tokens = new List<GeneratedToken>();
@@ -32,7 +32,8 @@ public static class GenerationRun
             {
                 tokens.Add(new GeneratedToken(output.TokenId, previous, output.Logprob, output.TopLogprobs));
                 previous = output.TokenId;
-                pending += detokenizer.Add(output.TokenId);
+                // With special tokens kept, the one that ended the sequence (EOS, a stop token id) is not text, as in vLLM.
+                if (!(keepSpecialTokens && output.FinishReason == FinishReason.Stop)) pending += detokenizer.Add(output.TokenId);
                 if (output.FinishReason is not null) pending += detokenizer.Flush();
 
                 if (FindStop(pending, request.Stop) is var (at, stop) && at >= 0)

@@ -1,6 +1,7 @@
 using CommandLineFlags;
 using Engine.Configuration;
 using InferenceService.Api;
+using InferenceService.Chat;
 using InferenceService.Hosting;
 using InferenceService.Metrics;
 
@@ -23,6 +24,7 @@ public static class ServeCommand
 
         builder.AddServiceDefaults();
         builder.Services.AddSingleton(EngineOptionsReader.Read(builder.Configuration));
+        builder.Services.AddSingleton(new ChatParsers(builder.Configuration));
         builder.Services.AddSingleton<VllmMetrics>();
         builder.Services.AddSingleton<ServedModel>();
         builder.Services.AddHttpClient<ModelCacheClient>(http =>
