@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Engine.Backends;
 using Engine.Backends.Cpu;
 using Engine.Models;
+using Engine.Pooling;
 using Engine.Sampling;
 using Engine.Tokenization;
 
@@ -34,7 +35,8 @@ public sealed class LlmEngine : IDisposable
         if (options.MaxNumSeqs > options.MaxNumBatchedTokens)
             throw new ArgumentException($"--max-num-seqs ({options.MaxNumSeqs}) must not exceed --max-num-batched-tokens ({options.MaxNumBatchedTokens}).");
         Tokenizer = TokenizerLoader.Load(options.Model);
-        Model = ModelLoader.Load(options.Model, _backend, options.DType, options.DummyWeights, MaxModelLen, options.MaxNumBatchedTokens, options.MaxNumSeqs);
+        Model = ModelLoader.Load(options.Model, _backend, options.DType, options.DummyWeights, MaxModelLen, options.MaxNumBatchedTokens, options.MaxNumSeqs,
+            languageModelHead: options.Runner == EngineRunner.Generate);
 
         long bytesPerBlock = KvCache.BytesPerBlock(config.NumLayers, options.BlockSize, config.NumKvHeads, config.HeadDim);
         long wanted = (long)options.MaxNumSeqs * ((MaxModelLen + options.BlockSize - 1) / options.BlockSize) * bytesPerBlock;
@@ -72,16 +74,39 @@ public sealed class LlmEngine : IDisposable
     /// the waiting queue is full.</summary>
     public Sequence Add(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters, int priority = 0)
     {
-        if (prompt.Count == 0) throw new ArgumentException("The prompt is empty.", nameof(prompt));
-        if (prompt.Any(id => (uint)id >= (uint)Config.VocabSize))
-            throw new ArgumentException($"Prompt token ids must be in [0, {Config.VocabSize}).", nameof(prompt));
+        if (Options.Runner == EngineRunner.Pooling)
+            throw new ArgumentException("This model runs with --runner pooling: it computes embeddings and generates no text.", nameof(prompt));
+        CheckPrompt(prompt);
         if (prompt.Count + parameters.MaxTokens > MaxModelLen)
             throw new ArgumentException($"This model's maximum context length is {MaxModelLen} tokens. However, you requested " +
                 $"{prompt.Count + parameters.MaxTokens} tokens ({prompt.Count} in the messages, {parameters.MaxTokens} in the completion). " +
                 "Please reduce the length of the messages or completion.", nameof(parameters.MaxTokens));
         parameters.Validate(Config.VocabSize);
         var seeded = parameters.Seed is null ? parameters with { Seed = NextSeed() } : parameters;
-        var seq = new Sequence(requestId, prompt, parameters, new SequenceSampler(seeded, _eosTokenIds), priority);
+        return Enqueue(new Sequence(requestId, prompt, parameters, new SequenceSampler(seeded, _eosTokenIds), priority));
+    }
+
+    /// <summary>Queues a pooling request: the prompt is computed (through the same scheduler, batched with everything
+    /// else), nothing is sampled, and its one output carries the pooled final hidden state; its KV blocks are freed
+    /// at once. Throws like <see cref="Add"/>.</summary>
+    public Sequence AddPooling(string requestId, IReadOnlyList<int> prompt, PoolingType pooling, int priority = 0)
+    {
+        CheckPrompt(prompt);
+        if (prompt.Count > MaxModelLen)
+            throw new ArgumentException($"This model's maximum context length is {MaxModelLen} tokens, but the input has {prompt.Count}.", nameof(prompt));
+        var nothing = new SamplingParams { MaxTokens = 0 };
+        return Enqueue(new Sequence(requestId, prompt, nothing, new SequenceSampler(nothing, _eosTokenIds), priority, new SequencePooling(pooling)));
+    }
+
+    private void CheckPrompt(IReadOnlyList<int> prompt)
+    {
+        if (prompt.Count == 0) throw new ArgumentException("The prompt is empty.", nameof(prompt));
+        if (prompt.Any(id => (uint)id >= (uint)Config.VocabSize))
+            throw new ArgumentException($"Prompt token ids must be in [0, {Config.VocabSize}).", nameof(prompt));
+    }
+
+    private Sequence Enqueue(Sequence seq)
+    {
         lock (_gate)
         {
             try
@@ -139,21 +164,21 @@ public sealed class LlmEngine : IDisposable
                 Thread.Yield();
                 continue;
             }
-            SampleResult?[] sampled;
+            StepResults results;
             try
             {
-                sampled = _runner.Run(step);
+                results = _runner.Run(step);
             }
             catch (Exception error)
             {
                 FailStep(step, error);
                 continue;
             }
-            lock (_gate) Complete(step, sampled);
+            lock (_gate) Complete(step, results);
         }
     }
 
-    private void Complete(List<ScheduledSequence> step, SampleResult?[] sampled)
+    private void Complete(List<ScheduledSequence> step, StepResults results)
     {
         _scheduler.Computed(step);
         long now = Stopwatch.GetTimestamp();
@@ -161,8 +186,16 @@ public sealed class LlmEngine : IDisposable
         {
             var (seq, tokens) = step[i];
             if (seq.IsFinished) continue;   // aborted while the step ran
-            Statistics.PromptTokensComputed(seq, tokens, sampled[i] is not null);
-            if (sampled[i] is not { } result) continue;
+            Statistics.PromptTokensComputed(seq, tokens, step[i].Completes);
+            if (results.Pooled[i] is { } pooled)
+            {
+                _scheduler.Finish(seq, FinishReason.Stop);   // no KV kept: its blocks are free again
+                seq.Output.Writer.TryWrite(new SequenceOutput(-1, 0, null, FinishReason.Stop) { Pooled = pooled });
+                seq.Output.Writer.TryComplete();
+                Statistics.RequestFinished(seq);
+                continue;
+            }
+            if (results.Samples[i] is not { } result) continue;
             seq.TokenIds.Add(result.TokenId);
             seq.Sampler.Accept(result.TokenId);
             Statistics.TokenGenerated(seq, now);
