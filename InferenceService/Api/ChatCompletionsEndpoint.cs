@@ -81,9 +81,7 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
     /// </summary>
     private sealed class Choice(int index, ITextTokenizer tokenizer, bool logprobs, ChatOutputParser parser) : ChoiceOutput
     {
-        private readonly System.Text.StringBuilder _content = new();
-        private readonly System.Text.StringBuilder _reasoning = new();
-        private readonly List<(string Id, string Name, System.Text.StringBuilder Arguments)> _calls = [];
+        private readonly AssistantMessage _message = new(parser.SplitsReasoning);
         private readonly List<object> _logprobs = [];
         private string? _finishReason;
 
@@ -96,60 +94,23 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
             var parsed = new List<ChatDelta>(parser.Add(delta.Text));
             if (delta.FinishReason is not null) parsed.AddRange(parser.Finish());
             var entries = new List<object>();
-            foreach (var item in parsed)
-            {
-                entries.Add(Entry(Keep(item), entries.Count == 0 ? logs : null, null));
-            }
+            foreach (var item in parsed) entries.Add(Entry(_message.Add(item), entries.Count == 0 ? logs : null, null));
             if (entries.Count == 0 && logs is { Count: > 0 }) entries.Add(Entry(new { content = "" }, logs, null));
             if (delta.FinishReason is { } reason)
             {
-                _finishReason = parser.CalledTools ? "tool_calls" : reason;
+                _finishReason = _message.HasToolCalls ? "tool_calls" : reason;
                 entries.Add(Entry(new { }, null, _finishReason));
             }
             return entries;
         }
 
-        public override object Complete()
+        public override object Complete() => new
         {
-            var message = new Dictionary<string, object?>
-            {
-                ["role"] = "assistant",
-                // OpenAI: no text beside tool calls (or reasoning) is null, not "".
-                ["content"] = _content.Length == 0 && (_calls.Count > 0 || _reasoning.Length > 0) ? null : _content.ToString(),
-            };
-            if (parser.SplitsReasoning) message["reasoning_content"] = _reasoning.Length == 0 ? null : _reasoning.ToString();
-            if (_calls.Count > 0)
-                message["tool_calls"] = _calls.Select(c => new { id = c.Id, type = "function", function = new { name = c.Name, arguments = c.Arguments.ToString() } });
-            return new
-            {
-                index,
-                message,
-                logprobs = logprobs ? new { content = _logprobs } : null,
-                finish_reason = _finishReason,
-            };
-        }
-
-        /// <summary>Adds a parsed piece to the whole message and returns its streamed delta.</summary>
-        private object Keep(ChatDelta item)
-        {
-            switch (item)
-            {
-                case ContentDelta content:
-                    _content.Append(content.Text);
-                    return new { content = content.Text };
-                case ReasoningDelta reasoning:
-                    _reasoning.Append(reasoning.Text);
-                    return new { reasoning_content = reasoning.Text };
-                case ToolCallStart start:
-                    _calls.Add((start.Id, start.Name, new System.Text.StringBuilder()));
-                    return new { tool_calls = new[] { new { index = start.Index, id = start.Id, type = "function", function = new { name = start.Name, arguments = "" } } } };
-                case ToolCallArguments arguments:
-                    _calls[arguments.Index].Arguments.Append(arguments.Fragment);
-                    return new { tool_calls = new[] { new { index = arguments.Index, function = new { arguments = arguments.Fragment } } } };
-                default:
-                    throw new InvalidOperationException($"Unknown chat delta {item}.");
-            }
-        }
+            index,
+            message = _message.Message(),
+            logprobs = logprobs ? new { content = _logprobs } : null,
+            finish_reason = _finishReason,
+        };
 
         private object Entry(object delta, List<object>? logs, string? finishReason) =>
             new { index, delta, logprobs = logs is null ? null : new { content = logs }, finish_reason = finishReason };

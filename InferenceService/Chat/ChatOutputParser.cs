@@ -12,9 +12,6 @@ public sealed class ChatOutputParser(ReasoningStream? reasoning, ToolCallStream?
 {
     public bool SplitsReasoning => reasoning is not null;
 
-    /// <summary>Whether the model called tools (the finish reason is then "tool_calls").</summary>
-    public bool CalledTools => tools is { CallCount: > 0 };
-
     public IReadOnlyList<ChatDelta> Add(string text) => text.Length == 0 ? [] : ReadAnswer(reasoning?.Add(text) ?? [new ContentDelta(text)], final: false);
 
     public IReadOnlyList<ChatDelta> Finish() => ReadAnswer(reasoning?.Finish() ?? [], final: true);

@@ -24,9 +24,7 @@ public sealed class ToolCallStream(ToolCallSyntax syntax, IReadOnlySet<string> t
     private State _state = State.Text;
     private int _regionStart;                        // in _pending: just after the region's marker (before it: whitespace and the marker)
     private bool _atStart = true;
-
-    /// <summary>How many calls were sent.</summary>
-    public int CallCount { get; private set; }
+    private int _calls;                              // sent so far
 
     public IReadOnlyList<ChatDelta> Add(string text)
     {
@@ -116,8 +114,8 @@ public sealed class ToolCallStream(ToolCallSyntax syntax, IReadOnlySet<string> t
 
     private void SendCall(List<ChatDelta> output, WrittenCall call)
     {
-        if (!parallelCalls && CallCount == 1) return;
-        int index = CallCount++;
+        if (!parallelCalls && _calls == 1) return;
+        int index = _calls++;
         output.Add(new ToolCallStart(index, syntax.NewCallId(), call.Name));
         if (call.ArgumentsOffset < 0)
         {
