@@ -1,6 +1,6 @@
 namespace InferenceService.Chat;
 
-/// <summary>Finding markers (tags such as &lt;/think&gt; or &lt;tool_call&gt;) in text that arrives in pieces.</summary>
+/// <summary>Finding markers (tags such as &lt;/think&gt; or &lt;tool_call&gt;, stop strings) in text that arrives in pieces.</summary>
 public static class TextMarkers
 {
     /// <summary>The earliest complete occurrence of any marker, or (-1, "").</summary>
