@@ -6,7 +6,8 @@ namespace InferenceService.Tools;
 
 /// <summary>
 /// A chat request's tools (OpenAI's shape: type "function" with name, description, parameters, strict), its tool_choice
-/// and parallel_tool_calls, validated: every mistake is a 400 naming the field. <see cref="Definitions"/> go to the chat
+/// and parallel_tool_calls, validated: every mistake is a 400 naming the field, and so is what is not honoured yet
+/// (strict: true, which needs the schema constraint). <see cref="Definitions"/> go to the chat
 /// template as the request wrote them (null when absent, as Hugging Face passes them).
 /// </summary>
 public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<string> Names, ToolChoice Choice, bool ParallelCalls)
@@ -46,8 +47,10 @@ public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<st
                 throw ApiException.BadRequest($"'{param}.function.description' must be a string.", param + ".function.description");
             if (function.TryGetProperty("parameters", out var parameters) && parameters.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
                 throw ApiException.BadRequest($"'{param}.function.parameters' must be a JSON schema object.", param + ".function.parameters");
-            if (function.TryGetProperty("strict", out var strict) && strict.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null))
-                throw ApiException.BadRequest($"'{param}.function.strict' must be a boolean.", param + ".function.strict");
+            if (function.TryGetProperty("strict", out var strict) && strict.ValueKind is not (JsonValueKind.False or JsonValueKind.Null))
+                throw ApiException.BadRequest(strict.ValueKind == JsonValueKind.True
+                    ? $"'{param}.function.strict': strict schema adherence of tool calls is not supported yet; leave it out or false."
+                    : $"'{param}.function.strict' must be a boolean.", param + ".function.strict");
         }
         return (list, names);
     }

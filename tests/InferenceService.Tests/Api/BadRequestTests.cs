@@ -90,6 +90,7 @@ public sealed class BadRequestTests(InferenceServerFixture server)
         { "tool schema not an object", Chat, $$$$"""{"messages":{{{{User}}}},"tools":[{"type":"function","function":{"name":"f","parameters":"object"}}]}""", 400, "tools[0].function.parameters" },
         { "tool description not a string", Chat, $$$$"""{"messages":{{{{User}}}},"tools":[{"type":"function","function":{"name":"f","description":7}}]}""", 400, "tools[0].function.description" },
         { "tool strict not a boolean", Chat, $$$$"""{"messages":{{{{User}}}},"tools":[{"type":"function","function":{"name":"f","strict":"yes"}}]}""", 400, "tools[0].function.strict" },
+        { "tool strict true (not yet)", Chat, $$$$"""{"messages":{{{{User}}}},"tools":[{"type":"function","function":{"name":"f","strict":true}}],"tool_choice":"none"}""", 400, "tools[0].function.strict" },
         { "tool unknown field", Chat, $$$$"""{"messages":{{{{User}}}},"tools":[{"type":"function","function":{"name":"f","returns":{}}}]}""", 400, "tools[0].function.returns" },
         { "tool_choice unknown string", Chat, $$$$"""{"messages":{{{{User}}}},"tools":{{{{Tool}}}},"tool_choice":"always"}""", 400, "tool_choice" },
         { "tool_choice a number", Chat, $$$$"""{"messages":{{{{User}}}},"tools":{{{{Tool}}}},"tool_choice":5}""", 400, "tool_choice" },
