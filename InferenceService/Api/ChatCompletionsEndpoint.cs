@@ -16,6 +16,7 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
     public static string IdPrefix => "chatcmpl-";
     public static string ResponseObject => "chat.completion";
     public static string ChunkObject => "chat.completion.chunk";
+    public static IReadOnlySet<string> OpenAiFields => OpenAiRequestFields.Chat;
 
     public static GenerationCall Read(JsonRequest body, GenerationRequest request, ServedModel served)
     {

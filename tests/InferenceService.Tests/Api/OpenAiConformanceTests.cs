@@ -81,11 +81,12 @@ public sealed class OpenAiConformanceTests(InferenceServerFixture server)
 
     private static bool IsChat(string path) => path.Contains("chat", StringComparison.Ordinal);
 
-    /// <summary>prompts × n: one choice per prompt and sample.</summary>
+    /// <summary>prompts × n: one choice per prompt and sample (a list of strings or of token id lists is several prompts, a
+    /// list of token ids one).</summary>
     private static int ChoiceCount(JsonObject request)
     {
         int n = request["n"]?.GetValue<int>() ?? 1;
-        return request["prompt"] is JsonArray prompts && prompts[0] is not JsonValue ? prompts.Count * n : n;
+        return request["prompt"] is JsonArray prompts && prompts[0]!.GetValueKind() != JsonValueKind.Number ? prompts.Count * n : n;
     }
 
     private static void CheckResponse(string path, JsonObject request, JsonElement response)

@@ -26,11 +26,10 @@ public sealed class QueueFullTests(QueueFullTests.OneSlotServer server) : IClass
     public async Task A_full_queue_answers_429_with_Retry_After_and_the_queued_request_runs_when_room_comes()
     {
         var http = server.Service.Http;
-        using var letGo = new CancellationTokenSource();
         using var running = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "v1/completions")
         {
             Content = JsonContent.Create(new { prompt = "Once upon a time", max_tokens = 30_000, ignore_eos = true, stream = true }),
-        }, HttpCompletionOption.ResponseHeadersRead, letGo.Token);
+        }, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, running.StatusCode);   // the first chunk was sent: it runs
         var queued = http.PostAsJsonAsync("v1/completions", new { prompt = "Once upon a time", max_tokens = 4 });
         await Poll.UntilAsync(async () => await http.MetricAsync("vllm:num_requests_waiting") == 1, "the second request to wait in the queue");
@@ -39,7 +38,9 @@ public sealed class QueueFullTests(QueueFullTests.OneSlotServer server) : IClass
         await OpenAiErrorAssert.IsErrorAsync(refused, HttpStatusCode.TooManyRequests, "rate_limit_error", "queue_full");
         Assert.True(refused.Headers.RetryAfter?.Delta is { TotalSeconds: >= 1 }, $"Retry-After: {refused.Headers.RetryAfter}");
 
-        letGo.Cancel();   // the running request's client goes away: its sequence is aborted and the queued one runs
+        // The running request's client goes away (its unread stream closed with the connection): its sequence is aborted
+        // and the queued one runs.
+        running.Dispose();
         using var served = await queued;
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
     }
