@@ -16,6 +16,7 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
     public static string IdPrefix => "chatcmpl-";
     public static string ResponseObject => "chat.completion";
     public static string ChunkObject => "chat.completion.chunk";
+    public static IReadOnlySet<string> OpenAiFields => OpenAiRequestFields.Chat;
 
     public static GenerationCall Read(JsonRequest body, GenerationRequest request, ServedModel served)
     {
@@ -108,12 +109,15 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
         {
             index,
             message = _message.Message(),
-            logprobs = logprobs ? new { content = _logprobs } : null,
+            logprobs = logprobs ? Logprobs(_logprobs) : null,
             finish_reason = _finishReason,
         };
 
         private object Entry(object delta, List<object>? logs, string? finishReason) =>
-            new { index, delta, logprobs = logs is null ? null : new { content = logs }, finish_reason = finishReason };
+            new { index, delta, logprobs = logs is null ? null : Logprobs(logs), finish_reason = finishReason };
+
+        /// <summary>OpenAI's logprobs object: the content tokens' logprobs, and the refusal's (never one here).</summary>
+        private static object Logprobs(List<object> content) => new { content, refusal = (object?)null };
 
         private object TokenLogprob(GeneratedToken token)
         {

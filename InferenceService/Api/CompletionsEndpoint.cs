@@ -11,6 +11,7 @@ public sealed class CompletionsEndpoint : IGenerationEndpoint
     public static string IdPrefix => "cmpl-";
     public static string ResponseObject => "text_completion";
     public static string ChunkObject => "text_completion";
+    public static IReadOnlySet<string> OpenAiFields => OpenAiRequestFields.Completions;
 
     public static GenerationCall Read(JsonRequest body, GenerationRequest request, ServedModel served)
     {
@@ -56,13 +57,15 @@ public sealed class CompletionsEndpoint : IGenerationEndpoint
         private readonly StringBuilder _text = new();
         private readonly CompletionLogprobs? _logprobs;
         private string? _finishReason;
+        private int _tokenOffset;
 
         public Choice(ChoiceInput choice, ITextTokenizer tokenizer, bool echo, bool logprobs)
         {
             _index = choice.Index;
             _tokenizer = tokenizer;
             _echo = echo;
-            if (echo) _text.Append(tokenizer.Decode(choice.PromptIds, skipSpecialTokens: false));
+            if (echo) _text.Append(tokenizer.Decode(choice.PromptIds, skipSpecialTokens: true));   // the prompt as sent, without BOS
+            _tokenOffset = _text.Length;
             _logprobs = logprobs ? new CompletionLogprobs() : null;
         }
 
@@ -74,8 +77,10 @@ public sealed class CompletionsEndpoint : IGenerationEndpoint
             if (logs is not null)
                 foreach (var token in delta.Tokens)
                 {
-                    _logprobs!.Add(_tokenizer, token, _text.Length);
-                    logs.Add(_tokenizer, token, _text.Length);
+                    // Where the token starts in the text: the tokens so far, not the text sent so far (which may hold
+                    // some back, as the start of a stop string).
+                    _logprobs!.Add(_tokenizer, token, _tokenOffset);
+                    _tokenOffset += logs.Add(_tokenizer, token, _tokenOffset).Length;
                 }
             _text.Append(delta.Text);
             _finishReason = delta.FinishReason;
@@ -99,13 +104,16 @@ public sealed class CompletionLogprobs
     public List<Dictionary<string, float>> TopLogprobs { get; } = [];
     public List<int> TextOffset { get; } = [];
 
-    public void Add(ITextTokenizer tokenizer, GeneratedToken token, int offset)
+    /// <summary>Adds the token's entry and returns its text.</summary>
+    public string Add(ITextTokenizer tokenizer, GeneratedToken token, int offset)
     {
-        Tokens.Add(TokenText.After(tokenizer, token.Previous, token.TokenId));
+        string text = TokenText.After(tokenizer, token.Previous, token.TokenId);
+        Tokens.Add(text);
         TokenLogprobs.Add(token.Logprob);
         var top = new Dictionary<string, float>();
         foreach (var t in token.TopLogprobs ?? []) top.TryAdd(TokenText.After(tokenizer, token.Previous, t.TokenId), t.Logprob);
         TopLogprobs.Add(top);
         TextOffset.Add(offset);
+        return text;
     }
 }

@@ -20,7 +20,8 @@ public static class GenerationEndpoint
             var request = GenerationRequest.Read(body);
             served.Check(request.Model);
             var call = TEndpoint.Read(body, request, served);
-            foreach (var field in body.UnknownFields) logger.LogInformation("Ignoring unknown field '{Field}' in {Route}", field, TEndpoint.Route);
+            body.RefuseUnread(TEndpoint.OpenAiFields, TEndpoint.Route);
+            using var userScope = EndUser.Track(request.User, logger);
 
             var inputs = call.Prompts
                 .SelectMany((prompt, p) => Enumerable.Range(0, request.N).Select(j => new ChoiceInput(p * request.N + j, prompt)))

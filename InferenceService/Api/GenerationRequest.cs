@@ -15,6 +15,8 @@ public sealed record GenerationRequest
     public const int MaxStops = 16, MaxStopLength = 256;
 
     public required string? Model { get; init; }
+    /// <summary>OpenAI's end-user identifier: traced and logged with the request.</summary>
+    public required string? User { get; init; }
     public required int? MaxTokens { get; init; }
     public required int N { get; init; }
     public required bool Stream { get; init; }
@@ -32,11 +34,11 @@ public sealed record GenerationRequest
         if (streamOptions is not null && !stream)
             throw ApiException.BadRequest("'stream_options' is only allowed when 'stream' is true.", "stream_options");
         bool includeUsage = streamOptions is { } so && so.TryGetProperty("include_usage", out var iu) && iu.ValueKind == System.Text.Json.JsonValueKind.True;
-        body.String("user");   // accepted and ignored, as OpenAI and vLLM do
 
         return new GenerationRequest
         {
             Model = body.String("model"),
+            User = body.String("user"),
             MaxTokens = body.Int("max_tokens"),
             N = body.Int("n", 1, 128) ?? 1,
             Stream = stream,

@@ -19,7 +19,10 @@ public interface IGenerationEndpoint
     /// <summary>The "object" of each streamed chunk.</summary>
     static abstract string ChunkObject { get; }
 
-    /// <summary>Reads the endpoint's own fields (all of them: fields left unread are logged as unknown) and builds
+    /// <summary>The top-level fields of OpenAI's request schema for this endpoint (<see cref="OpenAiRequestFields"/>).</summary>
+    static abstract IReadOnlySet<string> OpenAiFields { get; }
+
+    /// <summary>Reads the endpoint's own fields (all of them: fields left unread are refused) and builds
     /// its prompts and sampling parameters.</summary>
     static abstract GenerationCall Read(JsonRequest body, GenerationRequest request, ServedModel served);
 }

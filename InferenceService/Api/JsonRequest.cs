@@ -5,7 +5,7 @@ namespace InferenceService.Api;
 /// <summary>
 /// Typed, validated access to a JSON request body. Every read names its parameter, so a wrong type or an
 /// out-of-range value becomes a 400 that says which field is wrong (never a 500 or a framework 422).
-/// Fields nobody read are reported as unknown (vLLM ignores and logs them).
+/// Fields nobody read are refused (<see cref="RefuseUnread"/>): nothing is silently ignored.
 /// </summary>
 public sealed class JsonRequest
 {
@@ -36,7 +36,20 @@ public sealed class JsonRequest
         }
     }
 
-    public IEnumerable<string> UnknownFields => _root.EnumerateObject().Select(p => p.Name).Where(n => !_read.Contains(n));
+    /// <summary>
+    /// Refuses the first field nobody read, with a 400 naming it: one of OpenAI's (<paramref name="openAiFields"/>) as
+    /// unsupported, unless null (OpenAI's default, as if absent); any other as unknown.
+    /// </summary>
+    public void RefuseUnread(IReadOnlySet<string> openAiFields, string route)
+    {
+        foreach (var field in _root.EnumerateObject().Where(p => !_read.Contains(p.Name)))
+        {
+            if (!openAiFields.Contains(field.Name))
+                throw ApiException.BadRequest($"Unknown field '{field.Name}': {route} takes the fields of OpenAI's API and the vLLM extensions this server honours.", field.Name);
+            if (field.Value.ValueKind != JsonValueKind.Null)
+                throw ApiException.BadRequest($"'{field.Name}' is not supported by this server (a field of OpenAI's API it does not honour).", field.Name);
+        }
+    }
 
     public bool Has(string name) => Find(name) is not null;
 

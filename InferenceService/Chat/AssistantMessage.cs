@@ -45,6 +45,7 @@ public sealed class AssistantMessage(bool splitsReasoning)
             ["role"] = "assistant",
             // OpenAI: no text beside tool calls (or reasoning) is null, not "".
             ["content"] = _content.Length == 0 && (_calls.Count > 0 || _reasoning.Length > 0) ? null : _content.ToString(),
+            ["refusal"] = null,   // OpenAI's message always has one; this server never refuses
         };
         if (splitsReasoning) message["reasoning_content"] = _reasoning.Length == 0 ? null : _reasoning.ToString();
         if (_calls.Count > 0)

@@ -27,8 +27,8 @@ public static class EmbeddingsEndpoint
             };
             int hidden = engine.Config.HiddenSize;
             int dimensions = body.Int("dimensions", 1, hidden) ?? hidden;
-            body.String("user");   // accepted and ignored, as OpenAI and vLLM do
-            foreach (var field in body.UnknownFields) logger.LogInformation("Ignoring unknown field '{Field}' in {Route}", field, Route);
+            using var userScope = EndUser.Track(body.String("user"), logger);
+            body.RefuseUnread(OpenAiRequestFields.Embeddings, Route);
 
             string id = "embd-" + Guid.NewGuid().ToString("N");
             var sequences = new List<Engine.Core.Sequence>();

@@ -42,7 +42,10 @@ public sealed class EngineHost(EngineOptions options, VllmMetrics metrics, IServ
     private void Load()
     {
         logger.LogInformation("Loading model {Model}", _options.Model);
-        var engine = new LlmEngine(_options, BackendFactory.Create(_options));
+        var backend = FaultInjectingBackend.WrapIfRequested(BackendFactory.Create(_options));
+        if (backend is FaultInjectingBackend faulty)
+            logger.LogWarning("Test hook {Variable} is set: forward step {Step} will fail", FaultInjectingBackend.Variable, faulty.FailingStep);
+        var engine = new LlmEngine(_options, backend);
         metrics.Attach(engine);
         Volatile.Write(ref _engine, engine);
         logger.LogInformation("Model {Model} ready: {Layers} layers, vocab {Vocab}, max-model-len {MaxModelLen}",

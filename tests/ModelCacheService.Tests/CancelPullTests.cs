@@ -17,7 +17,8 @@ public sealed class CancelPullTests(ScenarioFixture fixture) : IClassFixture<Sce
         fixture.Setup.Hub.Switches.ThrottleBytesPerSecond = 100_000;   // model.safetensors would take ~10 s
         var service = fixture.Setup.Service;
         var id = (await service.StartPullAsync("karpathy/stories260K")).GetProperty("id").GetString()!;
-        await Task.Delay(1500);
+        await Poll.UntilAsync(async () => (await service.SendAsync(HttpMethod.Get, $"api/models/pull/{id}")).Body.GetProperty("status").GetString() == "downloading",
+            "the pull to be downloading");
 
         var (status, body) = await service.SendAsync(HttpMethod.Delete, $"api/models/pull/{id}");
         Assert.Equal(HttpStatusCode.OK, status);

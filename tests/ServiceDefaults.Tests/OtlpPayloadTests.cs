@@ -19,7 +19,10 @@ public sealed class OtlpPayloadTests
         var body = Convert.FromBase64String(ExportTraceServiceRequest);
 
         var span = Assert.Single(OtlpPayload.Spans(body));
-        Assert.Equal(new ExportedSpan("unknown_service:dotnet", null, "0fec8df2eb2099520f25f7221ef1dd04", "469d480982b70170", "", "GET /"), span);
+        Assert.Equal(new ExportedSpan("unknown_service:dotnet", null, "0fec8df2eb2099520f25f7221ef1dd04", "469d480982b70170", "", "GET /", span.Attributes), span);
+        Assert.Equal("GET", span.Attributes["http.request.method"]);
+        Assert.Equal("/", span.Attributes["url.path"]);
+        Assert.Null(span.Attributes["server.port"]);   // an integer
         var resource = Assert.Single(OtlpPayload.Resources("traces", body));
         Assert.Equal(new ExportedResource("traces", "unknown_service:dotnet", null), resource);
     }

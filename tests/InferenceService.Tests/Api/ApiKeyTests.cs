@@ -35,7 +35,10 @@ public sealed class ApiKeyTests(ApiKeyTests.KeyedServer server) : IClassFixture<
     private async Task<(int Status, JsonElement Body)> SendAsync(string method, string path, string? authorization)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (method == "POST") request.Content = JsonContent.Create(new { model = "keyed", prompt = "Once upon a time", max_tokens = 4, tokens = new[] { 1, 2 } });
+        if (method == "POST")
+            request.Content = path == "detokenize"
+                ? JsonContent.Create(new { model = "keyed", tokens = new[] { 1, 2 } })
+                : JsonContent.Create(new { model = "keyed", prompt = "Once upon a time", max_tokens = 4 });
         if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
         using var response = await server.Service.Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
@@ -45,6 +48,7 @@ public sealed class ApiKeyTests(ApiKeyTests.KeyedServer server) : IClassFixture<
     private static void AssertInvalidApiKey(int status, JsonElement body, string message)
     {
         Assert.Equal(401, status);
+        OpenAiSchema.AssertValid("ErrorResponse", body);
         var error = body.GetProperty("error");
         Assert.Equal(message, error.GetProperty("message").GetString());
         Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());

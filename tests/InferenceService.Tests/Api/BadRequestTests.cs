@@ -78,6 +78,12 @@ public sealed class BadRequestTests(InferenceServerFixture server)
         { "completions logprobs 50", Completions, """{"prompt":"a","logprobs":50}""", 400, "logprobs" },
         { "completions too long prompt", Completions, $$$"""{"prompt":"{{{string.Concat(Enumerable.Repeat("Once upon a time. ", 200))}}}","max_tokens":16}""", 400, "max_tokens" },
         { "completions suffix", Completions, """{"prompt":"a","suffix":"b"}""", 400, "suffix" },
+        // Nothing silently ignored: an unknown field (even null), or one of OpenAI's this server does not honour.
+        { "completions unknown field", Completions, """{"prompt":"a","temprature":0.5}""", 400, "temprature" },
+        { "chat unknown field", Chat, $$$"""{"messages":{{{User}}},"guided_json":{"type":"object"}}""", 400, "guided_json" },
+        { "chat unknown field null", Chat, $$$"""{"messages":{{{User}}},"foo":null}""", 400, "foo" },
+        { "chat store (not honoured)", Chat, $$$"""{"messages":{{{User}}},"store":true}""", 400, "store" },
+        { "chat service_tier (not honoured)", Chat, $$$"""{"messages":{{{User}}},"service_tier":"flex"}""", 400, "service_tier" },
         // Tool calling (this server runs without --enable-auto-tool-choice).
         { "tools not a list", Chat, $$$$"""{"messages":{{{{User}}}},"tools":{"type":"function"}}""", 400, "tools" },
         { "tool not an object", Chat, $$$$"""{"messages":{{{{User}}}},"tools":[5]}""", 400, "tools[0]" },
@@ -132,6 +138,7 @@ public sealed class BadRequestTests(InferenceServerFixture server)
         { "embeddings encoding_format a number", Embeddings, """{"input":"a","encoding_format":1}""", 400, "encoding_format" },
         { "embeddings unknown model", Embeddings, """{"model":"text-embedding-3-small","input":"a"}""", 404, "model" },
         { "embeddings body not an object", Embeddings, """["a"]""", 400, null },
+        { "embeddings unknown field", Embeddings, """{"input":"a","truncate_prompt_tokens":3}""", 400, "truncate_prompt_tokens" },
         { "unknown path", "v1/embedding", """{"input":"a"}""", 404, null },
         { "detokenize missing tokens", "detokenize", """{}""", 400, "tokens" },
         { "detokenize bad token", "detokenize", """{"tokens":[-1]}""", 400, "tokens" },
@@ -163,6 +170,7 @@ public sealed class BadRequestTests(InferenceServerFixture server)
     private static void AssertErrorShape(string text, string? param)
     {
         using var json = JsonDocument.Parse(text);
+        OpenAiSchema.AssertValid("ErrorResponse", json.RootElement);
         var error = json.RootElement.GetProperty("error");
         var message = error.GetProperty("message").GetString();
         Assert.False(string.IsNullOrWhiteSpace(message));

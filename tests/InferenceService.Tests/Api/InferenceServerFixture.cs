@@ -49,12 +49,7 @@ public sealed class InferenceServerFixture : IAsyncLifetime
     }
 
     /// <summary>The value of one /metrics sample, e.g. vllm:num_requests_running.</summary>
-    public async Task<double> MetricAsync(string name)
-    {
-        var text = await Http.GetStringAsync("metrics");
-        var line = text.Split('\n').First(l => l.StartsWith(name + "{", StringComparison.Ordinal));
-        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public Task<double> MetricAsync(string name) => Http.MetricAsync(name);
 }
 
 [CollectionDefinition(Name)]

@@ -52,7 +52,9 @@ public sealed class RequestLimitsTests(InferenceServerFixture server)
     [InlineData("v1/completions", null)]
     public async Task A_body_not_labelled_JSON_is_a_415(string path, string? contentType)
     {
-        var json = """{"model":"stories260K","prompt":"Once","messages":[{"role":"user","content":"Once"}],"max_tokens":1}""";
+        var json = path.Contains("chat", StringComparison.Ordinal)
+            ? """{"model":"stories260K","messages":[{"role":"user","content":"Once"}],"max_tokens":1}"""
+            : """{"model":"stories260K","prompt":"Once","max_tokens":1}""";
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes(json));
         if (contentType is not null) content.Headers.ContentType = new(contentType);
         using var response = await server.Http.PostAsync(path, content);
