@@ -179,8 +179,10 @@ public sealed class IlgpuBackend : IComputeBackend
         return IlgpuTensor.Activation(rows, cols, cols, buffer.View);
     }
 
-    public KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim)
+    public KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim, KvCacheDType dtype = KvCacheDType.Float32)
     {
+        if (dtype != KvCacheDType.Float32)
+            throw new NotSupportedException($"--kv-cache-dtype {dtype}: the ILGPU backend stores the KV cache as F32 only (use auto).");
         Tensor[] New() => Enumerable.Range(0, layers).Select(_ => Allocate(blockCount * blockSize, kvHeads * headDim)).ToArray();
         return new KvCache(New(), New(), blockSize);
     }

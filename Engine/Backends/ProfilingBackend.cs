@@ -36,8 +36,8 @@ public sealed class ProfilingBackend(IComputeBackend inner) : IComputeBackend
     public Tensor LoadMatrix(DType storage, params HostTensor[] rowBlocks) => inner.LoadMatrix(storage, rowBlocks);
     public Tensor Upload(HostTensor data) => inner.Upload(data);
     public Tensor Allocate(int rows, int cols) => inner.Allocate(rows, cols);
-    public KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim) =>
-        inner.AllocateKvCache(layers, blockCount, blockSize, kvHeads, headDim);
+    public KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim, KvCacheDType dtype = KvCacheDType.Float32) =>
+        inner.AllocateKvCache(layers, blockCount, blockSize, kvHeads, headDim, dtype);
     public void BeginStep(ForwardBatch batch) => Time("begin-step", () => inner.BeginStep(batch));
     public void Embed(Tensor table, Tensor output) => Time("embed", () => inner.Embed(table, output));
     public void RmsNorm(Tensor x, Tensor weight, float eps, Tensor output) => Time("rmsnorm", () => inner.RmsNorm(x, weight, eps, output));
