@@ -22,6 +22,15 @@ public static class KvCacheDTypes
         _ => 1,
     };
 
+    /// <summary>The --kv-cache-dtype value that selects <paramref name="type"/>.</summary>
+    public static string FlagName(this KvCacheDType type) => type switch
+    {
+        KvCacheDType.Float32 => "auto",
+        KvCacheDType.BFloat16 => "bfloat16",
+        KvCacheDType.Fp8E4M3 => "fp8_e4m3",
+        _ => "fp8_e5m2",
+    };
+
     /// <summary>Parses --kv-cache-dtype (vLLM's names; fp8 alone means fp8_e4m3, as in vLLM).</summary>
     public static KvCacheDType Parse(string? name) => name?.ToLowerInvariant() switch
     {

@@ -111,4 +111,14 @@ public sealed class CommandLineTests
         Assert.Contains("prefix caching:", result.Stdout);
         Assert.Contains("profile of the decode steps at concurrency 2", result.Stdout);
     }
+
+    [Fact]
+    public async Task Bench_WithACompactKvCache_PrintsItsDecodeAsARatioToF32Kv()
+    {
+        var result = await Run(
+            "bench", "--model", TestData("models", "stories260K"), "--load-format", "dummy", "--threads", "1", "--input-len", "8",
+            "--output-len", "6", "--concurrency", "1,4", "--repeats", "1", "--kv-cache-dtype", "fp8_e4m3");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(@"kv-cache-dtype fp8_e4m3 at concurrency 4: aggregate decode [\d.]+ tok/s vs [\d.]+ tok/s with the F32 KV cache: [\d.]+x", result.Stdout);
+    }
 }
