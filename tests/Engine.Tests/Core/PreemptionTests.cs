@@ -9,10 +9,7 @@ public class PreemptionTests
     /// <summary>With every KV dtype, preempted and recomputed sequences give what the same engine gives with room for all
     /// of them (and, with F32 and BF16 KV, llama2.c's greedy references).</summary>
     [Theory]
-    [InlineData(KvCacheDType.Float32)]
-    [InlineData(KvCacheDType.BFloat16)]
-    [InlineData(KvCacheDType.Fp8E4M3)]
-    [InlineData(KvCacheDType.Fp8E5M2)]
+    [MemberData(nameof(EngineRun.KvCacheDTypes), MemberType = typeof(EngineRun))]
     public async Task SmallKvPool_64ConcurrentRequests_AllCorrect_WithPreemptions(KvCacheDType dtype)
     {
         var config = ModelConfig.Load(TestData.Path("models", "stories260K"));

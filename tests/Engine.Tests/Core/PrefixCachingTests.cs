@@ -15,10 +15,7 @@ public class PrefixCachingTests
     }
 
     [Theory]
-    [InlineData(KvCacheDType.Float32)]
-    [InlineData(KvCacheDType.BFloat16)]
-    [InlineData(KvCacheDType.Fp8E4M3)]
-    [InlineData(KvCacheDType.Fp8E5M2)]
+    [MemberData(nameof(EngineRun.KvCacheDTypes), MemberType = typeof(EngineRun))]
     public async Task SecondRequest_HitsAllFullPrefixBlocks_RevivedFromFreedBlocks_SameOutput(KvCacheDType dtype)
     {
         var (first, second) = SharedPrefixPrompts();
