@@ -179,10 +179,21 @@ public sealed class IlgpuBackend : IComputeBackend
         return IlgpuTensor.Activation(rows, cols, cols, buffer.View);
     }
 
-    public KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim)
+    public KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim, KvCacheDType dtype = KvCacheDType.Float32)
     {
-        Tensor[] New() => Enumerable.Range(0, layers).Select(_ => Allocate(blockCount * blockSize, kvHeads * headDim)).ToArray();
-        return new KvCache(New(), New(), blockSize);
+        Bind();
+        int perWord = _kernels.ForKv(dtype).PerWord, cols = kvHeads * headDim, rowWords = (cols + perWord - 1) / perWord;
+        Tensor New()
+        {
+            var buffer = Track(_accelerator.Allocate1D<float>(Math.Max((long)blockCount * blockSize * rowWords, 1)));
+            buffer.MemSetToZero();
+            return IlgpuTensor.KvCache(blockCount * blockSize, cols, rowWords * perWord, dtype, buffer.View);
+        }
+        _accelerator.Synchronize();
+        var keys = Enumerable.Range(0, layers).Select(_ => New()).ToArray();
+        var values = Enumerable.Range(0, layers).Select(_ => New()).ToArray();
+        _accelerator.Synchronize();
+        return new KvCache(keys, values, blockSize, dtype);
     }
 
     /// <summary>On CUDA: <see cref="IlgpuBackendOptions.GpuMemoryUtilization"/> of the device memory free now (after the weights and buffers).</summary>
@@ -373,9 +384,11 @@ public sealed class IlgpuBackend : IComputeBackend
         var vs = (IlgpuTensor)v;
         var kc = (IlgpuTensor)cache.Keys[layer];
         var vc = (IlgpuTensor)cache.Values[layer];
-        var shape = new Shape2(ks.Rows, ks.Cols);
+        var kernels = _kernels.ForKv(cache.DType);
+        var shape = new Shape2(ks.Rows, kc.RowStride / kernels.PerWord);   // a thread per cache word
         if (shape.Count == 0) return;
-        _kernels.WriteKv(_stream, Elementwise(shape.Count), ks.Floats, ks.RowStride, vs.Floats, vs.RowStride, kc.Floats, vc.Floats, kc.RowStride, _slots, shape);
+        kernels.WriteKv(_stream, Elementwise(shape.Count), ks.Floats, ks.RowStride, vs.Floats, vs.RowStride, kc.Floats.Cast<uint>(), vc.Floats.Cast<uint>(),
+            _slots, ks.Cols, shape);
     }
 
     public void Attention(Tensor q, KvCache cache, int layer, AttentionShape shape, Tensor output)
@@ -398,7 +411,7 @@ public sealed class IlgpuBackend : IComputeBackend
         };
         var config = new KernelConfig((int)Math.Clamp((long)qs.Rows * shape.KvHeads, 1, _maxGrid), _attentionGroupSize,
             SharedMemoryConfig.RequestDynamic<float>(floats));
-        _kernels.Attention(_stream, config, qs.Floats, qs.RowStride, kc.Floats, ((IlgpuTensor)cache.Values[layer]).Floats, kc.RowStride,
+        _kernels.ForKv(cache.DType).Attention(_stream, config, qs.Floats, qs.RowStride, kc.Floats.Cast<uint>(), ((IlgpuTensor)cache.Values[layer]).Floats.Cast<uint>(), kc.RowStride,
             o.Floats, o.RowStride, _positions, _tokenSequence, _blockTables, p);
     }
 
@@ -460,6 +473,11 @@ public sealed class IlgpuBackend : IComputeBackend
     {
         Bind();
         var s = (IlgpuTensor)source;
+        if (s.KvDType is { } kvDType and not KvCacheDType.Float32)
+        {
+            DownloadKv(s, _kernels.ForKv(kvDType), destination);
+            return;
+        }
         if (s.RowStride == s.Cols)
         {
             long count = (long)s.Rows * s.Cols;
@@ -471,6 +489,18 @@ public sealed class IlgpuBackend : IComputeBackend
                 s.Floats.SubView((long)row * s.RowStride, s.Cols).CopyToCPU(_stream, destination.Slice(row * s.Cols, s.Cols));
         }
         _stream.Synchronize();
+    }
+
+    /// <summary>A compact KV cache's words, decoded on the host.</summary>
+    private void DownloadKv(IlgpuTensor cache, KvKernels format, Span<float> destination)
+    {
+        var words = new float[cache.Floats.Length];
+        cache.Floats.CopyToCPU(_stream, words);
+        _stream.Synchronize();
+        int rowWords = cache.RowStride / format.PerWord;
+        for (int row = 0; row < cache.Rows; row++)
+            for (int col = 0; col < cache.Cols; col++)
+                destination[row * cache.Cols + col] = format.Decode(BitConverter.SingleToUInt32Bits(words[(long)row * rowWords + col / format.PerWord]), col % format.PerWord);
     }
 
     /// <summary>Waits for every launched kernel (for timing).</summary>

@@ -10,12 +10,14 @@ namespace Engine.Backends.Ilgpu;
 /// </summary>
 internal sealed class IlgpuTensor : Tensor
 {
-    private IlgpuTensor(int rows, int cols, DType dtype, int rowStride, ArrayView<float> floats, ArrayView<ulong> words, bool isWeight)
+    private IlgpuTensor(int rows, int cols, DType dtype, int rowStride, ArrayView<float> floats, ArrayView<ulong> words, bool isWeight,
+        KvCacheDType? kvDType = null)
         : base(rows, cols, dtype, rowStride)
     {
         Floats = floats;
         Words = words;
         IsWeight = isWeight;
+        KvDType = kvDType;
     }
 
     /// <summary>Elements a weight row is padded to.</summary>
@@ -24,9 +26,14 @@ internal sealed class IlgpuTensor : Tensor
     public ArrayView<float> Floats { get; }
     public ArrayView<ulong> Words { get; }
     public bool IsWeight { get; }
+    /// <summary>A KV cache layer: its elements packed as <see cref="Kernels.IKvFormat"/> words in <see cref="Floats"/>, RowStride elements a row.</summary>
+    public KvCacheDType? KvDType { get; }
 
     public static IlgpuTensor Activation(int rows, int cols, int rowStride, ArrayView<float> data) =>
         new(rows, cols, DType.F32, rowStride, data, default, isWeight: false);
+
+    public static IlgpuTensor KvCache(int rows, int cols, int rowStride, KvCacheDType dtype, ArrayView<float> words) =>
+        new(rows, cols, DType.F32, rowStride, words, default, isWeight: false, dtype);
 
     public static IlgpuTensor Weight(int rows, int cols, DType dtype, ArrayView<ulong> words) =>
         new(rows, cols, dtype, PaddedCols(cols), default, words, isWeight: true);

@@ -16,8 +16,6 @@ internal sealed class KernelSet(Accelerator accelerator)
         accelerator.LoadKernel<ArrayView<float>, int, ArrayView<int>, Shape2>(RowKernels.ArgMax);
     public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, RopeShape> Rope { get; } =
         accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, RopeShape>(ElementwiseKernels.Rope);
-    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, int, ArrayView<float>, ArrayView<float>, int, ArrayView<int>, Shape2> WriteKv { get; } =
-        accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, int, ArrayView<float>, ArrayView<float>, int, ArrayView<int>, Shape2>(ElementwiseKernels.WriteKv);
     public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, int, Shape2> SiluMul { get; } =
         accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, int, Shape2>(ElementwiseKernels.SiluMul);
     public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, int, Shape2> Add { get; } =
@@ -26,8 +24,6 @@ internal sealed class KernelSet(Accelerator accelerator)
         accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, Shape2>(ElementwiseKernels.AddBias);
     public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<int>, ArrayView<float>, int, Shape2> GatherRows { get; } =
         accelerator.LoadKernel<ArrayView<float>, int, ArrayView<int>, ArrayView<float>, int, Shape2>(ElementwiseKernels.GatherRows);
-    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, ArrayView<float>, int, ArrayView<float>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, AttentionParams> Attention { get; } =
-        accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, ArrayView<float>, int, ArrayView<float>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, AttentionParams>(AttentionKernels.PagedAttention);
 
     private readonly Dictionary<Type, object> _formats = [];
 
@@ -35,6 +31,43 @@ internal sealed class KernelSet(Accelerator accelerator)
     {
         if (!_formats.TryGetValue(typeof(TFormat), out var kernels)) _formats[typeof(TFormat)] = kernels = new FormatKernels<TFormat>(accelerator);
         return (FormatKernels<TFormat>)kernels;
+    }
+
+    private readonly Dictionary<KvCacheDType, KvKernels> _kv = [];
+
+    /// <summary>The KV-cache kernels of one --kv-cache-dtype, compiled on first use.</summary>
+    public KvKernels ForKv(KvCacheDType dtype)
+    {
+        if (!_kv.TryGetValue(dtype, out var kernels))
+            _kv[dtype] = kernels = dtype switch
+            {
+                KvCacheDType.Float32 => KvKernels.Create<F32KvFormat>(accelerator),
+                KvCacheDType.BFloat16 => KvKernels.Create<Bf16KvFormat>(accelerator),
+                KvCacheDType.Fp8E4M3 => KvKernels.Create<Fp8E4M3KvFormat>(accelerator),
+                _ => KvKernels.Create<Fp8E5M2KvFormat>(accelerator),
+            };
+        return kernels;
+    }
+}
+
+/// <summary>The KV-cache kernels of one cache element format (<see cref="IKvFormat"/>), and its host-side decoding.</summary>
+internal sealed class KvKernels
+{
+    public required int PerWord { get; init; }
+    public required Func<uint, int, float> Decode { get; init; }
+    public required Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, int, ArrayView<uint>, ArrayView<uint>, ArrayView<int>, int, Shape2> WriteKv { get; init; }
+    public required Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<uint>, ArrayView<uint>, int, ArrayView<float>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, AttentionParams> Attention { get; init; }
+
+    public static KvKernels Create<TKv>(Accelerator accelerator) where TKv : struct, IKvFormat
+    {
+        var methods = new KvKernelMethods<TKv>();
+        return new KvKernels
+        {
+            PerWord = default(TKv).PerWord,
+            Decode = default(TKv).Decode,
+            WriteKv = accelerator.LoadKernel(methods.WriteKv),
+            Attention = accelerator.LoadKernel(methods.Attention),
+        };
     }
 }
 

@@ -7,12 +7,14 @@ namespace Engine.Backends.Ilgpu.Kernels;
 /// query head of the GQA group. The token at position p reads positions 0..p of its sequence through the block
 /// table, Tile keys at a time: the tile's K rows are staged in shared memory, scores and an online softmax
 /// (running max and sum per head, FlashAttention-style rescaling) are kept there too, and the output accumulates
-/// in shared memory with V read straight from the cache (coalesced along the head dimension).
+/// in shared memory with V read straight from the cache (coalesced along the head dimension). Generic over how the
+/// cache stores its elements (<see cref="IKvFormat"/>); cacheStride counts elements (whole words per row).
 /// </summary>
 public static class AttentionKernels
 {
-    public static void PagedAttention(ArrayView<float> q, int qStride, ArrayView<float> keyCache, ArrayView<float> valueCache, int cacheStride,
+    public static void PagedAttention<TKv>(ArrayView<float> q, int qStride, ArrayView<uint> keyCache, ArrayView<uint> valueCache, int cacheStride,
         ArrayView<float> output, int outStride, ArrayView<int> positions, ArrayView<int> tokenSequence, ArrayView<int> blockTables, AttentionParams p)
+        where TKv : struct, IKvFormat
     {
         var shared = SharedMemory.GetDynamic<float>();
         int group = p.Heads / p.KvHeads, headDim = p.HeadDim, tile = p.Tile, pitch = headDim + 1;
@@ -64,7 +66,7 @@ public static class AttentionKernels
                 {
                     int key = e / headDim, d = e % headDim;
                     long slot = (int)Interop.FloatAsInt(slots[key]);
-                    keys[key * pitch + d] = keyCache[slot * cacheStride + headColumn + d];
+                    keys[key * pitch + d] = KvLoad.At<TKv>(keyCache, slot * cacheStride + headColumn + d);
                 }
                 Group.Barrier();
 
@@ -102,7 +104,7 @@ public static class AttentionKernels
                     for (int key = 0; key < count; key++)
                     {
                         long slot = (int)Interop.FloatAsInt(slots[key]);
-                        acc += scores[g * tile + key] * valueCache[slot * cacheStride + headColumn + d];
+                        acc += scores[g * tile + key] * KvLoad.At<TKv>(valueCache, slot * cacheStride + headColumn + d);
                     }
                     accumulators[e] = acc;
                 }

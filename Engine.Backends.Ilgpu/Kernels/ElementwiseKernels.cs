@@ -41,17 +41,27 @@ public static class ElementwiseKernels
         }
     }
 
-    /// <summary>Copies each token's K and V rows into its cache slot (slot &lt; 0: not cached).</summary>
-    public static void WriteKv(ArrayView<float> k, int kStride, ArrayView<float> v, int vStride,
-        ArrayView<float> keyCache, ArrayView<float> valueCache, int cacheStride, ArrayView<int> slots, Shape2 s)
+    /// <summary>Encodes each token's K and V rows into its cache slot (slot &lt; 0: not cached), a whole word per
+    /// thread: s is (tokens, words per cache row), <paramref name="cols"/> the row's elements (the rest of the last word is 0).</summary>
+    public static void WriteKv<TKv>(ArrayView<float> k, int kStride, ArrayView<float> v, int vStride,
+        ArrayView<uint> keyCache, ArrayView<uint> valueCache, ArrayView<int> slots, int cols, Shape2 s) where TKv : struct, IKvFormat
     {
+        int per = default(TKv).PerWord, width = 32 / per;
         for (long i = First; i < s.Count; i += Step)
         {
-            int row = (int)(i / s.Cols), col = (int)(i % s.Cols);
+            int row = (int)(i / s.Cols), word = (int)(i % s.Cols);
             int slot = slots[row];
             if (slot < 0) continue;
-            keyCache[(long)slot * cacheStride + col] = k[(long)row * kStride + col];
-            valueCache[(long)slot * cacheStride + col] = v[(long)row * vStride + col];
+            uint keyWord = 0, valueWord = 0;
+            for (int e = 0; e < per; e++)
+            {
+                int col = word * per + e;
+                if (col >= cols) break;
+                keyWord |= default(TKv).Encode(k[(long)row * kStride + col]) << (width * e);
+                valueWord |= default(TKv).Encode(v[(long)row * vStride + col]) << (width * e);
+            }
+            keyCache[(long)slot * s.Cols + word] = keyWord;
+            valueCache[(long)slot * s.Cols + word] = valueWord;
         }
     }
 

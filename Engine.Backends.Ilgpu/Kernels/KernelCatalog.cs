@@ -14,17 +14,26 @@ public static class KernelCatalog
             ("softmax", ((Action<ArrayView<float>, int, Shape2>)RowKernels.Softmax).Method),
             ("argmax", ((Action<ArrayView<float>, int, ArrayView<int>, Shape2>)RowKernels.ArgMax).Method),
             ("rope", ((Action<ArrayView<float>, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, RopeShape>)ElementwiseKernels.Rope).Method),
-            ("write-kv", ((Action<ArrayView<float>, int, ArrayView<float>, int, ArrayView<float>, ArrayView<float>, int, ArrayView<int>, Shape2>)ElementwiseKernels.WriteKv).Method),
             ("silu-mul", ((Action<ArrayView<float>, int, ArrayView<float>, int, Shape2>)ElementwiseKernels.SiluMul).Method),
             ("add", ((Action<ArrayView<float>, int, ArrayView<float>, int, Shape2>)ElementwiseKernels.Add).Method),
             ("add-bias", ((Action<ArrayView<float>, int, ArrayView<float>, Shape2>)ElementwiseKernels.AddBias).Method),
             ("gather-rows", ((Action<ArrayView<float>, int, ArrayView<int>, ArrayView<float>, int, Shape2>)ElementwiseKernels.GatherRows).Method),
-            ("paged-attention", ((Action<ArrayView<float>, int, ArrayView<float>, ArrayView<float>, int, ArrayView<float>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, AttentionParams>)AttentionKernels.PagedAttention).Method),
         };
         Formats<F32Format>("f32", list);
         Formats<Bf16Format>("bf16", list);
         Formats<F16Format>("f16", list);
+        KvFormats<F32KvFormat>("f32", list);
+        KvFormats<Bf16KvFormat>("bf16", list);
+        KvFormats<Fp8E4M3KvFormat>("fp8-e4m3", list);
+        KvFormats<Fp8E5M2KvFormat>("fp8-e5m2", list);
         return list;
+    }
+
+    private static void KvFormats<TKv>(string name, List<(string, MethodInfo)> list) where TKv : struct, IKvFormat
+    {
+        var kernels = new KvKernelMethods<TKv>();
+        list.Add(($"write-kv-{name}", kernels.WriteKv.Method));
+        list.Add(($"paged-attention-{name}", kernels.Attention.Method));
     }
 
     private static void Formats<TFormat>(string name, List<(string, MethodInfo)> list) where TFormat : struct, IWeightFormat
@@ -35,6 +44,14 @@ public static class KernelCatalog
         list.Add(($"matmul-tiled-{name}", kernels.Tiled.Method));
         if (name != "f32") list.Add(($"encode16-{name}", kernels.Encode16.Method));
     }
+}
+
+/// <summary>The KV-cache kernels closed over one cache element format.</summary>
+public sealed class KvKernelMethods<TKv> where TKv : struct, IKvFormat
+{
+    public Action<ArrayView<float>, int, ArrayView<float>, int, ArrayView<uint>, ArrayView<uint>, ArrayView<int>, int, Shape2> WriteKv { get; } = ElementwiseKernels.WriteKv<TKv>;
+    public Action<ArrayView<float>, int, ArrayView<uint>, ArrayView<uint>, int, ArrayView<float>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, AttentionParams> Attention { get; } =
+        AttentionKernels.PagedAttention<TKv>;
 }
 
 /// <summary>The format-generic kernels closed over one format.</summary>

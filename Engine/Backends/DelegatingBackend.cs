@@ -11,8 +11,8 @@ public abstract class DelegatingBackend(IComputeBackend inner) : IComputeBackend
     public virtual Tensor LoadMatrix(DType storage, params HostTensor[] rowBlocks) => Inner.LoadMatrix(storage, rowBlocks);
     public virtual Tensor Upload(HostTensor data) => Inner.Upload(data);
     public virtual Tensor Allocate(int rows, int cols) => Inner.Allocate(rows, cols);
-    public virtual KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim) =>
-        Inner.AllocateKvCache(layers, blockCount, blockSize, kvHeads, headDim);
+    public virtual KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim, KvCacheDType dtype = KvCacheDType.Float32) =>
+        Inner.AllocateKvCache(layers, blockCount, blockSize, kvHeads, headDim, dtype);
     public virtual void BeginStep(ForwardBatch batch) => Inner.BeginStep(batch);
     public virtual void Embed(Tensor table, Tensor output) => Inner.Embed(table, output);
     public virtual void RmsNorm(Tensor x, Tensor weight, float eps, Tensor output) => Inner.RmsNorm(x, weight, eps, output);

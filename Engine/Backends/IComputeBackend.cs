@@ -24,7 +24,8 @@ public interface IComputeBackend : IDisposable
     /// <summary>An F32 activation buffer.</summary>
     Tensor Allocate(int rows, int cols);
 
-    KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim);
+    /// <summary>The paged KV cache, its elements stored as <paramref name="dtype"/> (--kv-cache-dtype).</summary>
+    KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim, KvCacheDType dtype = KvCacheDType.Float32);
 
     /// <summary>Makes <paramref name="batch"/> the input of the following ops (a GPU copies it to the device once).</summary>
     void BeginStep(ForwardBatch batch);

@@ -20,6 +20,7 @@ public static class EngineFlags
         KnownFlag.Value("max-num-batched-tokens"),
         KnownFlag.Value("block-size"),
         KnownFlag.Value("kv-cache-memory"),
+        KnownFlag.Value("kv-cache-dtype"),
         KnownFlag.Switch("enable-prefix-caching"),
         KnownFlag.Value("scheduling-policy"),
         KnownFlag.Value("max-num-queued-requests"),

@@ -43,14 +43,14 @@ public sealed class LlmEngine : IDisposable
                 languageModelHead: options.Runner == EngineRunner.Generate);
         }
 
-        long bytesPerBlock = KvCache.BytesPerBlock(config.NumLayers, options.BlockSize, config.NumKvHeads, config.HeadDim);
+        long bytesPerBlock = KvCache.BytesPerBlock(config.NumLayers, options.BlockSize, config.NumKvHeads, config.HeadDim, options.KvCacheDType);
         long wanted = (long)options.MaxNumSeqs * ((MaxModelLen + options.BlockSize - 1) / options.BlockSize) * bytesPerBlock;
         // Without --kv-cache-memory: what the backend offers (a GPU: --gpu-memory-utilization of its free memory), else 1 GiB.
         long budget = options.KvCacheMemory ?? Math.Min(wanted, _backend.KvCacheBudget() ?? 1L << 30);
         int blockCount = (int)Math.Min(int.MaxValue / options.BlockSize, budget / bytesPerBlock);
         if (blockCount < (MaxModelLen + options.BlockSize - 1) / options.BlockSize)
             throw new ArgumentException($"--kv-cache-memory {budget} bytes holds {blockCount} blocks of {options.BlockSize} tokens, fewer than one sequence of --max-model-len {MaxModelLen} needs.");
-        var cache = _backend.AllocateKvCache(config.NumLayers, blockCount, options.BlockSize, config.NumKvHeads, config.HeadDim);
+        var cache = _backend.AllocateKvCache(config.NumLayers, blockCount, options.BlockSize, config.NumKvHeads, config.HeadDim, options.KvCacheDType);
 
         _blocks = new BlockManager(blockCount, options.BlockSize, options.EnablePrefixCaching);
         _scheduler = new Scheduler(options, _blocks);

@@ -14,6 +14,8 @@ namespace InferenceService.Cli;
 /// single-stream prefill tok/s (--input-len prompt) and decode tok/s, aggregate decode tok/s at each
 /// --concurrency (comma list, --output-len tokens per request), and, with --prefix-len, time to first token
 /// for a request whose prefix is cached vs cold. --profile adds where the decode time goes at the highest concurrency.
+/// With a compact --kv-cache-dtype, aggregate decode at the highest concurrency is also measured with an F32 KV cache
+/// (a second engine, runs alternating) and printed as a ratio.
 /// The host's memory read bandwidth is printed before and after, to read the figures against.
 /// </summary>
 public static class BenchCommand
@@ -67,6 +69,21 @@ public static class BenchCommand
             var result = await Run(engine, Enumerable.Range(0, n).Select(_ => Prompt(inputLen)).ToArray(), greedy);
             Console.WriteLine($"concurrency {n,3}: aggregate decode {result.DecodeTokensPerSecond,7:F1} tok/s, " +
                 $"output {n * outputLen / result.Elapsed,7:F1} tok/s overall, mean TTFT {1000 * result.MeanTtft,7:F1} ms");
+        }
+
+        if (options.KvCacheDType != KvCacheDType.Float32)
+        {
+            int n = concurrency.Max();
+            using var f32 = new LlmEngine(options with { KvCacheDType = KvCacheDType.Float32 }, BackendFactory.Create(options));
+            await Run(f32, [Prompt(inputLen)], greedy);   // warm-up
+            double compact = 0, reference = 0;
+            for (int r = 0; r < repeats; r++)
+            {
+                compact = Math.Max(compact, (await Run(engine, Enumerable.Range(0, n).Select(_ => Prompt(inputLen)).ToArray(), greedy)).DecodeTokensPerSecond);
+                reference = Math.Max(reference, (await Run(f32, Enumerable.Range(0, n).Select(_ => Prompt(inputLen)).ToArray(), greedy)).DecodeTokensPerSecond);
+            }
+            Console.WriteLine($"kv-cache-dtype {options.KvCacheDType.FlagName()} at concurrency {n}: aggregate decode {compact:F1} tok/s vs " +
+                $"{reference:F1} tok/s with the F32 KV cache: {compact / reference:F2}x (best of {repeats}, alternating)");
         }
 
         if (prefixLen > 0)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Engine.Backends;
 using Engine.Core;
 using Engine.Loading;
 
@@ -26,6 +27,7 @@ public static class EngineOptionsReader
             MaxNumBatchedTokens = Int(c, "MaxNumBatchedTokens") ?? defaults.MaxNumBatchedTokens,
             BlockSize = Int(c, "BlockSize") ?? defaults.BlockSize,
             KvCacheMemory = c["KvCacheMemory"] is { } bytes ? ByteSize.Parse(bytes) : null,
+            KvCacheDType = KvCacheDTypes.Parse(c["KvCacheDtype"]),
             EnablePrefixCaching = Bool(c, "EnablePrefixCaching") ?? defaults.EnablePrefixCaching,
             SchedulingPolicy = c["SchedulingPolicy"]?.ToLowerInvariant() switch
             {

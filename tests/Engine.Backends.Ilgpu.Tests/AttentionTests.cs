@@ -6,21 +6,32 @@ namespace Engine.Backends.Ilgpu.Tests;
 /// KV writes by slot mapping and paged attention against the CPU backend: several sequences with scattered block
 /// tables ending in unused (-1) entries, a cached prefix written in an earlier step, then one step that mixes decodes
 /// (one query over the whole cache) with a prefill chunk (causal over the cached prefix and its own new tokens),
-/// GQA ratios 1, 2 and 4, contexts longer than one attention tile (32 keys).
+/// GQA ratios 1, 2 and 4, contexts longer than one attention tile (32 keys), with every --kv-cache-dtype (both backends
+/// round to nearest even, so the caches hold the same values and the attention reads them alike).
 /// </summary>
 [Collection(IlgpuCollection.Name)]
 public class AttentionTests(BackendPair b)
 {
+    public static TheoryData<int, int, int, int, KvCacheDType> Cases()
+    {
+        var cases = new TheoryData<int, int, int, int, KvCacheDType>();
+        foreach (var dtype in Enum.GetValues<KvCacheDType>())
+        {
+            cases.Add(4, 4, 8, 4, dtype);     // MHA
+            cases.Add(4, 2, 12, 4, dtype);    // GQA 2, odd head size
+            cases.Add(8, 2, 16, 16, dtype);   // GQA 4
+            cases.Add(6, 3, 10, 8, dtype);    // GQA 2, 3 KV heads (rows of 30: not whole FP8 words)
+        }
+        return cases;
+    }
+
     [Theory]
-    [InlineData(4, 4, 8, 4)]     // MHA
-    [InlineData(4, 2, 12, 4)]    // GQA 2, odd head size
-    [InlineData(8, 2, 16, 16)]   // GQA 4
-    [InlineData(6, 3, 10, 8)]    // GQA 2, 3 KV heads
-    public void PrefixThenMixedStep_MatchesCpu(int heads, int kvHeads, int headDim, int blockSize)
+    [MemberData(nameof(Cases))]
+    public void PrefixThenMixedStep_MatchesCpu(int heads, int kvHeads, int headDim, int blockSize, KvCacheDType dtype)
     {
         var shape = new AttentionShape(heads, kvHeads, headDim);
         const int blocks = 24;
-        var cache = (Cpu: b.Cpu.AllocateKvCache(1, blocks, blockSize, kvHeads, headDim), Gpu: b.Gpu.AllocateKvCache(1, blocks, blockSize, kvHeads, headDim));
+        var cache = (Cpu: b.Cpu.AllocateKvCache(1, blocks, blockSize, kvHeads, headDim, dtype), Gpu: b.Gpu.AllocateKvCache(1, blocks, blockSize, kvHeads, headDim, dtype));
         Fill(cache, blocks * blockSize, kvHeads * headDim);
         // Scattered blocks; trailing -1 entries are holes the kernels must never read.
         int Need(int tokens) => (tokens + blockSize - 1) / blockSize;

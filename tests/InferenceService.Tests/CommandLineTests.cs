@@ -71,7 +71,8 @@ public sealed class CommandLineTests
     [InlineData(new[] { "--reasoning-parser", "r1" }, "--reasoning-parser 'r1': expected one of deepseek_r1, qwen3.")]
     [InlineData(new[] { "--runner", "embed" }, "--runner 'embed': expected generate or pooling.")]
     [InlineData(new[] { "--pooling-type", "cls" }, "--pooling-type 'cls': expected last or mean.")]
-    public async Task ServeRefusesAParserRunnerOrPoolingItDoesNotKnow_BeforeServing(string[] args, string message)
+    [InlineData(new[] { "--kv-cache-dtype", "fp16" }, "--kv-cache-dtype 'fp16': expected auto, bfloat16, fp8_e4m3 or fp8_e5m2.")]
+    public async Task ServeRefusesAFlagValueItDoesNotKnow_BeforeServing(string[] args, string message)
     {
         var result = await Run(["--port", FreePort.Next().ToString(), .. args]);
         Assert.True(result.ExitCode == 1, result.ToString());
@@ -90,7 +91,7 @@ public sealed class CommandLineTests
     {
         var result = await Run(
             "generate", "--model", TestData("models", "stories260K"), "--max-model-len", "64", "--max-num-seqs", "4",
-            "--max-num-batched-tokens", "64", "--block-size", "16", "--kv-cache-memory", "1MiB", "--no-enable-prefix-caching",
+            "--max-num-batched-tokens", "64", "--block-size", "16", "--kv-cache-memory", "1MiB", "--kv-cache-dtype", "fp8_e4m3", "--no-enable-prefix-caching",
             "--scheduling-policy", "fcfs", "--max-num-queued-requests", "8", "--dtype", "float32", "--load-format", "auto", "--seed", "1",
             "--threads", "1", "--device", "cpu", "--gpu-memory-utilization", "0.5",
             "--prompt", "Once upon a time", "--max-tokens", "8", "--temperature", "0", "--top-p", "1", "--top-k", "0", "--min-p", "0",
@@ -109,5 +110,15 @@ public sealed class CommandLineTests
         Assert.Contains("concurrency   2:", result.Stdout);
         Assert.Contains("prefix caching:", result.Stdout);
         Assert.Contains("profile of the decode steps at concurrency 2", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Bench_WithACompactKvCache_PrintsItsDecodeAsARatioToF32Kv()
+    {
+        var result = await Run(
+            "bench", "--model", TestData("models", "stories260K"), "--load-format", "dummy", "--threads", "1", "--input-len", "8",
+            "--output-len", "6", "--concurrency", "1,4", "--repeats", "1", "--kv-cache-dtype", "fp8_e4m3");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(@"kv-cache-dtype fp8_e4m3 at concurrency 4: aggregate decode [\d.]+ tok/s vs [\d.]+ tok/s with the F32 KV cache: [\d.]+x", result.Stdout);
     }
 }

@@ -110,10 +110,10 @@ public sealed unsafe class CpuBackend : IComputeBackend
 
     public Tensor Allocate(int rows, int cols) => CpuTensor.Allocate(rows, cols, DType.F32);
 
-    public KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim)
+    public KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim, KvCacheDType dtype = KvCacheDType.Float32)
     {
-        Tensor[] New(bool keys) => Enumerable.Range(0, layers).Select(_ => (Tensor)new CpuKvTensor(blockCount, blockSize, kvHeads, headDim, transposed: keys)).ToArray();
-        return new KvCache(New(keys: true), New(keys: false), blockSize);
+        Tensor[] New(bool keys) => Enumerable.Range(0, layers).Select(_ => (Tensor)new CpuKvTensor(blockCount, blockSize, kvHeads, headDim, transposed: keys, dtype)).ToArray();
+        return new KvCache(New(keys: true), New(keys: false), blockSize, dtype);
     }
 
     public void BeginStep(ForwardBatch batch) => _batch = batch;
@@ -257,10 +257,17 @@ public sealed unsafe class CpuBackend : IComputeBackend
 
     public void Attention(Tensor q, KvCache cache, int layer, AttentionShape shape, Tensor output)
     {
-        var attention = new PagedAttention((CpuTensor)q, (CpuKvTensor)cache.Keys[layer], (CpuKvTensor)cache.Values[layer],
-            shape, _batch, (CpuTensor)output);
-        _parallel.For(attention.WorkItems, attention.Run);
+        var (qs, keys, values, o) = ((CpuTensor)q, (CpuKvTensor)cache.Keys[layer], (CpuKvTensor)cache.Values[layer], (CpuTensor)output);
+        switch (cache.DType)
+        {
+            case KvCacheDType.Float32: Run(new PagedAttention<F32Kv>(qs, keys, values, shape, _batch, o)); break;
+            case KvCacheDType.BFloat16: Run(new PagedAttention<Bf16Kv>(qs, keys, values, shape, _batch, o)); break;
+            case KvCacheDType.Fp8E4M3: Run(new PagedAttention<Fp8E4M3Kv>(qs, keys, values, shape, _batch, o)); break;
+            default: Run(new PagedAttention<Fp8E5M2Kv>(qs, keys, values, shape, _batch, o)); break;
+        }
     }
+
+    private void Run<TKv>(PagedAttention<TKv> attention) where TKv : IKvElement => _parallel.For(attention.WorkItems, attention.Run);
 
     public void SiluMul(Tensor gateUp, Tensor output)
     {

@@ -4,21 +4,22 @@ namespace Engine.Backends.Cpu;
 
 /// <summary>
 /// One layer's K or V cache in host memory, [slots, kvHeads * headDim] to the outside but stored per block and KV
-/// head so that attention reads one contiguous run of blockSize × headDim floats per (block, head), not one
+/// head so that attention reads one contiguous run of blockSize × headDim elements per (block, head), not one
 /// strided row per slot: values as [block][kvHead][slot][dim]; keys transposed inside the run,
-/// [block][kvHead][dim][slot], so the scores of 16 consecutive slots are one vector of multiply-adds.
+/// [block][kvHead][dim][slot], so the scores of 16 consecutive slots are one vector of multiply-adds. Elements are
+/// stored as <see cref="ElementType"/> (--kv-cache-dtype); reads and downloads see floats.
 /// </summary>
 internal sealed unsafe class CpuKvTensor : Tensor
 {
     private readonly NativeBuffer _buffer;
-    private readonly float* _data;
+    private readonly byte* _data;
 
-    public CpuKvTensor(int blocks, int blockSize, int kvHeads, int headDim, bool transposed)
+    public CpuKvTensor(int blocks, int blockSize, int kvHeads, int headDim, bool transposed, KvCacheDType elementType)
         : base(blocks * blockSize, kvHeads * headDim, DType.F32, kvHeads * headDim)
     {
-        (BlockSize, KvHeads, HeadDim, Transposed) = (blockSize, kvHeads, headDim, transposed);
-        _buffer = new NativeBuffer((long)Rows * Cols * sizeof(float));
-        _data = (float*)_buffer.Pointer;
+        (BlockSize, KvHeads, HeadDim, Transposed, ElementType) = (blockSize, kvHeads, headDim, transposed, elementType);
+        _buffer = new NativeBuffer((long)Rows * Cols * elementType.ElementBytes());
+        _data = (byte*)_buffer.Pointer;
     }
 
     public int BlockSize { get; }
@@ -26,33 +27,42 @@ internal sealed unsafe class CpuKvTensor : Tensor
     public int HeadDim { get; }
     /// <summary>Keys: dim-major inside each (block, head) run.</summary>
     public bool Transposed { get; }
+    public KvCacheDType ElementType { get; }
 
-    /// <summary>The blockSize × headDim floats of one KV head in one block.</summary>
-    public float* Run(int block, int kvHead) => _data + ((long)block * KvHeads + kvHead) * BlockSize * HeadDim;
+    /// <summary>The blockSize × headDim elements of one KV head in one block.</summary>
+    public byte* Run(int block, int kvHead) => _data + ((long)block * KvHeads + kvHead) * BlockSize * HeadDim * ElementType.ElementBytes();
 
-    /// <summary>Stores the [kvHeads * headDim] row of one token in its slot.</summary>
+    /// <summary>Stores the [kvHeads * headDim] row of one token in its slot, converted once for the whole row.</summary>
     public void Write(int slot, float* row)
     {
-        int block = slot / BlockSize, offset = slot % BlockSize;
+        int block = slot / BlockSize, offset = slot % BlockSize, size = ElementType.ElementBytes(), rowBytes = Cols * size;
+        byte* encoded = stackalloc byte[rowBytes];
+        KvConversions.Encode(ElementType, new ReadOnlySpan<float>(row, Cols), new Span<byte>(encoded, rowBytes));
         for (int head = 0; head < KvHeads; head++)
         {
-            float* run = Run(block, head), source = row + head * HeadDim;
+            byte* run = Run(block, head), source = encoded + head * HeadDim * size;
             if (Transposed)
-                for (int d = 0; d < HeadDim; d++) run[d * BlockSize + offset] = source[d];
+                for (int d = 0; d < HeadDim; d++)
+                    Buffer.MemoryCopy(source + d * size, run + (d * BlockSize + offset) * size, size, size);
             else
-                new ReadOnlySpan<float>(source, HeadDim).CopyTo(new Span<float>(run + offset * HeadDim, HeadDim));
+                Buffer.MemoryCopy(source, run + offset * HeadDim * size, HeadDim * size, HeadDim * size);
         }
     }
 
-    /// <summary>The row of one slot as written (for downloads and tests).</summary>
+    /// <summary>The row of one slot as floats (for downloads and tests).</summary>
     public void Read(int slot, Span<float> row)
     {
-        int block = slot / BlockSize, offset = slot % BlockSize;
+        int block = slot / BlockSize, offset = slot % BlockSize, size = ElementType.ElementBytes();
+        Span<byte> element = stackalloc byte[size];
         for (int head = 0; head < KvHeads; head++)
         {
-            float* run = Run(block, head);
+            byte* run = Run(block, head);
             for (int d = 0; d < HeadDim; d++)
-                row[head * HeadDim + d] = Transposed ? run[d * BlockSize + offset] : run[offset * HeadDim + d];
+            {
+                int index = Transposed ? d * BlockSize + offset : offset * HeadDim + d;
+                new ReadOnlySpan<byte>(run + index * size, size).CopyTo(element);
+                KvConversions.Decode(ElementType, element, row.Slice(head * HeadDim + d, 1));
+            }
         }
     }
 

@@ -10,9 +10,10 @@ namespace Engine.Backends.Cpu;
 /// consecutive tokens of one sequence (a prefill chunk), so each cache block loaded serves every query of the
 /// tile and every query head of the GQA group — a long prefill reads the cache once per tile, not per token.
 /// Per block the keys of one head are one dim-major run (<see cref="CpuKvTensor"/>), so the scores of 16 slots
-/// are one vector of multiply-adds with no horizontal sums, and the values are one contiguous run of rows.
+/// are one vector of multiply-adds with no horizontal sums, and the values are one contiguous run of rows. Generic over
+/// the cache's element type, which is read as floats right where it is multiplied.
 /// </summary>
-internal sealed unsafe class PagedAttention
+internal sealed unsafe class PagedAttention<TKv> where TKv : IKvElement
 {
     private const int TileTokens = 16;
     [ThreadStatic] private static float[]? _scratch;
@@ -76,7 +77,7 @@ internal sealed unsafe class PagedAttention
 
     /// <summary>scores[s] = q · key[s] for the blockSize slots of one run (keys dim-major: key[s][d] = run[d * blockSize + s]).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BlockScores(float* q, float* run, int blockSize, int headDim, float* scores)
+    private static void BlockScores(float* q, byte* run, int blockSize, int headDim, float* scores)
     {
         int s = 0;
         for (; s + 16 <= blockSize; s += 16)
@@ -86,26 +87,26 @@ internal sealed unsafe class PagedAttention
             int d = 0;
             for (; d + 4 <= headDim; d += 4)
             {
-                float* k = run + d * blockSize + s;
-                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), Vector512.Load(k), a0);
-                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 1]), Vector512.Load(k + blockSize), a1);
-                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 2]), Vector512.Load(k + 2 * blockSize), a2);
-                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 3]), Vector512.Load(k + 3 * blockSize), a3);
+                int k = d * blockSize + s;
+                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), TKv.Load16(run, k), a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 1]), TKv.Load16(run, k + blockSize), a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 2]), TKv.Load16(run, k + 2 * blockSize), a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 3]), TKv.Load16(run, k + 3 * blockSize), a3);
             }
-            for (; d < headDim; d++) a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), Vector512.Load(run + d * blockSize + s), a0);
+            for (; d < headDim; d++) a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), TKv.Load16(run, d * blockSize + s), a0);
             ((a0 + a1) + (a2 + a3)).Store(scores + s);
         }
         for (; s < blockSize; s++)
         {
             float sum = 0;
-            for (int d = 0; d < headDim; d++) sum += q[d] * run[d * blockSize + s];
+            for (int d = 0; d < headDim; d++) sum += q[d] * TKv.Load1(run, d * blockSize + s);
             scores[s] = sum;
         }
     }
 
     /// <summary>output += Σ p[s] · value[s] over the first <paramref name="slots"/> rows of one run.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AccumulateValues(float* p, float* run, int slots, int headDim, float* output)
+    private static void AccumulateValues(float* p, byte* run, int slots, int headDim, float* output)
     {
         int d = 0;
         for (; d + 16 <= headDim; d += 16)
@@ -114,16 +115,16 @@ internal sealed unsafe class PagedAttention
             int s = 0;
             for (; s + 2 <= slots; s += 2)
             {
-                even = Vector512.FusedMultiplyAdd(Vector512.Create(p[s]), Vector512.Load(run + s * headDim + d), even);
-                odd = Vector512.FusedMultiplyAdd(Vector512.Create(p[s + 1]), Vector512.Load(run + (s + 1) * headDim + d), odd);
+                even = Vector512.FusedMultiplyAdd(Vector512.Create(p[s]), TKv.Load16(run, s * headDim + d), even);
+                odd = Vector512.FusedMultiplyAdd(Vector512.Create(p[s + 1]), TKv.Load16(run, (s + 1) * headDim + d), odd);
             }
-            if (s < slots) even = Vector512.FusedMultiplyAdd(Vector512.Create(p[s]), Vector512.Load(run + s * headDim + d), even);
+            if (s < slots) even = Vector512.FusedMultiplyAdd(Vector512.Create(p[s]), TKv.Load16(run, s * headDim + d), even);
             (even + odd).Store(output + d);
         }
         for (; d < headDim; d++)
         {
             float sum = output[d];
-            for (int s = 0; s < slots; s++) sum += p[s] * run[s * headDim + d];
+            for (int s = 0; s < slots; s++) sum += p[s] * TKv.Load1(run, s * headDim + d);
             output[d] = sum;
         }
     }

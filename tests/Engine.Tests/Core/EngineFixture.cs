@@ -1,4 +1,5 @@
 using Engine.Tests.Models;
+using Engine.Backends;
 using Engine.Core;
 using Engine.Sampling;
 
@@ -24,4 +25,7 @@ public static class EngineRun
     }
 
     public static List<ReferenceCase> References => ReferenceCase.LoadAll();
+
+    /// <summary>Every --kv-cache-dtype, for engine behaviour that must not depend on it.</summary>
+    public static TheoryData<KvCacheDType> KvCacheDTypes() => new(Enum.GetValues<KvCacheDType>());
 }

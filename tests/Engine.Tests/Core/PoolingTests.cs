@@ -95,7 +95,7 @@ public sealed class PoolingTests : IDisposable
     {
         // 12 blocks of 4 tokens: a generating request grows while mean-pooling inputs of 9 blocks each are prefilled in
         // chunks, so a half-computed input is preempted (its blocks freed) and later computed again from position 0.
-        long bytesPerBlock = global::Engine.Backends.KvCache.BytesPerBlock(_tiny.Layers, 4, _tiny.KvHeads, _tiny.HeadDim);
+        long bytesPerBlock = global::Engine.Backends.KvCache.BytesPerBlock(_tiny.Layers, 4, _tiny.KvHeads, _tiny.HeadDim, global::Engine.Backends.KvCacheDType.Float32);
         using var engine = Engine(o => o with { KvCacheMemory = 12 * bytesPerBlock, MaxNumBatchedTokens = 16, MaxNumSeqs = 8, MaxModelLen = 40 });
         var generating = EngineRun.Collect(engine.Add("g", Tokens(299, 20), new SamplingParams { Temperature = 1, MaxTokens = 20, IgnoreEos = true }));
         var inputs = Enumerable.Range(0, 4).Select(i => Tokens(300 + i, 36)).ToList();

@@ -1,3 +1,4 @@
+using Engine.Backends;
 using Engine.Core;
 
 namespace Engine.Tests.Core;
@@ -13,15 +14,16 @@ public class PrefixCachingTests
         return ([.. prefix, 300, 301], [.. prefix, .. second]);
     }
 
-    [Fact]
-    public async Task SecondRequest_HitsAllFullPrefixBlocks_RevivedFromFreedBlocks_SameOutput()
+    [Theory]
+    [MemberData(nameof(EngineRun.KvCacheDTypes), MemberType = typeof(EngineRun))]
+    public async Task SecondRequest_HitsAllFullPrefixBlocks_RevivedFromFreedBlocks_SameOutput(KvCacheDType dtype)
     {
         var (first, second) = SharedPrefixPrompts();
         List<int> uncached;
-        using (var plain = new LlmEngine(EngineRun.Options(o => o with { EnablePrefixCaching = false })))
+        using (var plain = new LlmEngine(EngineRun.Options(o => o with { EnablePrefixCaching = false, KvCacheDType = dtype })))
             uncached = await EngineRun.Collect(plain.Add("b", second, EngineRun.Greedy(20)));
 
-        using var engine = new LlmEngine(EngineRun.Options());
+        using var engine = new LlmEngine(EngineRun.Options(o => o with { KvCacheDType = dtype }));
         var a = engine.Add("a", first, EngineRun.Greedy(5));
         await EngineRun.Collect(a);
         var freeAfterA = engine.Snapshot().FreeBlocks;

@@ -14,8 +14,8 @@ public sealed class SynchronizingBackend(IComputeBackend inner) : IComputeBacken
     public Tensor LoadMatrix(DType storage, params HostTensor[] rowBlocks) => inner.LoadMatrix(storage, rowBlocks);
     public Tensor Upload(HostTensor data) => inner.Upload(data);
     public Tensor Allocate(int rows, int cols) => inner.Allocate(rows, cols);
-    public KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim) =>
-        inner.AllocateKvCache(layers, blockCount, blockSize, kvHeads, headDim);
+    public KvCache AllocateKvCache(int layers, int blockCount, int blockSize, int kvHeads, int headDim, KvCacheDType dtype = KvCacheDType.Float32) =>
+        inner.AllocateKvCache(layers, blockCount, blockSize, kvHeads, headDim, dtype);
     public long? KvCacheBudget() => inner.KvCacheBudget();
     public void BeginStep(ForwardBatch batch) { inner.BeginStep(batch); Wait(); }
     public void Embed(Tensor table, Tensor output) { inner.Embed(table, output); Wait(); }
