@@ -107,6 +107,7 @@ public sealed class CommandLineTests
             "--output-len", "4", "--concurrency", "1,2", "--repeats", "1", "--prefix-len", "8", "--profile");
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("concurrency   2:", result.Stdout);
+        Assert.Contains("limits: single-stream decode <=", result.Stdout);
         Assert.Contains("prefix caching:", result.Stdout);
         Assert.Contains("profile of the decode steps at concurrency 2", result.Stdout);
     }
