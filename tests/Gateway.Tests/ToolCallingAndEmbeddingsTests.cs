@@ -145,7 +145,7 @@ public sealed class ToolCallingAndEmbeddingsTests(ToolReplicaCluster cluster) : 
         long value;
         do
         {
-            var line = (await cluster.Gateway.Http.GetStringAsync("metrics")).Split('\n')
+            var line = (await cluster.Gateway.MetricsAsync()).Split('\n')
                 .FirstOrDefault(l => l.StartsWith("gateway_tokens_total{", StringComparison.Ordinal) && l.Contains($"key=\"{keyName}\"") && l.Contains("kind=\"prompt\""));
             value = line is null ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
             if (value == expected) break;
