@@ -43,6 +43,10 @@ public sealed class LlamaModel
     public string WeightTypes => string.Join("/", _layers.SelectMany(l => new[] { l.Qkv, l.Output, l.GateUp, l.Down })
         .Append(_lmHead).OfType<Tensor>().Select(t => t.DType).Distinct());
 
+    /// <summary>Bytes of the matrices a decode step streams once (the layers' projections and the lm_head), as stored.</summary>
+    public long MatMulWeightBytes => _layers.SelectMany(l => new[] { l.Qkv, l.Output, l.GateUp, l.Down })
+        .Append(_lmHead).OfType<Tensor>().Sum(t => t.Rows * t.DType.RowBytes(t.Cols));
+
     /// <summary>Runs the batch through the model; returns logits [batch.LogitTokenIndices.Length, vocab] (none computed when
     /// no row is asked for).</summary>
     public Tensor Forward(ForwardBatch batch, KvCache cache)

@@ -34,6 +34,17 @@ public sealed record ModelConfig
     public int? BosTokenId { get; init; }
     public IReadOnlyList<int> EosTokenIds { get; init; } = [];
 
+    /// <summary>Weights multiplied once per token: every layer's projections and the lm_head (the embedding lookup
+    /// reads one row). A decode step streams them all; a token costs 2 FLOP per element.</summary>
+    public long MatMulElements
+    {
+        get
+        {
+            long h = HiddenSize, q = (long)NumHeads * HeadDim, kv = (long)NumKvHeads * HeadDim, f = IntermediateSize;
+            return NumLayers * ((q + 2 * kv) * h + h * q + 3 * f * h) + (long)VocabSize * h;
+        }
+    }
+
     private static readonly string[] Supported = ["llama", "mistral", "qwen2", "qwen3"];
 
     public static ModelConfig Load(string modelDirectory)

@@ -16,7 +16,9 @@ namespace InferenceService.Cli;
 /// for a request whose prefix is cached vs cold. --profile adds where the decode time goes at the highest concurrency.
 /// With a compact --kv-cache-dtype, aggregate decode at the highest concurrency is also measured with an F32 KV cache
 /// (a second engine, runs alternating) and printed as a ratio.
-/// The host's memory read bandwidth is printed before and after, to read the figures against.
+/// The host's memory read bandwidth is printed before and after, and with its F32 multiply-add throughput the
+/// ceilings they put on the figures: single-stream decode streams every matmul weight once per token,
+/// prefill and batched decode cost 2 FLOP per matmul weight per token.
 /// </summary>
 public static class BenchCommand
 {
@@ -48,7 +50,7 @@ public static class BenchCommand
         Console.WriteLine($"model {options.Model}: {c.NumLayers} layers, hidden {c.HiddenSize}, vocab {c.VocabSize}, " +
             $"weights {engine.Model.WeightTypes}{(options.DummyWeights ? " (dummy)" : "")}, " +
             $"loaded in {load.Elapsed.TotalSeconds:F1} s, {Environment.ProcessorCount} cores, backend {backend.Name}");
-        PrintBandwidth("before");
+        PrintLimits(engine, options.Threads ?? Environment.ProcessorCount);
 
         var random = new Random(42);
         int[] Prompt(int length) => Enumerable.Range(0, length).Select(_ => random.Next(3, c.VocabSize)).ToArray();
@@ -112,8 +114,22 @@ public static class BenchCommand
         return 0;
     }
 
-    private static void PrintBandwidth(string when) =>
-        Console.WriteLine($"host memory read bandwidth {when}: {ReadBandwidth.Measure(Environment.ProcessorCount):F1} GB/s ({Environment.ProcessorCount} threads)");
+    private static void PrintLimits(LlmEngine engine, int threads)
+    {
+        double bandwidth = PrintBandwidth("before");
+        double flops = FmaThroughput.Measure(threads);
+        long bytes = engine.Model.MatMulWeightBytes, elements = engine.Config.MatMulElements;
+        Console.WriteLine($"host F32 multiply-add throughput: {flops:F1} GFLOP/s ({threads} threads)");
+        Console.WriteLine($"limits: single-stream decode <= {bandwidth * 1e9 / bytes:F1} tok/s ({bytes / 1e6:F1} MB of matmul weights per token at {bandwidth:F1} GB/s); " +
+            $"prefill and batched decode <= {flops * 1e9 / (2.0 * elements):F1} tok/s ({2 * elements / 1e6:F1} MFLOP per token at {flops:F1} GFLOP/s)");
+    }
+
+    private static double PrintBandwidth(string when)
+    {
+        double bandwidth = ReadBandwidth.Measure(Environment.ProcessorCount);
+        Console.WriteLine($"host memory read bandwidth {when}: {bandwidth:F1} GB/s ({Environment.ProcessorCount} threads)");
+        return bandwidth;
+    }
 
     private sealed record RunResult(double Elapsed, double MeanTtft, double DecodeTokensPerSecond);
 

@@ -7,16 +7,18 @@ namespace GgufBench;
 
 /// <summary>
 /// llama.cpp's speed on a GGUF, measured the way llama-bench / llama-batched-bench do: prefill = one llama_decode
-/// of an input-len prompt; decode = output-len single-token llama_decode calls after it (greedy); aggregate = with
-/// `streams` sequences each prefilled with its own prompt, output-len steps of one batch holding one token per
-/// sequence (batched-bench's S_TG: streams · output-len / time of those steps). Warm-up first; KV cache F16 (default).
+/// of an input-len prompt; decode = output-len single-token llama_decode calls after it (greedy); aggregate, for
+/// each stream count n = with n sequences each prefilled with its own prompt, output-len steps of one batch holding
+/// one token per sequence (batched-bench's S_TG: n · output-len / time of those steps). Warm-up first; KV cache F16
+/// (default).
 /// </summary>
 public static class LlamaCppBench
 {
-    public sealed record Result(double Prefill, double Decode, double Aggregate);
+    public sealed record Result(double Prefill, double Decode, IReadOnlyList<(int Streams, double TokensPerSecond)> Aggregate);
 
-    public static Result Run(string model, int threads, int inputLen, int outputLen, int streams)
+    public static Result Run(string model, int threads, int inputLen, int outputLen, IReadOnlyList<int> streamCounts)
     {
+        int streams = streamCounts.Max();
         var parameters = new ModelParams(model)
         {
             ContextSize = (uint)(streams * (inputLen + outputLen)),
@@ -65,23 +67,27 @@ public static class LlamaCppBench
         double prefill = inputLen / Prefill(Prompt(), 0);
         double decode = DecodeOne(Prompt());
 
-        ctx.MemoryClear(true);
-        var tokens = new int[streams];
-        for (int s = 0; s < streams; s++)
+        double Aggregate(int n)
         {
-            Prefill(Prompt(), s);
-            tokens[s] = ArgMax(ctx.GetLogitsIth(batch.TokenCount - 1));
+            ctx.MemoryClear(true);
+            var tokens = new int[n];
+            for (int s = 0; s < n; s++)
+            {
+                Prefill(Prompt(), s);
+                tokens[s] = ArgMax(ctx.GetLogitsIth(batch.TokenCount - 1));
+            }
+            var begin = Stopwatch.GetTimestamp();
+            for (int step = 0; step < outputLen; step++)
+            {
+                batch.Clear();
+                for (int s = 0; s < n; s++) batch.Add(tokens[s], inputLen + step, (LLamaSeqId)s, true);
+                Check(ctx.Decode(batch));
+                for (int s = 0; s < n; s++) tokens[s] = ArgMax(ctx.GetLogitsIth(s));
+            }
+            return (double)n * outputLen / Stopwatch.GetElapsedTime(begin).TotalSeconds;
         }
-        var begin = Stopwatch.GetTimestamp();
-        for (int step = 0; step < outputLen; step++)
-        {
-            batch.Clear();
-            for (int s = 0; s < streams; s++) batch.Add(tokens[s], inputLen + step, (LLamaSeqId)s, true);
-            Check(ctx.Decode(batch));
-            for (int s = 0; s < streams; s++) tokens[s] = ArgMax(ctx.GetLogitsIth(s));
-        }
-        double aggregate = (double)streams * outputLen / Stopwatch.GetElapsedTime(begin).TotalSeconds;
-        return new Result(prefill, decode, aggregate);
+
+        return new Result(prefill, decode, streamCounts.Select(n => (n, Aggregate(n))).ToList());
     }
 
     private static int ArgMax(Span<float> logits) => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits);

@@ -1,30 +1,38 @@
 using System.Text.Json;
-using LLama;
 using LLama.Native;
 using Tests.Shared;
 
 namespace GgufBench;
 
 /// <summary>A random-weight Llama GGUF of a config.json's shape (F32, uniform ±1/√cols like --load-format dummy,
-/// norms 1), with TinyGguf's SentencePiece vocabulary, and llama.cpp's quantizations of it: the same files are
-/// then run by both engines.</summary>
+/// norms 1), with TinyGguf's SentencePiece vocabulary, and llama.cpp's conversions of it (BF16, Q8_0, Q4_0,
+/// Q4_K_M): the same files are then run by both engines.</summary>
 public static class RandomGguf
 {
-    public static readonly string[] Presets = ["Q8_0", "Q4_0", "Q4_K_M"];
-
-    public static void WriteAll(string configPath, string directory)
+    private static readonly Dictionary<string, LLamaFtype> Conversions = new()
     {
+        ["BF16"] = LLamaFtype.MOSTLY_BF16, ["Q8_0"] = LLamaFtype.MOSTLY_Q8_0, ["Q4_0"] = LLamaFtype.MOSTLY_Q4_0, ["Q4_K_M"] = LLamaFtype.MOSTLY_Q4_K_M,
+    };
+
+    /// <summary>Writes &lt;type&gt;.gguf in <paramref name="directory"/> for each of <paramref name="types"/> (F32 or a conversion's name).</summary>
+    public static void WriteAll(string configPath, string directory, IReadOnlyCollection<string> types)
+    {
+        if (types.FirstOrDefault(t => t != "F32" && !Conversions.ContainsKey(t)) is { } unknown)
+            throw new ArgumentException($"Unknown type '{unknown}' (known: F32, {string.Join(", ", Conversions.Keys)}).");
         Directory.CreateDirectory(directory);
         var f32 = Path.Combine(directory, "F32.gguf");
         using (var config = JsonDocument.Parse(File.ReadAllText(configPath))) Write(config.RootElement, f32);
         NativeApi.llama_empty_call();   // loads llama.cpp through LLamaSharp's resolver
-        foreach (var preset in Presets)
+        foreach (var type in types.Where(t => t != "F32"))
         {
-            var type = preset switch { "Q8_0" => LLamaFtype.MOSTLY_Q8_0, "Q4_0" => LLamaFtype.MOSTLY_Q4_0, _ => LLamaFtype.MOSTLY_Q4_K_M };
-            if (!LLamaQuantizer.Quantize(f32, Path.Combine(directory, preset + ".gguf"), type, nthread: Environment.ProcessorCount))
-                throw new InvalidOperationException($"llama_model_quantize {preset} failed.");
+            // llama_model_quantize itself: LLamaQuantizer refuses BF16, which llama.cpp converts to like any type.
+            var parameters = LLamaModelQuantizeParams.Default();
+            parameters.ftype = Conversions[type];
+            parameters.nthread = Environment.ProcessorCount;
+            if (NativeApi.llama_model_quantize(f32, Path.Combine(directory, type + ".gguf"), ref parameters) != 0)
+                throw new InvalidOperationException($"llama_model_quantize {type} failed.");
         }
-        File.Delete(f32);
+        if (!types.Contains("F32")) File.Delete(f32);
     }
 
     private static void Write(JsonElement c, string path)

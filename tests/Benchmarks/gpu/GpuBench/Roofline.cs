@@ -11,11 +11,8 @@ public sealed record Roofline(long WeightBytes, long KvBytesPerToken, double Byt
 {
     public static Roofline For(ModelConfig c, int weightBytesPerElement, double terabytesPerSecond)
     {
-        long h = c.HiddenSize, q = (long)c.NumHeads * c.HeadDim, kv = (long)c.NumKvHeads * c.HeadDim, f = c.IntermediateSize;
-        long perLayer = (q + 2 * kv) * h + h * q + 2 * f * h + h * f;
-        long elements = c.NumLayers * perLayer + (long)c.VocabSize * h;
-        long kvPerToken = 2L * c.NumLayers * kv * sizeof(float);   // K and V rows, F32 cache
-        return new Roofline(elements * weightBytesPerElement, kvPerToken, terabytesPerSecond * 1e12);
+        long kvPerToken = 2L * c.NumLayers * c.NumKvHeads * c.HeadDim * sizeof(float);   // K and V rows, F32 cache
+        return new Roofline(c.MatMulElements * weightBytesPerElement, kvPerToken, terabytesPerSecond * 1e12);
     }
 
     /// <summary>Upper bound on aggregate decode tok/s for <paramref name="sequences"/> sequences at mean context <paramref name="context"/>.</summary>
