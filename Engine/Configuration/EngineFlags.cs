@@ -42,6 +42,7 @@ public static class EngineFlags
         KnownFlag.Value("host"),
         KnownFlag.Value("port"),
         KnownFlag.Value("api-key"),
+        KnownFlag.Value("shutdown-timeout"),
     ]);
 
     /// <summary>The configuration key of a flag: max-model-len → Engine:MaxModelLen.</summary>

@@ -6,6 +6,7 @@ using Gateway.Redis;
 using Gateway.Routing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Yarp.ReverseProxy.Transforms;
 
 namespace Gateway.Configuration;
 
@@ -50,7 +51,8 @@ public static class GatewayServices
         services.AddHostedService(sp => sp.GetRequiredService<ModelCatalog>());
         // YARP's session affinity (unused) wants Data Protection; keep its keys in memory instead of on disk.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        services.AddReverseProxy().LoadFromMemory(ProxyConfiguration.Routes(options), [ProxyConfiguration.Cluster(replicas, options)]);
+        services.AddReverseProxy().LoadFromMemory(ProxyConfiguration.Routes(options), [ProxyConfiguration.Cluster(replicas, options)])
+            .AddTransforms(transforms => transforms.AddResponseTransform(ReplicaRefusal.HoldBackAsync));
         if (replicas.Count > 0) health.AddCheck<ReplicasHealthCheck>("replicas");
 
         if (options.CorsOrigins.Length > 0)
