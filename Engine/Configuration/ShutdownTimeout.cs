@@ -11,7 +11,13 @@ public static class ShutdownTimeout
 {
     public static readonly TimeSpan Default = TimeSpan.FromSeconds(30);
 
+    /// <summary>What a replica needs after its drain to stop its server and engine.</summary>
+    public static readonly TimeSpan StopTime = TimeSpan.FromSeconds(10);
+
     private static readonly TimeSpan Longest = TimeSpan.FromDays(1);
+
+    /// <summary>How long a replica with this timeout may take from SIGTERM to its exit.</summary>
+    public static TimeSpan GracePeriod(TimeSpan timeout) => timeout + StopTime;
 
     /// <summary>The timeout the setting gives (the default when it is absent or empty).</summary>
     public static TimeSpan Parse(string? seconds)

@@ -37,7 +37,7 @@ public static class ServeCommand
         builder.Services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
         // The drain runs while the host stops: the host must allow it, and the server's and engine's stop after it.
         var shutdownTimeout = ShutdownTimeout.Parse(builder.Configuration["Engine:ShutdownTimeout"]);
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = shutdownTimeout + ReplicaDrain.StopTime);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout.GracePeriod(shutdownTimeout));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ReplicaDrain>(sp, shutdownTimeout));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaDrain>());
 

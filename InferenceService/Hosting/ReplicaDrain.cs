@@ -9,9 +9,6 @@ namespace InferenceService.Hosting;
 /// </summary>
 public sealed class ReplicaDrain(TimeSpan timeout, IHostApplicationLifetime lifetime, ILogger<ReplicaDrain> logger) : IHostedLifecycleService
 {
-    /// <summary>What the host needs after the drain to stop the server and dispose the engine.</summary>
-    public static readonly TimeSpan StopTime = TimeSpan.FromSeconds(10);
-
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _running;
     private volatile bool _draining;

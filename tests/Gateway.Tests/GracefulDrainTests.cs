@@ -131,19 +131,12 @@ public sealed partial class GracefulDrainTests
     }
 
     /// <summary>The replica's requests running or waiting, from its /metrics.</summary>
-    private static async Task<double> UnfinishedAsync(ServiceProcess replica)
-    {
-        var text = await replica.Http.GetStringAsync("metrics");
-        return Sample(text, "vllm:num_requests_running") + Sample(text, "vllm:num_requests_waiting");
-    }
+    private static async Task<double> UnfinishedAsync(ServiceProcess replica) =>
+        await ReplicaMetrics.SumAsync(replica, "vllm:num_requests_running") + await ReplicaMetrics.SumAsync(replica, "vllm:num_requests_waiting");
 
     /// <summary>The replica's requests running, waiting or finished, from its /metrics.</summary>
     private static async Task<double> ReceivedAsync(ServiceProcess replica) =>
-        await UnfinishedAsync(replica) + Sample(await replica.Http.GetStringAsync("metrics"), "vllm:request_success_total");
-
-    private static double Sample(string metrics, string name) => metrics.Split('\n')
-        .Where(line => line.StartsWith(name + "{", StringComparison.Ordinal) || line.StartsWith(name + " ", StringComparison.Ordinal))
-        .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        await UnfinishedAsync(replica) + await ReplicaMetrics.SumAsync(replica, "vllm:request_success_total");
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
