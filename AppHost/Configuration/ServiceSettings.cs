@@ -13,7 +13,7 @@ public static class ServiceSettings
     [
         "MaxRequestBodyBytes", "DefaultRequestsPerMinute", "DefaultTokensPerMinute", "AnonymousRequestsPerMinute",
         "KeyRevalidateAfter", "KeyOfflineGrace", "HealthCheckInterval", "ModelRefreshInterval", "PassiveReactivationPeriod",
-        "UpstreamActivityTimeout", "AccessLog", "AdminFailuresPerMinute",
+        "UpstreamActivityTimeout", "AccessLog", "AdminFailuresPerMinute", "Routing", "PrefixAffinityChars", "PrefixAffinityLoadFactor",
     ];
 
     /// <summary>Gateway settings that are lists (<c>--Gateway:CorsOrigins:0 https://app.example</c>).</summary>

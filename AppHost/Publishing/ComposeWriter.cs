@@ -96,6 +96,8 @@ public static class ComposeWriter
                 .Scalar("start_period", $"{startPeriod.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s"));
         }
         service.Scalar("restart", "unless-stopped");
+        if (published.Annotation<ShutdownTimeAnnotation>() is { } shutdown)
+            service.Scalar("stop_grace_period", $"{shutdown.Limit.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s");
 
         if (published.Annotation<GpuSupportAnnotation>() is { } gpu)
             service.Comment($"""

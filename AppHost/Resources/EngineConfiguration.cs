@@ -7,7 +7,7 @@ namespace AppHost.Resources;
 /// e.g. <c>--model DIR --max-model-len 512</c>, or <c>Engine__*</c> variables) reaches each replica as <c>Engine__*</c>
 /// variables, except where it listens (its endpoint decides). The embedded default model has no chat template; it gets a
 /// minimal one, so chat completions work out of the box. Deployed, a replica may take <see cref="ModelLoadingTime"/> to
-/// become healthy.
+/// become healthy, and its --shutdown-timeout (and the time to stop) to drain before it exits.
 /// </summary>
 public static class EngineConfiguration
 {
@@ -18,7 +18,8 @@ public static class EngineConfiguration
     {
         var engine = inference.ApplicationBuilder.Configuration.GetSection("Engine");
         inference.WithConfigurationSection("Engine", key => key is not ("Host" or "Port"))
-            .WithAnnotation(new StartupTimeAnnotation(ModelLoadingTime));
+            .WithAnnotation(new StartupTimeAnnotation(ModelLoadingTime))
+            .WithAnnotation(new ShutdownTimeAnnotation(ShutdownTimeout.GracePeriod(ShutdownTimeout.Parse(engine["ShutdownTimeout"]))));
         if (string.IsNullOrEmpty(engine["Model"]) && string.IsNullOrEmpty(engine["ChatTemplate"]))
             inference.WithEnvironment(context =>
             {

@@ -48,6 +48,7 @@ public static class EngineFlags
         KnownFlag.Value("tool-call-parser"),
         KnownFlag.Value("reasoning-parser"),
         KnownFlag.Value("pooling-type"),
+        KnownFlag.Value("shutdown-timeout"),
     ]);
 
     /// <summary>The configuration key of a flag: max-model-len → Engine:MaxModelLen.</summary>

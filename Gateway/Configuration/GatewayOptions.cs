@@ -1,3 +1,5 @@
+using Gateway.Routing;
+
 namespace Gateway.Configuration;
 
 /// <summary>
@@ -51,4 +53,15 @@ public sealed class GatewayOptions
     public TimeSpan UpstreamActivityTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     public bool AccessLog { get; set; } = true;
+
+    /// <summary>How a replica is picked among those serving the model: LeastRequests, or PrefixAffinity (requests whose
+    /// prompts share a prefix go to the replica that has it cached).</summary>
+    public RoutingPolicy Routing { get; set; } = RoutingPolicy.LeastRequests;
+
+    /// <summary>With PrefixAffinity: how many characters of the messages (or prompt) make the prefix that picks the replica.</summary>
+    public int PrefixAffinityChars { get; set; } = 2048;
+
+    /// <summary>With PrefixAffinity: a replica with more than this many times the average of the requests in flight is passed
+    /// over for the prefix's next replica (at least 1).</summary>
+    public double PrefixAffinityLoadFactor { get; set; } = 1.25;
 }

@@ -6,6 +6,8 @@ using Gateway.Redis;
 using Gateway.Routing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Yarp.ReverseProxy.LoadBalancing;
+using Yarp.ReverseProxy.Transforms;
 
 namespace Gateway.Configuration;
 
@@ -18,6 +20,9 @@ public static class GatewayServices
     {
         var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
         var services = builder.Services;
+        if (options.PrefixAffinityChars < 1 || options.PrefixAffinityLoadFactor < 1)
+            throw new InvalidOperationException(
+                $"Gateway:PrefixAffinityChars must be at least 1 (got {options.PrefixAffinityChars}) and Gateway:PrefixAffinityLoadFactor at least 1 (got {options.PrefixAffinityLoadFactor}).");
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AdminAccess>();
@@ -50,7 +55,9 @@ public static class GatewayServices
         services.AddHostedService(sp => sp.GetRequiredService<ModelCatalog>());
         // YARP's session affinity (unused) wants Data Protection; keep its keys in memory instead of on disk.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        services.AddReverseProxy().LoadFromMemory(ProxyConfiguration.Routes(options), [ProxyConfiguration.Cluster(replicas, options)]);
+        services.AddSingleton<ILoadBalancingPolicy, PrefixAffinityPolicy>();
+        services.AddReverseProxy().LoadFromMemory(ProxyConfiguration.Routes(options), [ProxyConfiguration.Cluster(replicas, options)])
+            .AddTransforms(transforms => transforms.AddResponseTransform(ReplicaRefusal.HoldBackAsync));
         if (replicas.Count > 0) health.AddCheck<ReplicasHealthCheck>("replicas");
 
         if (options.CorsOrigins.Length > 0)

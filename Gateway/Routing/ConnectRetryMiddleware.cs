@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http;
 using Gateway.Configuration;
+using Gateway.Errors;
 using Gateway.Observability;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
@@ -13,7 +14,9 @@ namespace Gateway.Routing;
 /// saw the request), takes it out of rotation and sends the request to another candidate. A generation request
 /// (completions, chat, embeddings) whose replica sent nothing back at all (a stale connection, a replica that died
 /// before answering) is sent once more to another replica: the client has received nothing, so nothing generated
-/// reached anyone. Any other failure is final. Also times each upstream attempt.
+/// reached anyone. A replica that refused the request because it does not serve right now (<see cref="ReplicaRefusal"/>:
+/// draining before it exits, loading) is taken out of rotation at once and the request goes to another replica; when none
+/// is left the client gets a 503. Any other failure is final. Also times each upstream attempt.
 /// </summary>
 public sealed class ConnectRetryMiddleware(RequestDelegate next, IDestinationHealthUpdater health, GatewayOptions options, GatewayMetrics metrics)
 {
@@ -41,21 +44,32 @@ public sealed class ConnectRetryMiddleware(RequestDelegate next, IDestinationHea
             if (destination is not null)
                 metrics.Upstream(route, destination.DestinationId, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
 
+            if (destination is null || context.Response.HasStarted) return;
             var error = context.Features.Get<IForwarderErrorFeature>();
-            if (destination is null || error is null || context.Response.HasStarted) return;
-            if (NeverReachedReplica(error))
+            var refused = error is null && ReplicaRefusal.Is(context.Response);
+            if (refused || error is not null && NeverReachedReplica(error))
             {
-                // The replica is down: keep new requests away from it until the health checks see it back.
+                // The replica is down or does not serve: keep new requests away from it until the health checks see it back.
                 health.SetPassive(context.GetRouteModel().Cluster!, destination, DestinationHealth.Unhealthy, options.PassiveReactivationPeriod);
             }
             else
             {
                 // Perhaps only a stale connection: the replica stays in rotation (passive health counts the failure).
-                if (!mayRepeat || !NothingCameBack(error)) return;
+                if (error is null || !mayRepeat || !NothingCameBack(error)) return;
                 mayRepeat = false;   // once: a request that kills replicas must not go round them all
             }
             remaining.Remove(destination);
-            if (remaining.Count == 0 || !context.Request.Body.CanSeek) return;
+            if (remaining.Count == 0 || !context.Request.Body.CanSeek)
+            {
+                // A refusal's body was held back (ReplicaRefusal): answer in its place.
+                if (refused)
+                {
+                    context.Response.Clear();
+                    await OpenAiError.UnavailableAsync(context, "No inference replica can take the request right now (they are starting or shutting down).",
+                        "no_healthy_replica");
+                }
+                return;
+            }
 
             context.Features.Set<IForwarderErrorFeature>(null);
             context.Response.Clear();

@@ -28,7 +28,7 @@ public static class ProxyConfiguration
     public static ClusterConfig Cluster(IReadOnlyList<Replica> replicas, GatewayOptions options) => new()
     {
         ClusterId = ClusterId,
-        LoadBalancingPolicy = LoadBalancingPolicies.LeastRequests,
+        LoadBalancingPolicy = options.Routing == RoutingPolicy.PrefixAffinity ? PrefixAffinityPolicy.PolicyName : LoadBalancingPolicies.LeastRequests,
         Destinations = replicas.ToDictionary(r => r.Id, r => new DestinationConfig { Address = r.Address.ToString() }),
         HealthCheck = new HealthCheckConfig
         {

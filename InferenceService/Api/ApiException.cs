@@ -19,6 +19,10 @@ public sealed class ApiException(int status, string message, string? param = nul
     /// <summary>Seconds for a Retry-After header (429/503).</summary>
     public int? RetryAfterSeconds { get; init; }
 
+    /// <summary>For a 503 of a replica that does not serve right now, sent as <see cref="ReplicaStateHeader"/>: nothing was done,
+    /// another replica may take the request.</summary>
+    public string? ReplicaState { get; init; }
+
     public static ApiException BadRequest(string message, string? param = null) => new(400, message, param);
 
     /// <summary>OpenAI's body: {"error": {"message", "type", "param", "code"}}.</summary>

@@ -4,8 +4,9 @@ namespace InferenceService.Api;
 
 /// <summary>
 /// Runs an endpoint and turns every failure into an OpenAI-shaped answer: 400 for bad input (including what
-/// the engine refuses), 404 unknown model, 429 + Retry-After when the queue is full, 503 while loading; an
-/// error after a stream started becomes a final SSE error event. A client that left gets nothing.
+/// the engine refuses), 404 unknown model, 429 + Retry-After when the queue is full, 503 while loading (marked with
+/// <see cref="ReplicaStateHeader"/>: the gateway sends the request elsewhere); an error after a stream started becomes a
+/// final SSE error event. A client that left gets nothing.
 /// </summary>
 public static class ApiResults
 {
@@ -45,11 +46,18 @@ public static class ApiResults
             }
             else
             {
-                context.Response.StatusCode = api.Status;
-                if (api.RetryAfterSeconds is { } seconds) context.Response.Headers.RetryAfter = seconds.ToString();
-                await context.Response.WriteAsJsonAsync(api.Body(), CancellationToken.None);
+                await WriteAsync(context, api);
             }
         }
+    }
+
+    /// <summary>Answers with the refusal: its status, headers and OpenAI-shaped body.</summary>
+    public static Task WriteAsync(HttpContext context, ApiException api)
+    {
+        context.Response.StatusCode = api.Status;
+        if (api.RetryAfterSeconds is { } seconds) context.Response.Headers.RetryAfter = seconds.ToString();
+        if (api.ReplicaState is { } state) context.Response.Headers[ReplicaStateHeader.Name] = state;
+        return context.Response.WriteAsJsonAsync(api.Body(), CancellationToken.None);
     }
 
     /// <summary>The message without the " (Parameter 'X')" that ArgumentException appends: "param" names it.</summary>

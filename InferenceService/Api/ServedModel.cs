@@ -12,9 +12,9 @@ public sealed class ServedModel(EngineHost host, IConfiguration configuration, C
     public DateTimeOffset Created { get; } = DateTimeOffset.UtcNow;
 
     /// <summary>The engine, or a 503 while the model is still loading (or failed to load).</summary>
-    public LlmEngine Engine => host.Engine ?? throw new ApiException(503,
-        host.LoadError is { } error ? $"The model failed to load: {error.Message}" : "The model is still loading; retry shortly.")
-    { RetryAfterSeconds = 5 };
+    public LlmEngine Engine => host.Engine ?? throw (host.LoadError is { } error
+        ? new ApiException(503, $"The model failed to load: {error.Message}") { RetryAfterSeconds = 5, ReplicaState = ReplicaStateHeader.Failed }
+        : new ApiException(503, "The model is still loading; retry shortly.") { RetryAfterSeconds = 5, ReplicaState = ReplicaStateHeader.Loading });
 
     /// <summary>404 unless the request names this model (or none).</summary>
     public void Check(string? requested)

@@ -8,7 +8,8 @@ using InferenceService.Metrics;
 
 namespace InferenceService.Cli;
 
-/// <summary>The default verb: the HTTP server. /health answers 503 while the model loads and 200 once it serves.</summary>
+/// <summary>The default verb: the HTTP server. /health answers 503 while the model loads, 200 once it serves, and 503 again
+/// while it drains after SIGTERM (<see cref="ReplicaDrain"/>).</summary>
 public static class ServeCommand
 {
     public static FlagSet Flags => EngineFlags.Serve;
@@ -38,13 +39,19 @@ public static class ServeCommand
         builder.Services.AddSingleton<EngineHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EngineHost>());
         builder.Services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
+        // The drain runs while the host stops: the host must allow it, and the server's and engine's stop after it.
+        var shutdownTimeout = ShutdownTimeout.Parse(builder.Configuration["Engine:ShutdownTimeout"]);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout.GracePeriod(shutdownTimeout));
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ReplicaDrain>(sp, shutdownTimeout));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaDrain>());
 
         var app = builder.Build();
         // --api-key (Engine:ApiKey), else vLLM's VLLM_API_KEY variable; empty is unset, as in vLLM. Probes and scrapes stay open.
         var apiKey = builder.Configuration["Engine:ApiKey"] is { Length: > 0 } flag ? flag : builder.Configuration["VLLM_API_KEY"];
         if (!string.IsNullOrEmpty(apiKey))
-            app.UseBearerKey(apiKey, path => path.StartsWithSegments("/v1") || path.StartsWithSegments("/tokenize") || path.StartsWithSegments("/detokenize"),
+            app.UseBearerKey(apiKey, ApiPaths.Contains,
                 "No API key provided: send it as 'Authorization: Bearer <key>' (this server was started with --api-key).");
+        app.UseMiddleware<DrainMiddleware>();
         app.UseJsonRequestBodies();
         app.MapDefaultEndpoints(metricsPath: "/metrics/otel");
         app.MapGet("/metrics", (VllmMetrics metrics, ServedModel served) =>

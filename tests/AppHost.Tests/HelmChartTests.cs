@@ -106,6 +106,11 @@ public sealed class HelmChartTests(HelmChartTests.PublishedChart published) : IC
         }
         Assert.Null(Container(objects, "inference")["resources"]!["limits"]); // No GPU unless switched on.
 
+        // A replica drains for up to its --shutdown-timeout (30 s by default) after SIGTERM, then stops: its pod waits for that.
+        var gracePeriod = inference["spec"]!["template"]!["spec"]!["terminationGracePeriodSeconds"]!.GetValue<int>();
+        Assert.True(gracePeriod > 30, $"terminationGracePeriodSeconds {gracePeriod}");
+        Assert.Null(Workload(objects, "gateway")["spec"]!["template"]!["spec"]!["terminationGracePeriodSeconds"]);
+
         // The HF cache: one ReadWriteMany claim, mounted at /hf-cache by the model cache and the replicas (HF_HOME).
         var hfCache = ChartValidator.Named(objects, "PersistentVolumeClaim").Single();
         Assert.Equal("ReadWriteMany", hfCache["spec"]!["accessModes"]![0]!.GetValue<string>());

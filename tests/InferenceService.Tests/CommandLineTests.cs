@@ -80,6 +80,14 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Serve_RefusesAShutdownTimeoutThatIsNotSeconds()
+    {
+        var result = await Run("--shutdown-timeout", "soon");
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.StartsWith("error: --shutdown-timeout must be a number of seconds from 0 to 86400, got 'soon'.", result.Stderr);
+    }
+
+    [Fact]
     public async Task UnknownVerb_NamesTheClosestVerb()
     {
         await AssertRefused(["genrate", "--prompt", "hi"],

@@ -35,6 +35,7 @@ public static class WorkloadTemplate
                   {{{HelmText.Indent(PodAnnotations(workload), 6)}}}
                 spec:
                   {{{HelmText.Indent(PodSecurity(service), 6)}}}
+                  {{{HelmText.Indent(TerminationGracePeriod(workload), 6)}}}
                   containers:
                     - name: {{{workload.Name}}}
                       {{{HelmText.Indent(Image(workload, chart), 10)}}}
@@ -99,6 +100,10 @@ public static class WorkloadTemplate
         values.Add($"{key}.resources", ChartValues.EmptyMap, $"CPU and memory requests and limits of the {workload.Name} container.")
             .Add($"{key}.nodeSelector", ChartValues.EmptyMap, $"Node labels the {workload.Name} pods must run on.")
             .Add($"{key}.tolerations", ChartValues.EmptyList, $"Tolerations of the {workload.Name} pods.");
+        if (service.Annotation<ShutdownTimeAnnotation>() is { } shutdown)
+            values.Add($"{key}.terminationGracePeriodSeconds", (int)Math.Ceiling(shutdown.Limit.TotalSeconds),
+                $"Seconds a {workload.Name} pod may take from SIGTERM to its exit; keep it above the replicas' --shutdown-timeout " +
+                "(Engine__ShutdownTimeout), during which they finish their running requests and refuse new ones.");
         var startup = StartupTimeAnnotation.Of(service.Model);
         values.Add($"{key}.startupProbe.failureThreshold", (int)Math.Ceiling(startup.TotalSeconds / ProbePeriodSeconds),
             $"Startup probe attempts, {ProbePeriodSeconds} s apart, before the container is restarted ({FormatDuration(startup)} by default" +
@@ -166,6 +171,12 @@ public static class WorkloadTemplate
         service.IsProject
             ? $"securityContext:\n  runAsNonRoot: true\n  fsGroup: {DockerfileWriter.AppUserId}\n{{{{- with .Values.image.pullSecrets }}}}\nimagePullSecrets:\n  {{{{- toYaml . | nindent 8 }}}}\n{{{{- end }}}}"
             : "";
+
+    /// <summary>A service that drains before it exits gets the time for it (Kubernetes' default is 30 s).</summary>
+    private static string TerminationGracePeriod(Workload workload) =>
+        workload.Service.Annotation<ShutdownTimeAnnotation>() is null
+            ? ""
+            : $"terminationGracePeriodSeconds: {{{{ .Values.{workload.ValuesKey}.terminationGracePeriodSeconds }}}}";
 
     private static string Image(Workload workload, HelmChart chart)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -105,6 +106,17 @@ public sealed class TestProcess : IAsyncDisposable
             return false;
         }
     }
+
+    /// <summary>Sends SIGTERM, what Kubernetes and <c>docker stop</c> send first: the process is asked to shut down gracefully.</summary>
+    public void Terminate()
+    {
+        const int sigterm = 15;
+        if (Kill(Id, sigterm) != 0)
+            throw new InvalidOperationException($"SIGTERM to {Name} (pid {Id}) failed: errno {Marshal.GetLastPInvokeError()}.\n{Describe()}");
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     public async ValueTask DisposeAsync()
     {
