@@ -11,13 +11,13 @@ namespace Gateway.Routing;
 /// <summary>
 /// Wraps YARP's load balancing and forwarding: when the chosen replica refused the connection (so it never
 /// saw the request), takes it out of rotation and sends the request to another candidate. A generation request
-/// (completions, chat, embeddings) whose replica sent nothing back at all (a stale connection, a replica that died
+/// (completions, chat, embeddings, responses: none is stored) whose replica sent nothing back at all (a stale connection, a replica that died
 /// before answering) is sent once more to another replica: the client has received nothing, so nothing generated
 /// reached anyone. Any other failure is final. Also times each upstream attempt.
 /// </summary>
 public sealed class ConnectRetryMiddleware(RequestDelegate next, IDestinationHealthUpdater health, GatewayOptions options, GatewayMetrics metrics)
 {
-    private static readonly string[] RepeatablePaths = ["/v1/completions", "/v1/chat/completions", "/v1/embeddings"];
+    private static readonly string[] RepeatablePaths = ["/v1/completions", "/v1/chat/completions", "/v1/embeddings", "/v1/responses"];
 
     public async Task InvokeAsync(HttpContext context)
     {

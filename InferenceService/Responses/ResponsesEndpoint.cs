@@ -50,19 +50,25 @@ public static class ResponsesEndpoint
             string id = "resp_" + Guid.NewGuid().ToString("N");
             long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             using var run = ChoiceRun.Start(engine, id, [new ChoiceInput(0, prompt)], call, generation);
-            JsonObject Response(string status, object? outputItems, object? usage) => new()
+            JsonObject Response(string status, object? outputItems, object? usage)
             {
-                ["id"] = id, ["object"] = "response", ["created_at"] = created, ["status"] = status,
-                ["completed_at"] = status == "in_progress" ? null : DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-                ["error"] = null,
-                ["incomplete_details"] = status == "incomplete" ? new JsonObject { ["reason"] = "max_output_tokens" } : null,
-                ["instructions"] = request.Instructions, ["max_output_tokens"] = request.MaxOutputTokens, ["model"] = served.Name,
-                ["output"] = Node(outputItems ?? Array.Empty<object>()), ["parallel_tool_calls"] = tools.ParallelCalls,
-                ["previous_response_id"] = null, ["reasoning"] = null, ["store"] = false, ["temperature"] = request.Temperature,
-                ["text"] = new JsonObject { ["format"] = new JsonObject { ["type"] = "text" } },
-                ["tool_choice"] = request.Tools.ChoiceEcho.DeepClone(), ["tools"] = request.Tools.Echo.DeepClone(), ["top_p"] = request.TopP,
-                ["truncation"] = "disabled", ["usage"] = Node(usage), ["metadata"] = request.Metadata.DeepClone(),
-            };
+                var response = new JsonObject
+                {
+                    ["id"] = id, ["object"] = "response", ["created_at"] = created, ["status"] = status,
+                    ["completed_at"] = status == "in_progress" ? null : DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                    ["error"] = null,
+                    ["incomplete_details"] = status == "incomplete" ? new JsonObject { ["reason"] = "max_output_tokens" } : null,
+                    ["instructions"] = request.Instructions, ["max_output_tokens"] = request.MaxOutputTokens, ["model"] = served.Name,
+                    ["output"] = Node(outputItems ?? Array.Empty<object>()), ["parallel_tool_calls"] = tools.ParallelCalls,
+                    ["previous_response_id"] = null, ["reasoning"] = null, ["store"] = false, ["temperature"] = request.Temperature,
+                    ["text"] = new JsonObject { ["format"] = new JsonObject { ["type"] = "text" } },
+                    ["tool_choice"] = request.Tools.ChoiceEcho.DeepClone(), ["tools"] = request.Tools.Echo.DeepClone(), ["top_p"] = request.TopP,
+                    ["truncation"] = "disabled", ["metadata"] = request.Metadata.DeepClone(),
+                };
+                // OpenAI's schema has no null usage: a response still in progress has none.
+                if (usage is not null) response["usage"] = Node(usage);
+                return response;
+            }
 
             if (request.Stream)
             {
