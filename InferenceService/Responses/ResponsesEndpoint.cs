@@ -23,9 +23,7 @@ public static class ResponsesEndpoint
         {
             var ct = context.RequestAborted;
             var body = await JsonRequest.ReadAsync(context.Request, ct);
-            var engine = served.Engine;
-            if (engine.Options.Runner == Engine.Core.EngineRunner.Pooling)
-                throw ApiException.BadRequest($"This server runs with --runner pooling: it serves /v1/embeddings, not {Route}.", "model");
+            var engine = served.GenerationEngine(Route);
             var request = ResponseRequest.Read(body);
             served.Check(request.Model);
 

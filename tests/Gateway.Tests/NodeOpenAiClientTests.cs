@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Tests.Infrastructure;
 
@@ -40,7 +39,7 @@ public sealed class NodeOpenAiClientTests(ToolReplicaCluster cluster) : IClassFi
 
         var conversation = result["conversation"]!;
         Assert.False(string.IsNullOrEmpty(conversation["content"]!.GetValue<string>()));
-        Assert.Equal(await TokenCountAsync(new JsonObject
+        Assert.Equal(await cluster.TokenCountAsync(new JsonObject
         {
             ["messages"] = JsonNode.Parse("""
                 [{"role":"user","content":"Lily asked about the weather in Paris."},
@@ -77,16 +76,7 @@ public sealed class NodeOpenAiClientTests(ToolReplicaCluster cluster) : IClassFi
             Assert.Equal(64, vector.Length);
             Assert.Equal(1.0, Math.Sqrt(vector.Sum(v => (double)v * v)), 5);
         }
-        Assert.Equal(await TokenCountAsync(new JsonObject { ["prompt"] = "Once upon a time" }) + await TokenCountAsync(new JsonObject { ["prompt"] = "The cat sat on the mat." }),
+        Assert.Equal(await cluster.TokenCountAsync(new JsonObject { ["prompt"] = "Once upon a time" }) + await cluster.TokenCountAsync(new JsonObject { ["prompt"] = "The cat sat on the mat." }),
             result["embeddings"]!["prompt_tokens"]!.GetValue<int>());
-    }
-
-    private async Task<int> TokenCountAsync(JsonObject body)
-    {
-        body["model"] = ToolReplicaCluster.Model;
-        using var response = await cluster.Gateway.Http.SendAsync(OpenAiRequests.Post("tokenize", cluster.Key.Secret, body));
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, text);
-        return JsonDocument.Parse(text).RootElement.GetProperty("count").GetInt32();
     }
 }

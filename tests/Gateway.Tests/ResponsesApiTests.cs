@@ -40,7 +40,7 @@ public sealed class ResponsesApiTests(ToolReplicaCluster cluster) : IClassFixtur
         Assert.False(string.IsNullOrEmpty(text));
         Assert.Equal(ResponseStatus.Incomplete, whole.Status);
         Assert.Equal(24, whole.Usage.OutputTokenCount);
-        Assert.Equal(await TokenCountAsync(new JsonObject
+        Assert.Equal(await cluster.TokenCountAsync(new JsonObject
         {
             ["messages"] = JsonNode.Parse("""[{"role":"system","content":"Tell a story."},{"role":"user","content":"Once upon a time"}]"""),
             ["tools"] = JsonNode.Parse("""[{"type":"function","function":{"name":"get_weather"}}]"""),
@@ -74,7 +74,7 @@ public sealed class ResponsesApiTests(ToolReplicaCluster cluster) : IClassFixtur
             ResponseItem.CreateFunctionCallOutputItem("call_1", "sunny"),
         ]));
         Assert.False(string.IsNullOrEmpty(answer.GetOutputText()));
-        Assert.Equal(await TokenCountAsync(new JsonObject
+        Assert.Equal(await cluster.TokenCountAsync(new JsonObject
         {
             ["messages"] = JsonNode.Parse("""
                 [{"role":"system","content":"Tell a story."},{"role":"user","content":"Lily asked about the weather in Paris."},
@@ -108,14 +108,5 @@ public sealed class ResponsesApiTests(ToolReplicaCluster cluster) : IClassFixtur
         var error = JsonDocument.Parse(text).RootElement.GetProperty("error");
         Assert.Equal(param, error.GetProperty("param").GetString());
         Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
-    }
-
-    private async Task<int> TokenCountAsync(JsonObject body)
-    {
-        body["model"] = ToolReplicaCluster.Model;
-        using var response = await cluster.Gateway.Http.SendAsync(OpenAiRequests.Post("tokenize", cluster.Key.Secret, body));
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, text);
-        return JsonDocument.Parse(text).RootElement.GetProperty("count").GetInt32();
     }
 }
