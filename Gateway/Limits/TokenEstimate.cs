@@ -5,8 +5,9 @@ namespace Gateway.Limits;
 
 /// <summary>
 /// What a request to the OpenAI API (/v1) may cost, reserved from its key's tokens bucket at admission: the prompt (about
-/// one token per 4 UTF-8 bytes of text, one per token id) plus the most it may generate: max_completion_tokens or
-/// max_tokens (else 16 for completions, the model's max_model_len for chat, 0 elsewhere) × n × the number of prompts.
+/// one token per 4 UTF-8 bytes of text, one per token id) plus the most it may generate: max_completion_tokens,
+/// max_tokens or max_output_tokens (else 16 for completions, the model's max_model_len for chat and responses, 0
+/// elsewhere) × n × the number of prompts.
 /// Outside /v1 (/tokenize, /detokenize) nothing is generated and nothing is reserved.
 /// </summary>
 public static class TokenEstimate
@@ -20,7 +21,7 @@ public static class TokenEstimate
     {
         if (body.ValueKind != JsonValueKind.Object || !path.StartsWithSegments("/v1")) return 0;
         var (promptTokens, prompts) = Prompts(body);
-        double perChoice = Int(body, "max_completion_tokens") ?? Int(body, "max_tokens") ?? DefaultMaxTokens(body, path, maxModelLen);
+        double perChoice = Int(body, "max_completion_tokens") ?? Int(body, "max_tokens") ?? Int(body, "max_output_tokens") ?? DefaultMaxTokens(body, path, maxModelLen);
         double n = Int(body, "n") is > 0 and var choices ? choices : 1;
         return (long)Math.Min(Most, promptTokens + perChoice * n * prompts);
     }
@@ -28,7 +29,7 @@ public static class TokenEstimate
     private static double DefaultMaxTokens(JsonElement body, PathString path, Func<string, int?> maxModelLen)
     {
         if (path.Equals("/v1/completions", StringComparison.OrdinalIgnoreCase)) return CompletionsDefaultMaxTokens;
-        if (!path.Equals("/v1/chat/completions", StringComparison.OrdinalIgnoreCase)) return 0;
+        if (!path.Equals("/v1/chat/completions", StringComparison.OrdinalIgnoreCase) && !path.Equals("/v1/responses", StringComparison.OrdinalIgnoreCase)) return 0;
         return body.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String ? maxModelLen(model.GetString()!) ?? 0 : 0;
     }
 
@@ -37,6 +38,7 @@ public static class TokenEstimate
     private static (double Tokens, double Prompts) Prompts(JsonElement body)
     {
         double tokens = 0, prompts = 1;
+        if (body.TryGetProperty("instructions", out var instructions)) tokens += Tokens(instructions);
         foreach (var name in new[] { "prompt", "input" })
         {
             if (!body.TryGetProperty(name, out var prompt)) continue;
@@ -50,15 +52,18 @@ public static class TokenEstimate
         return (tokens, prompts);
     }
 
-    /// <summary>Text by its bytes, token ids one each, lists and content parts ({"type":"text","text":...}) summed.</summary>
+    /// <summary>Text by its bytes, token ids one each, lists, content parts ({"type":"text","text":...}) and Responses input
+    /// items (their content, a call's arguments, a call's output) summed.</summary>
     private static double Tokens(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => Math.Ceiling((double)Encoding.UTF8.GetByteCount(value.GetString()!) / BytesPerToken),
         JsonValueKind.Number => 1,
         JsonValueKind.Array => value.EnumerateArray().Sum(Tokens),
-        JsonValueKind.Object => value.TryGetProperty("text", out var text) ? Tokens(text) : 0,
+        JsonValueKind.Object => TextFields.Sum(field => value.TryGetProperty(field, out var text) ? Tokens(text) : 0),
         _ => 0,
     };
+
+    private static readonly string[] TextFields = ["text", "content", "arguments", "output"];
 
     private static long? Int(JsonElement body, string name) =>
         body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) && number >= 0

@@ -5,7 +5,7 @@ public static class RouteNames
 {
     private static readonly string[] Known =
     [
-        "/v1/chat/completions", "/v1/completions", "/v1/models", "/v1/embeddings", "/tokenize", "/detokenize",
+        "/v1/chat/completions", "/v1/completions", "/v1/models", "/v1/embeddings", "/v1/responses", "/tokenize", "/detokenize",
         "/admin/keys", "/health", "/alive", "/metrics",
     ];
 

@@ -12,7 +12,7 @@ namespace Gateway.Routing;
 /// <summary>
 /// Wraps YARP's load balancing and forwarding: when the chosen replica refused the connection (so it never
 /// saw the request), takes it out of rotation and sends the request to another candidate. A generation request
-/// (completions, chat, embeddings) whose replica sent nothing back at all (a stale connection, a replica that died
+/// (completions, chat, embeddings, responses: none is stored) whose replica sent nothing back at all (a stale connection, a replica that died
 /// before answering) is sent once more to another replica: the client has received nothing, so nothing generated
 /// reached anyone. A replica that refused the request because it does not serve right now (<see cref="ReplicaRefusal"/>:
 /// draining before it exits, loading) is taken out of rotation at once and the request goes to another replica; when none
@@ -20,7 +20,7 @@ namespace Gateway.Routing;
 /// </summary>
 public sealed class ConnectRetryMiddleware(RequestDelegate next, IDestinationHealthUpdater health, GatewayOptions options, GatewayMetrics metrics)
 {
-    private static readonly string[] RepeatablePaths = ["/v1/completions", "/v1/chat/completions", "/v1/embeddings"];
+    private static readonly string[] RepeatablePaths = ["/v1/completions", "/v1/chat/completions", "/v1/embeddings", "/v1/responses"];
 
     public async Task InvokeAsync(HttpContext context)
     {

@@ -15,7 +15,7 @@ namespace Gateway.Routing;
 /// </summary>
 public sealed class ModelRoutingMiddleware(RequestDelegate next, ModelCatalog catalog)
 {
-    private static readonly string[] PathsRequiringModel = ["/v1/chat/completions", "/v1/completions", "/v1/embeddings"];
+    private static readonly string[] PathsRequiringModel = ["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses"];
     // Where OpenAI defines stream_options.include_usage.
     private static readonly string[] PathsWithStreamUsage = ["/v1/chat/completions", "/v1/completions"];
     private static readonly TimeSpan RefreshOnMissAfter = TimeSpan.FromSeconds(1);

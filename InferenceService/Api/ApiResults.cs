@@ -10,7 +10,9 @@ namespace InferenceService.Api;
 /// </summary>
 public static class ApiResults
 {
-    public static async Task Handle(HttpContext context, ILogger logger, Func<ServerSentEvents, Task> endpoint)
+    /// <param name="failStream">How an error ends a stream already started; by default an error chunk and `data: [DONE]`.</param>
+    public static async Task Handle(HttpContext context, ILogger logger, Func<ServerSentEvents, Task> endpoint,
+        Func<ServerSentEvents, ApiException, Task>? failStream = null)
     {
         var events = new ServerSentEvents(context.Response);
         try
@@ -41,8 +43,7 @@ public static class ApiResults
             }
             if (events.Started)
             {
-                await events.SendAsync(api.Body(), CancellationToken.None);
-                await events.DoneAsync(CancellationToken.None);
+                await (failStream ?? FailChunkStream)(events, api);
             }
             else
             {
@@ -58,6 +59,12 @@ public static class ApiResults
         if (api.RetryAfterSeconds is { } seconds) context.Response.Headers.RetryAfter = seconds.ToString();
         if (api.ReplicaState is { } state) context.Response.Headers[ReplicaStateHeader.Name] = state;
         return context.Response.WriteAsJsonAsync(api.Body(), CancellationToken.None);
+    }
+
+    private static async Task FailChunkStream(ServerSentEvents events, ApiException error)
+    {
+        await events.SendAsync(error.Body(), CancellationToken.None);
+        await events.DoneAsync(CancellationToken.None);
     }
 
     /// <summary>The message without the " (Parameter 'X')" that ArgumentException appends: "param" names it.</summary>

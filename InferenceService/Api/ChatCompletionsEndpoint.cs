@@ -36,10 +36,7 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
             MaxTokens = maxTokens ?? Math.Max(1, engine.MaxModelLen - prompt.Count),   // vLLM's default: what the context leaves
             Logprobs = logprobs ? topLogprobs ?? 0 : null,
         };
-        var reasoning = served.Parsers.Reasoning;
-        return new GenerationCall([prompt], sampling, choice => new Choice(choice.Index, engine.Tokenizer, logprobs, new ChatOutputParser(
-            reasoning?.NewStream(text),
-            toolCalls is null ? null : new ToolCallStream(toolCalls, tools.Names, tools.ParallelCalls))))
+        return new GenerationCall([prompt], sampling, choice => new Choice(choice.Index, engine.Tokenizer, logprobs, ChatOutputParser.For(served.Parsers, text, toolCalls, tools)))
         {
             // A parser reads markers the tokenizer may count as special ([TOOL_CALLS], <|python_tag|>): keep them in the text, as vLLM does.
             KeepSpecialTokens = toolCalls is not null,
@@ -47,7 +44,7 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
     }
 
     /// <summary>The syntax to read tool calls in, or null when the model's text is all answer (no tools, tool_choice "none").</summary>
-    private static ToolCallSyntax? ToolCallSyntaxFor(ChatTools tools, ChatParsers parsers) => tools.Choice.Mode switch
+    public static ToolCallSyntax? ToolCallSyntaxFor(ChatTools tools, ChatParsers parsers) => tools.Choice.Mode switch
     {
         ToolChoiceMode.None => null,
         ToolChoiceMode.Auto => parsers.AutoToolChoice ? parsers.ToolCalls : throw ApiException.BadRequest(
@@ -58,11 +55,11 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
     };
 
     /// <summary>Renders the conversation with the chat template and tokenizes it (the template supplies BOS).</summary>
-    public static (string Text, IReadOnlyList<int> Ids) RenderPrompt(ServedModel served, ITextTokenizer tokenizer, ChatPrompt chat)
+    public static (string Text, IReadOnlyList<int> Ids) RenderPrompt(ServedModel served, ITextTokenizer tokenizer, ChatPrompt chat, string param = "messages")
     {
         var template = served.ChatTemplate ?? throw ApiException.BadRequest(
             "This model has no chat template (neither tokenizer_config.json's chat_template nor a GGUF's tokenizer.chat_template). Start the server with " +
-            "--chat-template <file or template text>, or use /v1/completions.", "messages");
+            "--chat-template <file or template text>, or use /v1/completions.", param);
         string text;
         try
         {
@@ -70,7 +67,7 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
         }
         catch (TemplateException error)
         {
-            throw ApiException.BadRequest("The chat template failed on these messages: " + error.Message, "messages");
+            throw ApiException.BadRequest("The chat template failed on these messages: " + error.Message, param);
         }
         return (text, tokenizer.Encode(text, addSpecialTokens: false));
     }

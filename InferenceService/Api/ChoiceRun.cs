@@ -36,6 +36,9 @@ public sealed class ChoiceRun : IDisposable
         return new ChoiceRun(engine, choices.Zip(added).ToList(), request, call.KeepSpecialTokens);
     }
 
+    /// <summary>Prompt tokens the engine found in its prefix cache (known once the choices were scheduled).</summary>
+    public int CachedPromptTokens => _sequences.Sum(s => s.Sequence.PrefixHitTokens);
+
     public async IAsyncEnumerable<(int Index, GenerationDelta Delta)> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

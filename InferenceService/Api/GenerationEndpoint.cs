@@ -14,9 +14,7 @@ public static class GenerationEndpoint
         {
             var ct = context.RequestAborted;
             var body = await JsonRequest.ReadAsync(context.Request, ct);
-            var engine = served.Engine;
-            if (engine.Options.Runner == Engine.Core.EngineRunner.Pooling)
-                throw ApiException.BadRequest($"This server runs with --runner pooling: it serves /v1/embeddings, not {TEndpoint.Route}.", "model");
+            var engine = served.GenerationEngine(TEndpoint.Route);
             var request = GenerationRequest.Read(body);
             served.Check(request.Model);
             var call = TEndpoint.Read(body, request, served);

@@ -16,6 +16,11 @@ public sealed class ServedModel(EngineHost host, IConfiguration configuration, C
         ? new ApiException(503, $"The model failed to load: {error.Message}") { RetryAfterSeconds = 5, ReplicaState = ReplicaStateHeader.Failed }
         : new ApiException(503, "The model is still loading; retry shortly.") { RetryAfterSeconds = 5, ReplicaState = ReplicaStateHeader.Loading });
 
+    /// <summary>The engine for a generation endpoint (<paramref name="route"/>): a 400 when it runs a pooling model.</summary>
+    public LlmEngine GenerationEngine(string route) => Engine.Options.Runner == EngineRunner.Pooling
+        ? throw ApiException.BadRequest($"This server runs with --runner pooling: it serves /v1/embeddings, not {route}.", "model")
+        : Engine;
+
     /// <summary>404 unless the request names this model (or none).</summary>
     public void Check(string? requested)
     {

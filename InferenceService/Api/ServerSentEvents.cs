@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace InferenceService.Api;
 
-/// <summary>OpenAI-style SSE: `data: {json}\n\n` per chunk, flushed at once, ending with `data: [DONE]`.</summary>
+/// <summary>OpenAI-style SSE: `data: {json}\n\n` per chunk, flushed at once, ending with `data: [DONE]` (chat and completions).</summary>
 public sealed class ServerSentEvents(HttpResponse response)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -13,7 +13,13 @@ public sealed class ServerSentEvents(HttpResponse response)
 
     public bool Started { get; private set; }
 
-    public async Task SendAsync(object chunk, CancellationToken cancellationToken)
+    public Task SendAsync(object chunk, CancellationToken cancellationToken) => WriteAsync("", chunk, cancellationToken);
+
+    /// <summary>A named event (`event: NAME` before its data), as the Responses API streams them.</summary>
+    public Task SendAsync(string eventName, object data, CancellationToken cancellationToken) =>
+        WriteAsync("event: " + eventName + "\n", data, cancellationToken);
+
+    private async Task WriteAsync(string prefix, object chunk, CancellationToken cancellationToken)
     {
         if (!Started)
         {
@@ -22,7 +28,7 @@ public sealed class ServerSentEvents(HttpResponse response)
             response.Headers["X-Accel-Buffering"] = "no";
             Started = true;
         }
-        await response.WriteAsync("data: " + JsonSerializer.Serialize(chunk, Json) + "\n\n", cancellationToken);
+        await response.WriteAsync(prefix + "data: " + JsonSerializer.Serialize(chunk, Json) + "\n\n", cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
     }
 

@@ -10,6 +10,11 @@ namespace InferenceService.Chat;
 /// </summary>
 public sealed class ChatOutputParser(ReasoningStream? reasoning, ToolCallStream? tools)
 {
+    /// <summary>The parser of one choice of a chat whose rendered prompt is <paramref name="prompt"/>: reasoning split off as the
+    /// server's parser says, tool calls read in <paramref name="toolCalls"/>' syntax (null: none).</summary>
+    public static ChatOutputParser For(ChatParsers parsers, string prompt, ToolCallSyntax? toolCalls, ChatTools tools) =>
+        new(parsers.Reasoning?.NewStream(prompt), toolCalls is null ? null : new ToolCallStream(toolCalls, tools.Names, tools.ParallelCalls));
+
     public bool SplitsReasoning => reasoning is not null;
 
     public IReadOnlyList<ChatDelta> Add(string text) => text.Length == 0 ? [] : ReadAnswer(reasoning?.Add(text) ?? [new ContentDelta(text)], final: false);

@@ -5,6 +5,7 @@ using InferenceService.Chat;
 using InferenceService.Embeddings;
 using InferenceService.Hosting;
 using InferenceService.Metrics;
+using InferenceService.Responses;
 
 namespace InferenceService.Cli;
 
@@ -59,6 +60,7 @@ public static class ServeCommand
         app.MapPost(CompletionsEndpoint.Route, GenerationEndpoint.HandleAsync<CompletionsEndpoint>);
         app.MapPost(ChatCompletionsEndpoint.Route, GenerationEndpoint.HandleAsync<ChatCompletionsEndpoint>);
         app.MapPost(EmbeddingsEndpoint.Route, EmbeddingsEndpoint.HandleAsync);
+        app.MapPost(ResponsesEndpoint.Route, ResponsesEndpoint.HandleAsync);
         ModelEndpoints.Map(app);
         app.MapGet("/", () => Results.Text("InferenceService: OpenAI-compatible API over the engine. Health: /health"));
         app.MapFallback((HttpContext context) =>

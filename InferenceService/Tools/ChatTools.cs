@@ -41,18 +41,26 @@ public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<st
             if (!tool.TryGetProperty("function", out var function))
                 throw ApiException.BadRequest($"'{param}.function' is required.", param + ".function");
             RequireObject(function, param + ".function", FunctionKeys);
-            var name = ReadName(function, param + ".function.name");
-            if (!names.Add(name)) throw ApiException.BadRequest($"'{param}.function.name': the function '{name}' is defined twice.", param + ".function.name");
-            if (function.TryGetProperty("description", out var description) && description.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
-                throw ApiException.BadRequest($"'{param}.function.description' must be a string.", param + ".function.description");
-            if (function.TryGetProperty("parameters", out var parameters) && parameters.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
-                throw ApiException.BadRequest($"'{param}.function.parameters' must be a JSON schema object.", param + ".function.parameters");
-            if (function.TryGetProperty("strict", out var strict) && strict.ValueKind is not (JsonValueKind.False or JsonValueKind.Null))
-                throw ApiException.BadRequest(strict.ValueKind == JsonValueKind.True
-                    ? $"'{param}.function.strict': strict schema adherence of tool calls is not supported yet; leave it out or false."
-                    : $"'{param}.function.strict' must be a boolean.", param + ".function.strict");
+            ReadFunction(function, param + ".function", names);
         }
         return (list, names);
+    }
+
+    /// <summary>Checks a function's name (new among <paramref name="names"/>, where it is added), description, parameters and
+    /// strict, found in <paramref name="function"/> at <paramref name="param"/>.</summary>
+    public static string ReadFunction(JsonElement function, string param, ISet<string> names)
+    {
+        var name = ReadName(function, param + ".name");
+        if (!names.Add(name)) throw ApiException.BadRequest($"'{param}.name': the function '{name}' is defined twice.", param + ".name");
+        if (function.TryGetProperty("description", out var description) && description.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+            throw ApiException.BadRequest($"'{param}.description' must be a string.", param + ".description");
+        if (function.TryGetProperty("parameters", out var parameters) && parameters.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+            throw ApiException.BadRequest($"'{param}.parameters' must be a JSON schema object.", param + ".parameters");
+        if (function.TryGetProperty("strict", out var strict) && strict.ValueKind is not (JsonValueKind.False or JsonValueKind.Null))
+            throw ApiException.BadRequest(strict.ValueKind == JsonValueKind.True
+                ? $"'{param}.strict': strict schema adherence of tool calls is not supported yet; leave it out or false."
+                : $"'{param}.strict' must be a boolean.", param + ".strict");
+        return name;
     }
 
     private static ToolChoice ReadChoice(JsonElement? value, IReadOnlySet<string> names, bool hasTools)
@@ -60,21 +68,26 @@ public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<st
         if (value is not { } choice) return hasTools ? ToolChoice.Auto : ToolChoice.None;
         var result = choice.ValueKind switch
         {
-            JsonValueKind.String => choice.GetString() switch
-            {
-                "none" => ToolChoice.None,
-                "auto" => ToolChoice.Auto,
-                "required" => ToolChoice.Required,
-                var other => throw ApiException.BadRequest($"'tool_choice' must be \"none\", \"auto\", \"required\" or " +
-                    $"{{\"type\": \"function\", \"function\": {{\"name\": ...}}}}; got \"{other}\".", "tool_choice"),
-            },
+            JsonValueKind.String => Mode(choice.GetString()!, "{\"type\": \"function\", \"function\": {\"name\": ...}}"),
             JsonValueKind.Object => Named(choice, names),
             _ => throw ApiException.BadRequest("'tool_choice' must be a string or an object naming a function.", "tool_choice"),
         };
-        if (result.Mode != ToolChoiceMode.None && !hasTools)
-            throw ApiException.BadRequest("'tool_choice' needs 'tools': there is no tool to choose.", "tool_choice");
-        return result;
+        return RequireTools(result, hasTools);
     }
+
+    /// <summary>tool_choice "none", "auto" or "required"; <paramref name="namedShape"/> shows the object that names a function.</summary>
+    public static ToolChoice Mode(string value, string namedShape) => value switch
+    {
+        "none" => ToolChoice.None,
+        "auto" => ToolChoice.Auto,
+        "required" => ToolChoice.Required,
+        _ => throw ApiException.BadRequest($"'tool_choice' must be \"none\", \"auto\", \"required\" or {namedShape}; got \"{value}\".", "tool_choice"),
+    };
+
+    public static ToolChoice RequireTools(ToolChoice choice, bool hasTools) =>
+        choice.Mode != ToolChoiceMode.None && !hasTools
+            ? throw ApiException.BadRequest("'tool_choice' needs 'tools': there is no tool to choose.", "tool_choice")
+            : choice;
 
     private static ToolChoice Named(JsonElement choice, IReadOnlySet<string> names)
     {
@@ -90,7 +103,7 @@ public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<st
         return new ToolChoice(ToolChoiceMode.Named, name);
     }
 
-    private static string ReadName(JsonElement function, string param)
+    public static string ReadName(JsonElement function, string param)
     {
         if (!function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
             throw ApiException.BadRequest($"'{param}' is required and must be a string.", param);
@@ -100,7 +113,7 @@ public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<st
         return text;
     }
 
-    private static void RequireObject(JsonElement value, string param, IReadOnlyCollection<string> allowed)
+    public static void RequireObject(JsonElement value, string param, IReadOnlyCollection<string> allowed)
     {
         if (value.ValueKind != JsonValueKind.Object) throw ApiException.BadRequest($"'{param}' must be an object.", param);
         foreach (var property in value.EnumerateObject())

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Tests.Infrastructure;
 
@@ -8,7 +7,9 @@ namespace Gateway.Tests;
 /// The npm openai package (6.49.0, tests/node; ./test.sh installs it with npm ci) through the gateway to a real
 /// tool-calling replica: tools under "auto" answered in content, the stream rebuilt by the SDK's accumulator equal to
 /// the whole answer, a conversation with the call and its result continued, "required" refused with a 400 naming
-/// tool_choice, and embeddings whose base64 (the SDK's default, decoded by it) equal the floats.
+/// tool_choice, embeddings whose base64 (the SDK's default, decoded by it) equal the floats, and the Responses API
+/// (client.responses.create and stream): text, the stream rebuilt by the SDK equal to the whole response, a function call
+/// and its output sent back, "required" refused.
 /// </summary>
 public sealed class NodeOpenAiClientTests(ToolReplicaCluster cluster) : IClassFixture<ToolReplicaCluster>
 {
@@ -25,7 +26,7 @@ public sealed class NodeOpenAiClientTests(ToolReplicaCluster cluster) : IClassFi
             ["OPENAI_API_KEY"] = cluster.Key.Secret,
             ["MODEL"] = ToolReplicaCluster.Model,
         }, NodeFolder);
-        Assert.True(await node.WaitForExitAsync(TimeSpan.FromMinutes(2)), node.Describe());
+        Assert.True(await node.WaitForExitAsync(TimeSpan.FromMinutes(5)), node.Describe());
         Assert.True(node.ExitCode == 0, node.Describe());
         var line = node.Output.Split('\n').Single(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
         var result = JsonNode.Parse(line["RESULT ".Length..])!;
@@ -38,7 +39,7 @@ public sealed class NodeOpenAiClientTests(ToolReplicaCluster cluster) : IClassFi
 
         var conversation = result["conversation"]!;
         Assert.False(string.IsNullOrEmpty(conversation["content"]!.GetValue<string>()));
-        Assert.Equal(await TokenCountAsync(new JsonObject
+        Assert.Equal(await cluster.TokenCountAsync(new JsonObject
         {
             ["messages"] = JsonNode.Parse("""
                 [{"role":"user","content":"Lily asked about the weather in Paris."},
@@ -51,6 +52,20 @@ public sealed class NodeOpenAiClientTests(ToolReplicaCluster cluster) : IClassFi
         Assert.Equal(400, result["required"]!["status"]!.GetValue<int>());
         Assert.Equal("tool_choice", result["required"]!["param"]!.GetValue<string>());
 
+        var responses = result["responses"]!;
+        var responseWhole = responses["whole"]!;
+        Assert.Equal("incomplete", responseWhole["status"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(responseWhole["text"]!.GetValue<string>()));
+        Assert.Equal(24, responseWhole["output_tokens"]!.GetValue<int>());
+        Assert.True(JsonNode.DeepEquals(responseWhole, responses["streamed"]), $"streamed {responses["streamed"]} differs from {responseWhole}");
+        var events = responses["events"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
+        Assert.Equal(["response.created", "response.in_progress", "response.output_item.added", "response.content_part.added"], events.Take(4));
+        Assert.Equal("response.incomplete", events[^1]);
+        Assert.False(string.IsNullOrEmpty(responses["conversation"]!["text"]!.GetValue<string>()));
+        Assert.Equal(conversation["prompt_tokens"]!.GetValue<int>(), responses["conversation"]!["input_tokens"]!.GetValue<int>());
+        Assert.Equal(400, responses["required"]!["status"]!.GetValue<int>());
+        Assert.Equal("tool_choice", responses["required"]!["param"]!.GetValue<string>());
+
         var decoded = result["embeddings"]!["decoded"]!.AsArray();
         var floats = result["embeddings"]!["floats"]!.AsArray();
         Assert.Equal(2, decoded.Count);
@@ -61,16 +76,7 @@ public sealed class NodeOpenAiClientTests(ToolReplicaCluster cluster) : IClassFi
             Assert.Equal(64, vector.Length);
             Assert.Equal(1.0, Math.Sqrt(vector.Sum(v => (double)v * v)), 5);
         }
-        Assert.Equal(await TokenCountAsync(new JsonObject { ["prompt"] = "Once upon a time" }) + await TokenCountAsync(new JsonObject { ["prompt"] = "The cat sat on the mat." }),
+        Assert.Equal(await cluster.TokenCountAsync(new JsonObject { ["prompt"] = "Once upon a time" }) + await cluster.TokenCountAsync(new JsonObject { ["prompt"] = "The cat sat on the mat." }),
             result["embeddings"]!["prompt_tokens"]!.GetValue<int>());
-    }
-
-    private async Task<int> TokenCountAsync(JsonObject body)
-    {
-        body["model"] = ToolReplicaCluster.Model;
-        using var response = await cluster.Gateway.Http.SendAsync(OpenAiRequests.Post("tokenize", cluster.Key.Secret, body));
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, text);
-        return JsonDocument.Parse(text).RootElement.GetProperty("count").GetInt32();
     }
 }

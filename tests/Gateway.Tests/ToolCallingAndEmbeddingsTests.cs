@@ -1,6 +1,5 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -111,7 +110,7 @@ public sealed class ToolCallingAndEmbeddingsTests(ToolReplicaCluster cluster) : 
         Assert.Equal(own.GetProperty("data")[0].GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle()), vector);
 
         long tokens = own.GetProperty("usage").GetProperty("prompt_tokens").GetInt64();
-        Assert.Equal(tokens, await MeteredPromptTokensAsync("embeddings-meter", tokens));
+        Assert.Equal(tokens, await cluster.Gateway.MeteredTokensAsync("embeddings-meter", "prompt", tokens));
 
         using var noKey = await cluster.Gateway.Http.PostAsJsonAsync("v1/embeddings", new { model = ToolReplicaCluster.Model, input = "a" });
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
@@ -135,23 +134,6 @@ public sealed class ToolCallingAndEmbeddingsTests(ToolReplicaCluster cluster) : 
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, text);
         return JsonNode.Parse(text)!.AsObject();
-    }
-
-    /// <summary>The gateway's gateway_tokens_total for the key's prompt tokens, once it has reached <paramref name="expected"/>
-    /// (the exporter caches a scrape briefly) or after 15 s.</summary>
-    private async Task<long> MeteredPromptTokensAsync(string keyName, long expected)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        long value;
-        do
-        {
-            var line = (await cluster.Gateway.MetricsAsync()).Split('\n')
-                .FirstOrDefault(l => l.StartsWith("gateway_tokens_total{", StringComparison.Ordinal) && l.Contains($"key=\"{keyName}\"") && l.Contains("kind=\"prompt\""));
-            value = line is null ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
-            if (value == expected) break;
-            await Task.Delay(250);
-        } while (DateTime.UtcNow < deadline);
-        return value;
     }
 
     /// <summary>Keeps the body of the last request the SDK sent.</summary>

@@ -47,6 +47,32 @@ const inputs = ["Once upon a time", "The cat sat on the mat."];
 const decoded = await client.embeddings.create({ model, input: inputs });
 const floats = await client.embeddings.create({ model, input: inputs, encoding_format: "float" });
 
+// The Responses API: text, the same request streamed (rebuilt by the SDK's ResponseStream), a function call and its
+// output sent back, and tool_choice "required" refused (400, param tool_choice) until its constraint exists.
+const responseTools = [{ type: "function", name: "get_weather", description: "The weather in a city", strict: false, parameters: tools[0].function.parameters }];
+const responseRequest = { model, input: "Once upon a time", tools: responseTools, tool_choice: "auto", temperature: 0, max_output_tokens: 24 };
+const responseWhole = await client.responses.create(responseRequest);
+const responseStream = client.responses.stream(responseRequest);
+const responseEvents = [];
+for await (const event of responseStream) responseEvents.push(event.type);
+const responseStreamed = await responseStream.finalResponse();
+const responseConversation = await client.responses.create({
+  model, tools: responseTools, temperature: 0, max_output_tokens: 12,
+  input: [
+    { role: "user", content: "Lily asked about the weather in Paris." },
+    { type: "function_call", call_id: "call_1", name: "get_weather", arguments: "{\"city\": \"Paris\"}" },
+    { type: "function_call_output", call_id: "call_1", output: "sunny" },
+  ],
+});
+let responseRequired;
+try {
+  await client.responses.create({ ...responseRequest, tool_choice: "required" });
+  responseRequired = { status: 200 };
+} catch (error) {
+  responseRequired = { status: error.status, param: error.param, message: error.message };
+}
+const responseOf = (response) => ({ status: response.status, text: response.output_text, output_tokens: response.usage.output_tokens });
+
 const message = (completion) => ({
   content: completion.choices[0].message.content,
   tool_calls: completion.choices[0].message.tool_calls ?? [],
@@ -57,6 +83,13 @@ console.log("RESULT " + JSON.stringify({
   streamed: message(streamed),
   conversation: { ...message(conversation), prompt_tokens: conversation.usage.prompt_tokens },
   required,
+  responses: {
+    whole: responseOf(responseWhole),
+    streamed: responseOf(responseStreamed),
+    events: responseEvents,
+    conversation: { ...responseOf(responseConversation), input_tokens: responseConversation.usage.input_tokens },
+    required: responseRequired,
+  },
   embeddings: {
     decoded: decoded.data.map((d) => Array.from(d.embedding)),
     floats: floats.data.map((d) => d.embedding),

@@ -63,6 +63,8 @@ public sealed class RequestBodyTests
     [InlineData("""{"model":"m","messages":[{"role":"user","content":"word word"}]}""", "/v1/chat/completions", 3 + 2048)]
     [InlineData("""{"messages":[{"role":"user","content":[{"type":"text","text":"abcd"}]}],"max_completion_tokens":5}""", "/v1/chat/completions", 1 + 5)]
     [InlineData("""{"input":["abcd","abcdefgh"]}""", "/v1/embeddings", 3)]
+    [InlineData("""{"model":"m","input":"word word"}""", "/v1/responses", 3 + 2048)]
+    [InlineData("""{"instructions":"abcd","input":[{"role":"user","content":"abcd"},{"type":"function_call","call_id":"c","name":"f","arguments":"{\"a\":1}"},{"type":"function_call_output","call_id":"c","output":"abcdefgh"}],"max_output_tokens":5}""", "/v1/responses", 1 + 1 + 2 + 2 + 5)]
     [InlineData("""{"prompt":"word word","max_tokens":50}""", "/tokenize", 0)]
     public void The_estimate_is_the_prompt_and_the_most_that_may_be_generated(string json, string path, long expected) =>
         Assert.Equal(expected, TokenEstimate.Of(JsonDocument.Parse(json).RootElement, new PathString(path), model => model == "m" ? 2048 : null));

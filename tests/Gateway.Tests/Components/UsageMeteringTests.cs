@@ -93,6 +93,26 @@ public sealed class UsageMeteringTests
         Assert.Empty(errorUsages);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(1000)]
+    public async Task Responses_api_usage_is_metered_from_input_and_output_tokens_streamed_or_not(int writeSize)
+    {
+        // The Responses stream: named events, usage null until response.completed carries the response with its usage.
+        var stream =
+            "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\",\"usage\":null},\"sequence_number\":0}\n\n" +
+            "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"hi\",\"sequence_number\":1}\n\n" +
+            "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\",\"usage\":{\"input_tokens\":7," +
+            "\"input_tokens_details\":{\"cached_tokens\":0},\"output_tokens\":5,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":12}},\"sequence_number\":2}\n\n";
+        var (output, usages, _) = await RunAsync(stream, "text/event-stream; charset=utf-8", writeSize, dropUsageChunk: false);
+        Assert.Equal(stream, output);
+        Assert.Equal([new TokenUsage(7, 5)], usages);
+
+        var json = "{\"id\":\"resp_1\",\"object\":\"response\",\"usage\":{\"input_tokens\":3,\"output_tokens\":4,\"total_tokens\":7}}";
+        var (_, jsonUsages, _) = await RunAsync(json, "application/json", writeSize, dropUsageChunk: false);
+        Assert.Equal([new TokenUsage(3, 4)], jsonUsages);
+    }
+
     private static async Task<(string Output, List<TokenUsage> Usages, long WrittenBeforeUsage)> RunAsync(
         string body, string contentType, int writeSize, bool dropUsageChunk, long? contentLength = null, int status = 200)
     {

@@ -90,6 +90,23 @@ public sealed class GatewayProcess : ServiceDriver
         return await response.Content.ReadAsStringAsync();
     }
 
+    /// <summary>The gateway's gateway_tokens_total for the key's tokens of <paramref name="kind"/> ("prompt" or "completion"), once
+    /// it has reached <paramref name="expected"/> (the exporter caches a scrape briefly) or after 15 s.</summary>
+    public async Task<long> MeteredTokensAsync(string keyName, string kind, long expected)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        long value;
+        do
+        {
+            var line = (await MetricsAsync()).Split('\n')
+                .FirstOrDefault(l => l.StartsWith("gateway_tokens_total{", StringComparison.Ordinal) && l.Contains($"key=\"{keyName}\"") && l.Contains($"kind=\"{kind}\""));
+            value = line is null ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            if (value == expected) break;
+            await Task.Delay(250);
+        } while (DateTime.UtcNow < deadline);
+        return value;
+    }
+
     public static HttpRequestMessage Admin(HttpMethod method, string path) => new(method, path)
     {
         Headers = { Authorization = new AuthenticationHeaderValue("Bearer", AdminKey) },

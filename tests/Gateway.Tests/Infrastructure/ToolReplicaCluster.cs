@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
 namespace Gateway.Tests.Infrastructure;
 
 /// <summary>
@@ -25,6 +28,17 @@ public sealed class ToolReplicaCluster : IAsyncLifetime
         });
         Gateway = await GatewayProcess.StartAsync("gateway-tools", [Replica.Url], redis: null);
         Key = await Gateway.CreateKeyAsync("tools");
+    }
+
+    /// <summary>How many tokens the replica's /tokenize (through the gateway) counts for <paramref name="body"/> (a prompt or
+    /// messages and tools, as the template renders them).</summary>
+    public async Task<int> TokenCountAsync(JsonObject body)
+    {
+        body["model"] = Model;
+        using var response = await Gateway.Http.SendAsync(OpenAiRequests.Post("tokenize", Key.Secret, body));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonDocument.Parse(text).RootElement.GetProperty("count").GetInt32();
     }
 
     public async Task DisposeAsync()
