@@ -3,6 +3,8 @@ using Engine.Backends;
 using Engine.Backends.Cpu;
 using Engine.Models;
 using Engine.Sampling;
+using Engine.StructuredOutput;
+using Engine.StructuredOutput.Matching;
 using Engine.Tokenization;
 
 namespace Engine.Core;
@@ -23,6 +25,8 @@ public sealed class LlmEngine : IDisposable
     private readonly Thread _loop;
     private readonly IReadOnlyList<int> _eosTokenIds;
     private readonly Random _seeds;
+    private readonly Lazy<TokenVocabulary> _vocabulary;
+    private readonly GrammarCache _grammars = new(capacity: 64);
     private bool _stopping;
 
     public LlmEngine(EngineOptions options, IComputeBackend? backend = null)
@@ -50,6 +54,7 @@ public sealed class LlmEngine : IDisposable
         _runner = new ModelRunner(Model, _backend, cache);
         _eosTokenIds = config.EosTokenIds.Union(Tokenizer.EosTokenIds).ToList();
         _seeds = options.Seed is { } seed ? new Random((int)seed) : new Random();
+        _vocabulary = new Lazy<TokenVocabulary>(() => TokenVocabulary.Build(Tokenizer, Config.VocabSize));
         _loop = new Thread(RunLoop) { IsBackground = true, Name = "llm-engine" };
         _loop.Start();
     }
@@ -67,6 +72,15 @@ public sealed class LlmEngine : IDisposable
     public int MaxModelLen { get; }
     public EngineStatistics Statistics { get; } = new();
 
+    /// <summary>The vocabulary as structured outputs see it (built on first use).</summary>
+    public TokenVocabulary Vocabulary => _vocabulary.Value;
+
+    /// <summary>Compiles <paramref name="grammar"/> for this model's vocabulary, or returns the copy compiled before
+    /// (the last 64 grammars are kept, with their mask caches). Throws <see cref="GrammarException"/> for a grammar
+    /// that cannot be compiled.</summary>
+    public CompiledGrammar CompileGrammar(Grammar grammar) =>
+        _grammars.GetOrAdd(grammar.Key, () => GrammarCompiler.Compile(grammar, Vocabulary));
+
     /// <summary>Queues a request. Throws <see cref="ArgumentException"/> for a request that can never run (naming
     /// the parameter at fault: prompt, max_tokens or a sampling parameter), <see cref="QueueFullException"/> when
     /// the waiting queue is full.</summary>
@@ -80,6 +94,8 @@ public sealed class LlmEngine : IDisposable
                 $"{prompt.Count + parameters.MaxTokens} tokens ({prompt.Count} in the messages, {parameters.MaxTokens} in the completion). " +
                 "Please reduce the length of the messages or completion.", nameof(parameters.MaxTokens));
         parameters.Validate(Config.VocabSize);
+        if (parameters.StructuredOutput is not null && _eosTokenIds.Count == 0 && parameters.StopTokenIds.Count == 0)
+            throw new ArgumentException("Structured outputs need an end-of-sequence token, and this model has none: pass stop_token_ids.", nameof(parameters.StopTokenIds));
         var seeded = parameters.Seed is null ? parameters with { Seed = NextSeed() } : parameters;
         var seq = new Sequence(requestId, prompt, parameters, new SequenceSampler(seeded, _eosTokenIds), priority);
         lock (_gate)
