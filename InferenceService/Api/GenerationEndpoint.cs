@@ -18,13 +18,14 @@ public static class GenerationEndpoint
             var request = GenerationRequest.Read(body);
             served.Check(request.Model);
             var call = TEndpoint.Read(body, request, served);
+            var sampling = request.StructuredOutput?.Constrain(call.Sampling, engine) ?? call.Sampling;
             foreach (var field in body.UnknownFields) logger.LogInformation("Ignoring unknown field '{Field}' in {Route}", field, TEndpoint.Route);
 
             var inputs = call.Prompts
                 .SelectMany((prompt, p) => Enumerable.Range(0, request.N).Select(j => new ChoiceInput(p * request.N + j, prompt)))
                 .ToList();
             string id = TEndpoint.IdPrefix + Guid.NewGuid().ToString("N");
-            using var run = ChoiceRun.Start(engine, id, inputs, call.Sampling, request);
+            using var run = ChoiceRun.Start(engine, id, inputs, sampling, request);
             long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             var choices = inputs.Select(call.NewChoice).ToList();
             object Chunk(object choice) => new { id, @object = TEndpoint.ChunkObject, created, model = served.Name, choices = new[] { choice } };
