@@ -103,7 +103,7 @@ public sealed class BadRequestTests(InferenceServerFixture server)
         AssertErrorShape(await response.Content.ReadAsStringAsync(), null);
     }
 
-    private static void AssertErrorShape(string text, string? param)
+    internal static void AssertErrorShape(string text, string? param)
     {
         using var json = JsonDocument.Parse(text);
         var error = json.RootElement.GetProperty("error");
