@@ -10,7 +10,8 @@ namespace Engine.StructuredOutput.Matching;
 /// </summary>
 public sealed class TokenVocabulary
 {
-    private TokenVocabulary(int size, byte[]?[] bytes)
+    /// <summary>A vocabulary of <paramref name="size"/> ids where id i writes <paramref name="bytes"/>[i] (null: never allowed).</summary>
+    internal TokenVocabulary(int size, byte[]?[] bytes)
     {
         Size = size;
         TokenBytes = bytes;

@@ -75,6 +75,7 @@ internal sealed class RegexParser
 
     private Expr ParseQuantified()
     {
+        bool supplementary = char.IsHighSurrogate(Peek);
         var atom = ParseAtom();
         int start = _at;
         if (_at >= _pattern.Length) return atom;
@@ -87,6 +88,7 @@ internal sealed class RegexParser
             _ => null,
         };
         if (quantifier is not var (min, max)) return atom;
+        if (supplementary) throw Error("a quantifier after a character outside the BMP repeats only its second UTF-16 unit in .NET and JavaScript: write it as a group, e.g. (😀)+", start);
         if (_at < _pattern.Length && Peek == '?') _at++;   // lazy: the same strings
         else if (_at < _pattern.Length && Peek == '+') throw Error("possessive quantifiers are not supported");
         if (_at < _pattern.Length && Peek is '*' or '+' or '?' or '{' && ParseBracesAhead()) throw Error("nested quantifier", start);
