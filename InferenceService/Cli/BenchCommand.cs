@@ -12,7 +12,8 @@ namespace InferenceService.Cli;
 /// `bench`: engine throughput on a model folder (usually --load-format dummy), printed as a report:
 /// single-stream prefill tok/s (--input-len prompt) and decode tok/s, aggregate decode tok/s at each
 /// --concurrency (comma list, --output-len tokens per request), and, with --prefix-len, time to first token
-/// for a request whose prefix is cached vs cold. --profile adds where the decode time goes at the highest concurrency.
+/// for a request whose prefix is cached vs cold. --json-schema FILE adds what a structured output costs (see
+/// <see cref="StructuredOutputBench"/>). --profile adds where the decode time goes at the highest concurrency.
 /// The host's memory read bandwidth is printed before and after, to read the figures against.
 /// </summary>
 public static class BenchCommand
@@ -20,7 +21,7 @@ public static class BenchCommand
     public static FlagSet Flags { get; } = EngineFlags.Options.With(
     [
         KnownFlag.Value("input-len"), KnownFlag.Value("output-len"), KnownFlag.Value("repeats"), KnownFlag.Value("prefix-len"),
-        KnownFlag.Value("concurrency"), KnownFlag.Switch("profile"),
+        KnownFlag.Value("concurrency"), KnownFlag.Value("json-schema"), KnownFlag.Switch("profile"),
     ]);
 
     public static async Task<int> RunAsync(CommandLine args, IConfiguration configuration)
@@ -30,11 +31,13 @@ public static class BenchCommand
         int repeats = args.GetInt("repeats") ?? 3;
         int prefixLen = args.GetInt("prefix-len") ?? 0;
         var concurrency = (args.Get("concurrency") ?? "1").Split(',').Select(int.Parse).ToArray();
+        var schemaFile = args.Get("json-schema");
         var options = EngineOptionsReader.Read(configuration);
         options = options with
         {
             MaxNumSeqs = Math.Max(concurrency.Max(), 1),
-            MaxModelLen = options.MaxModelLen ?? Math.Max(inputLen, prefixLen + 16) + outputLen,
+            // A constrained output runs until its value is complete: leave it room.
+            MaxModelLen = options.MaxModelLen ?? Math.Max(inputLen, prefixLen + 16) + (schemaFile is null ? outputLen : Math.Max(outputLen, 2048)),
         };
 
         IComputeBackend backend = BackendFactory.Create(options);
@@ -68,6 +71,8 @@ public static class BenchCommand
                 $"output {n * outputLen / result.Elapsed,7:F1} tok/s overall, mean TTFT {1000 * result.MeanTtft,7:F1} ms");
         }
 
+        if (schemaFile is not null) await StructuredOutputBench.RunAsync(engine, schemaFile, concurrency, Prompt, inputLen, outputLen, repeats);
+
         if (prefixLen > 0)
         {
             var one = new SamplingParams { Temperature = 0, MaxTokens = 1, IgnoreEos = true };
@@ -97,11 +102,11 @@ public static class BenchCommand
     private static void PrintBandwidth(string when) =>
         Console.WriteLine($"host memory read bandwidth {when}: {ReadBandwidth.Measure(Environment.ProcessorCount):F1} GB/s ({Environment.ProcessorCount} threads)");
 
-    private sealed record RunResult(double Elapsed, double MeanTtft, double DecodeTokensPerSecond);
+    internal sealed record RunResult(double Elapsed, double MeanTtft, double DecodeTokensPerSecond);
 
     /// <summary>Submits all prompts at once and times every token. Decode speed is measured in the window
     /// where every request has finished its prefill and none has finished yet.</summary>
-    private static async Task<RunResult> Run(LlmEngine engine, int[][] prompts, SamplingParams parameters, Action? onAllStarted = null)
+    internal static async Task<RunResult> Run(LlmEngine engine, int[][] prompts, SamplingParams parameters, Action? onAllStarted = null)
     {
         var start = Stopwatch.GetTimestamp();
         int waitingForFirstToken = prompts.Length;
