@@ -8,6 +8,7 @@ using AdminDashboard.Components;
 using AdminDashboard.Configuration;
 using AdminDashboard.Monitoring;
 using CommandLineFlags;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.FluentUI.AspNetCore.Components;
 
 if (!ServiceCommandLine.Check(args, OptionsFlags.Of<DashboardOptions>(DashboardOptions.SectionName))) return CommandLineException.ExitCode;
@@ -46,6 +47,9 @@ builder.Services.AddSingleton<MetricsCollector>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricsCollector>());
 
 var app = builder.Build();
+// Behind a reverse proxy on this machine (loopback; elsewhere: ASPNETCORE_FORWARDEDHEADERS_ENABLED=true), the client's
+// scheme and address are what it forwards: the session cookie is Secure over HTTPS, sign-in failures count per client.
+app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseAuthentication();
 app.UseAuthorization();

@@ -114,6 +114,9 @@ public sealed class IlgpuBackend : IComputeBackend
 
     public Tensor LoadMatrix(DType storage, params HostTensor[] rowBlocks)
     {
+        if (storage.IsQuantized() || rowBlocks.Any(b => b.DType.IsQuantized()))
+            throw new NotSupportedException($"Quantized weights ({string.Join(", ", rowBlocks.Select(b => b.DType.IsQuantized() ? b.DType : storage).Distinct())}) " +
+                "do not run on the ILGPU backend yet; use --device cpu.");
         Bind();
         int cols = rowBlocks[0].Cols;
         if (rowBlocks.Any(b => b.Cols != cols)) throw new ArgumentException("Row blocks differ in width.");

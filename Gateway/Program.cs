@@ -13,16 +13,19 @@ if (!ServiceCommandLine.Check(args, OptionsFlags.Of<GatewayOptions>(GatewayOptio
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-DefaultUrls.Apply(builder);
 var options = await builder.AddGatewayAsync();
+ListenerUrls.Apply(builder, options);
 
 var app = builder.Build();
+app.UseMiddleware<PathNormalizationMiddleware>();
 app.UseMiddleware<AccessLogMiddleware>();
 app.UseMiddleware<ErrorShapeMiddleware>();
 if (options.CorsOrigins.Length > 0) app.UseCors(GatewayServices.CorsPolicy);
+app.UseMiddleware<AdminRoutesMiddleware>();
 app.UseMiddleware<ApiAccessMiddleware>();
 
-app.MapDefaultEndpoints();
+var admin = app.Services.GetRequiredService<AdminAccess>();
+app.MapDefaultEndpoints(AdminRoutesMiddleware.MetricsPath, showHealthDetails: admin.IsAdmin);
 app.MapGet("/", () => Results.Text("Gateway is running. OpenAI API: /v1; health: /health"));
 app.MapModelsEndpoints();
 app.MapAdminEndpoints();

@@ -8,7 +8,8 @@ using ModelCacheService.Configuration;
 using ModelCacheService.Hub;
 using ModelCacheService.Pulls;
 
-if (!ServiceCommandLine.Check(args, [.. OptionsFlags.Of<DownloadSettings>(DownloadSettings.SectionName), .. HubSettings.Keys.Select(KnownFlag.Value)]))
+if (!ServiceCommandLine.Check(args, [.. OptionsFlags.Of<DownloadSettings>(DownloadSettings.SectionName),
+        .. OptionsFlags.Of<AccessSettings>(DownloadSettings.SectionName), .. HubSettings.Keys.Select(KnownFlag.Value)]))
     return CommandLineException.ExitCode;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,8 +17,10 @@ builder.AddServiceDefaults();
 
 var hub = HubSettings.FromConfiguration(builder.Configuration);
 var downloads = builder.Configuration.GetSection(DownloadSettings.SectionName).Get<DownloadSettings>() ?? new DownloadSettings();
+var access = builder.Configuration.GetSection(DownloadSettings.SectionName).Get<AccessSettings>() ?? new AccessSettings();
 builder.Services.AddSingleton(hub);
 builder.Services.AddSingleton(downloads);
+builder.Services.AddSingleton(access);
 builder.Services.ConfigureHttpJsonOptions(options => JsonDefaults.Apply(options.SerializerOptions));
 builder.Services.AddHubClient(downloads);
 builder.Services.AddPullStore(builder.Configuration);
@@ -30,6 +33,13 @@ builder.Services.AddHostedService(services => services.GetRequiredService<PullCo
 
 var app = builder.Build();
 app.UseOpenAiErrorBodies();
+// The API is for the platform's services (the AppHost wires the key), and takes JSON only: no web page can drive it.
+if (!string.IsNullOrEmpty(access.ApiKey))
+    app.UseBearerKey(access.ApiKey, path => path.StartsWithSegments("/api"),
+        "No API key provided: send ModelCache__ApiKey as 'Authorization: Bearer <key>'.");
+else
+    app.Logger.LogWarning("ModelCache__ApiKey is not set: the API (pulls, deletes) is open to whoever reaches this service.");
+app.UseJsonRequestBodies();
 app.MapDefaultEndpoints();
 app.MapPullEndpoints();
 app.MapModelEndpoints();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -71,14 +72,19 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>/health (all checks, HealthChecks UI JSON), /alive (liveness only) and the OpenTelemetry metrics
-    /// in Prometheus format at <paramref name="metricsPath"/> (/metrics unless the service serves its own there).</summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app, string metricsPath = "/metrics")
+    /// in Prometheus format at <paramref name="metricsPath"/> (/metrics unless the service serves its own there).
+    /// <paramref name="showHealthDetails"/>: who sees each check's description and data (default: everyone); the others
+    /// get the statuses only, with the same status code, so probes work the same for all.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, string metricsPath = "/metrics",
+        Func<HttpContext, bool>? showHealthDetails = null)
     {
-        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = HealthReportJsonWriter.WriteAsync });
+        Task WriteAsync(HttpContext context, HealthReport report) =>
+            HealthReportJsonWriter.WriteAsync(context, report, showHealthDetails?.Invoke(context) ?? true);
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = WriteAsync });
         app.MapHealthChecks(AlivePath, new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains(LiveTag),
-            ResponseWriter = HealthReportJsonWriter.WriteAsync,
+            ResponseWriter = WriteAsync,
         });
         app.MapPrometheusScrapingEndpoint(metricsPath);
         return app;

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using AdminDashboard.Configuration;
 
 namespace AdminDashboard.Auth;
@@ -18,6 +19,7 @@ public static class AdminAuthentication
 
     public static IServiceCollection AddAdminAuthentication(this IServiceCollection services, DashboardOptions options)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AdminKeyVerifier>();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(cookie =>
@@ -27,6 +29,7 @@ public static class AdminAuthentication
                 cookie.Cookie.Name = CookieName;
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Strict;
+                // Secure whenever the request is HTTPS, also behind a TLS-terminating proxy (X-Forwarded-Proto, see Program.cs).
                 cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 cookie.ExpireTimeSpan = options.SessionLifetime;
                 cookie.SlidingExpiration = true;

@@ -3,17 +3,20 @@ using AdminDashboard.Configuration;
 
 namespace AdminDashboard.Clients;
 
-/// <summary>Reads a service's /health: the HealthChecks UI document whatever the status code (503 carries one too).</summary>
+/// <summary>Reads a service's /health: the HealthChecks UI document whatever the status code (503 carries one too); with
+/// <c>bearer</c>, as the key that sees the checks' details.</summary>
 public sealed class HealthClient(ServiceHttp http, DashboardOptions options)
 {
-    public async Task<(HealthReport Report, TimeSpan Latency)> CheckAsync(Uri baseUrl, CancellationToken ct)
+    public async Task<(HealthReport Report, TimeSpan Latency)> CheckAsync(Uri baseUrl, CancellationToken ct, string? bearer = null)
     {
         var started = Stopwatch.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(options.RequestTimeout);
         try
         {
-            using var response = await http.Client.GetAsync(new Uri(baseUrl, "health"), timeout.Token);
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, "health"));
+            if (!string.IsNullOrEmpty(bearer)) request.Headers.Authorization = new("Bearer", bearer);
+            using var response = await http.Client.SendAsync(request, timeout.Token);
             var body = await response.Content.ReadAsStringAsync(timeout.Token);
             return (HealthReport.Parse(body, (int)response.StatusCode), Stopwatch.GetElapsedTime(started));
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -18,34 +19,35 @@ public sealed class ModelCacheClient(ServiceHttp http, ServiceEndpoints endpoint
     public bool IsConfigured => endpoints.ModelCacheUrl is not null;
 
     public async Task<IReadOnlyList<CachedModel>> ListAsync(CancellationToken ct) =>
-        (await http.GetJsonAsync<ListOf<CachedModel>>(Service, Url("api/models"), ct)).Data ?? [];
+        (await http.SendJsonAsync<ListOf<CachedModel>>(Service, Request(HttpMethod.Get, "api/models"), ct)).Data ?? [];
 
     public Task<ModelDetails> GetAsync(string model, string? revision, CancellationToken ct) =>
-        http.GetJsonAsync<ModelDetails>(Service, Url($"api/models/{ModelPath(model)}{(revision is null ? "" : "?revision=" + Uri.EscapeDataString(revision))}"), ct);
+        http.SendJsonAsync<ModelDetails>(Service,
+            Request(HttpMethod.Get, $"api/models/{ModelPath(model)}{(revision is null ? "" : "?revision=" + Uri.EscapeDataString(revision))}"), ct);
 
     public async Task DeleteAsync(string model, CancellationToken ct)
     {
-        using var response = await http.SendAsync(Service, new HttpRequestMessage(HttpMethod.Delete, Url($"api/models/{ModelPath(model)}")), ct);
+        using var response = await http.SendAsync(Service, Request(HttpMethod.Delete, $"api/models/{ModelPath(model)}"), ct);
     }
 
     /// <summary>Starts a pull (or joins the one running for the same model and revision).</summary>
-    public Task<PullState> StartPullAsync(string model, string? revision, CancellationToken ct) =>
-        http.SendJsonAsync<PullState>(Service, new HttpRequestMessage(HttpMethod.Post, Url("api/models/pull"))
-        {
-            Content = JsonContent.Create(string.IsNullOrWhiteSpace(revision) ? new { model } : (object)new { model, revision }),
-        }, ct);
+    public Task<PullState> StartPullAsync(string model, string? revision, CancellationToken ct)
+    {
+        var request = Request(HttpMethod.Post, "api/models/pull");
+        request.Content = JsonContent.Create(string.IsNullOrWhiteSpace(revision) ? new { model } : (object)new { model, revision });
+        return http.SendJsonAsync<PullState>(Service, request, ct);
+    }
 
     /// <summary>The pulls the service remembers (running and recently finished).</summary>
     public async Task<IReadOnlyList<PullState>> ListPullsAsync(CancellationToken ct) =>
-        (await http.GetJsonAsync<ListOf<PullState>>(Service, Url("api/models/pull"), ct)).Data ?? [];
+        (await http.SendJsonAsync<ListOf<PullState>>(Service, Request(HttpMethod.Get, "api/models/pull"), ct)).Data ?? [];
 
     /// <summary>Follows a pull's event stream until it has finished (the last state yielded is the final one).</summary>
     public async IAsyncEnumerable<PullState> FollowPullAsync(string id, [EnumeratorCancellation] CancellationToken ct)
     {
-        using var response = await http.SendAsync(Service, new HttpRequestMessage(HttpMethod.Get, Url($"api/models/pull/{Uri.EscapeDataString(id)}/events"))
-        {
-            Headers = { { "Accept", "text/event-stream" } },
-        }, ct, stream: true);
+        var request = Request(HttpMethod.Get, $"api/models/pull/{Uri.EscapeDataString(id)}/events");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await http.SendAsync(Service, request, ct, stream: true);
         await using var body = await response.Content.ReadAsStreamAsync(ct);
         await foreach (var message in SseReader.ReadAsync(body, ct))
         {
@@ -72,7 +74,7 @@ public sealed class ModelCacheClient(ServiceHttp http, ServiceEndpoints endpoint
     {
         try
         {
-            using var response = await http.SendAsync(Service, new HttpRequestMessage(HttpMethod.Delete, Url($"api/models/pull/{Uri.EscapeDataString(id)}")), ct);
+            using var response = await http.SendAsync(Service, Request(HttpMethod.Delete, $"api/models/pull/{Uri.EscapeDataString(id)}"), ct);
             return true;
         }
         catch (ServiceException e) when (e.Status is HttpStatusCode.MethodNotAllowed || (e.Status is HttpStatusCode.NotFound && e.Code is not "pull_not_found"))
@@ -81,8 +83,14 @@ public sealed class ModelCacheClient(ServiceHttp http, ServiceEndpoints endpoint
         }
     }
 
-    private Uri Url(string path) =>
-        new(endpoints.ModelCacheUrl ?? throw new ServiceException(Service, null, "not configured (services__modelcache__http__0 is not set)"), path);
+    /// <summary>A request to the service, with its API key (ModelCache__ApiKey) when one is set.</summary>
+    private HttpRequestMessage Request(HttpMethod method, string path)
+    {
+        var request = new HttpRequestMessage(method,
+            new Uri(endpoints.ModelCacheUrl ?? throw new ServiceException(Service, null, "not configured (services__modelcache__http__0 is not set)"), path));
+        if (endpoints.ModelCacheKey is { } key) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return request;
+    }
 
     /// <summary>"org/name" as two escaped path segments.</summary>
     private static string ModelPath(string model) => string.Join('/', model.Split('/').Select(Uri.EscapeDataString));

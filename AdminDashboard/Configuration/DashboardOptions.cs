@@ -20,8 +20,16 @@ public sealed class DashboardOptions
     /// <summary>Window of the rates and latency quantiles (TTFT/ITL p50/p95, prefix cache hit rate).</summary>
     public TimeSpan MetricsWindow { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Wrong admin keys per minute from one client address before its sign-ins are refused (429) until the budget
+    /// refills; 0: no limit.</summary>
+    public int LoginFailuresPerMinute { get; set; } = 10;
+
     /// <summary>How long a signed-in session lasts without activity.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>The inference replicas' API key (their <c>--api-key</c>), sent as the Bearer token of the calls the dashboard
+    /// makes to them directly (their served models). Empty: none is sent.</summary>
+    public string? InferenceApiKey { get; set; }
 
     /// <summary>The Aspire dashboard (traces, logs and metrics of every service) when the AppHost runs one: linked from the
     /// top bar. Set by the AppHost; empty hides the link.</summary>

@@ -18,6 +18,9 @@ public sealed class ServiceEndpoints
     /// <summary>ConnectionStrings__redis ("host:port[,options]"), shown and pinged on the overview when set.</summary>
     public string? Redis { get; init; }
 
+    /// <summary>ModelCache__ApiKey: the bearer key of ModelCacheService's API (the one the service itself is given).</summary>
+    public string? ModelCacheKey { get; init; }
+
     /// <summary>Replica names as the gateway names them: inference-0, inference-1, ...</summary>
     public static string ReplicaName(int index) => $"{Inference}-{index}";
 
@@ -27,6 +30,7 @@ public sealed class ServiceEndpoints
         ModelCacheUrl = Urls(configuration, ModelCache).FirstOrDefault(),
         InferenceUrls = Urls(configuration, Inference),
         Redis = string.IsNullOrWhiteSpace(configuration.GetConnectionString("redis")) ? null : configuration.GetConnectionString("redis")!.Trim(),
+        ModelCacheKey = string.IsNullOrWhiteSpace(configuration["ModelCache:ApiKey"]) ? null : configuration["ModelCache:ApiKey"],
     };
 
     private static List<Uri> Urls(IConfiguration configuration, string service)

@@ -31,7 +31,8 @@ public sealed class HealthMonitor(
         try
         {
             var checks = new List<Task<ResourceStatus>>();
-            if (endpoints.GatewayUrl is { } gateway) checks.Add(CheckServiceAsync("gateway", ResourceStatus.KindGateway, gateway, ct));
+            // The gateway shows its checks' details (replicas, Redis) to its admin key only: the dashboard's.
+            if (endpoints.GatewayUrl is { } gateway) checks.Add(CheckServiceAsync("gateway", ResourceStatus.KindGateway, gateway, ct, options.AdminKey));
             if (endpoints.ModelCacheUrl is { } cache) checks.Add(CheckServiceAsync("modelcache", ResourceStatus.KindModelCache, cache, ct));
             for (var i = 0; i < endpoints.InferenceUrls.Count; i++)
                 checks.Add(CheckReplicaAsync(ServiceEndpoints.ReplicaName(i), endpoints.InferenceUrls[i], ct));
@@ -76,9 +77,9 @@ public sealed class HealthMonitor(
         }
     }
 
-    private async Task<ResourceStatus> CheckServiceAsync(string name, string kind, Uri url, CancellationToken ct)
+    private async Task<ResourceStatus> CheckServiceAsync(string name, string kind, Uri url, CancellationToken ct, string? bearer = null)
     {
-        var (report, latency) = await health.CheckAsync(url, ct);
+        var (report, latency) = await health.CheckAsync(url, ct, bearer);
         return new ResourceStatus(name, kind, url.ToString(), report, latency);
     }
 

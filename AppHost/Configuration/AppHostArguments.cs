@@ -1,3 +1,4 @@
+using AppHost.Publishing;
 using CommandLineFlags;
 using Engine.Configuration;
 
@@ -12,8 +13,9 @@ namespace AppHost.Configuration;
 /// </summary>
 public static class AppHostArguments
 {
-    /// <summary>The engine flags a replica takes, except where it listens (its endpoint decides).</summary>
-    private static readonly KnownFlag[] EngineFlagsForReplicas = [.. EngineFlags.Serve.Flags.Where(f => f.Name is not ("host" or "port"))];
+    /// <summary>The engine flags a replica takes, except where it listens (its endpoint decides) and its API key (the
+    /// inference-api-key parameter, which the gateway and the dashboard get too).</summary>
+    private static readonly KnownFlag[] EngineFlagsForReplicas = [.. EngineFlags.Serve.Flags.Where(f => f.Name is not ("host" or "port" or "api-key"))];
 
     public static FlagSet Known { get; } = new(
     [
@@ -25,6 +27,7 @@ public static class AppHostArguments
         KnownFlag.Value("Parameters:gateway-admin-key"),
         KnownFlag.Value("Parameters:hf-token"),
         KnownFlag.Value("Parameters:redis-password"),
+        KnownFlag.Value("Parameters:inference-api-key"),
         .. ServiceSettings.Gateway.Select(key => KnownFlag.Value($"Gateway:{key}")),
         .. ServiceSettings.GatewayLists.Select(key => KnownFlag.Section($"Gateway:{key}")),
         .. ServiceSettings.ModelCache.Select(key => KnownFlag.Value($"ModelCache:{key}")),
@@ -40,14 +43,27 @@ public static class AppHostArguments
         KnownFlag.Section("Logging"),
     ]);
 
-    /// <summary>The arguments for Aspire's builder; throws <see cref="CommandLineException"/> on an unknown flag.</summary>
-    public static string[] ToAspire(IReadOnlyList<string> args) =>
-    [
-        .. FlagArguments.Parse(args, Known).Select(flag => flag.Key switch
+    /// <summary>The arguments for Aspire's builder; throws <see cref="CommandLineException"/> on an unknown flag, and on a
+    /// publisher that is not one of <see cref="DeploymentPublishers.Names"/> or has no output path (Aspire would run every
+    /// pipeline step for the first, and log the second's failure yet exit 0).</summary>
+    public static string[] ToAspire(IReadOnlyList<string> args)
+    {
+        var flags = FlagArguments.Parse(args, Known);
+        if (flags.LastOrDefault(f => f.Key == "publisher") is { Key: not null } publisher)
         {
-            "random-ports" => $"--DcpPublisher:RandomizePorts={flag.Value}",
-            var name when EngineFlagsForReplicas.Any(f => f.Name == name) => $"--{EngineFlags.ConfigurationKey(name)}={flag.Value}",
-            var name => $"--{name}={flag.Value}",
-        }),
-    ];
+            if (!DeploymentPublishers.Names.Contains(publisher.Value, StringComparer.OrdinalIgnoreCase))
+                throw new CommandLineException($"unknown publisher --publisher {publisher.Value} (known: {string.Join(", ", DeploymentPublishers.Names)})");
+            if (!flags.Any(f => f.Key == "output-path"))
+                throw new CommandLineException($"--publisher {publisher.Value} needs --output-path <path>");
+        }
+        return
+        [
+            .. flags.Select(flag => flag.Key switch
+            {
+                "random-ports" => $"--DcpPublisher:RandomizePorts={flag.Value}",
+                var name when EngineFlagsForReplicas.Any(f => f.Name == name) => $"--{EngineFlags.ConfigurationKey(name)}={flag.Value}",
+                var name => $"--{name}={flag.Value}",
+            }),
+        ];
+    }
 }

@@ -27,6 +27,8 @@ public sealed class YamlWriter
 
     public YamlWriter Scalar(string key, int value) => Line($"{key}: {value}");
 
+    public YamlWriter Scalar(string key, bool value) => Line($"{key}: {(value ? "true" : "false")}");
+
     /// <summary>A list of strings on one line (flow style), e.g. a healthcheck test.</summary>
     public YamlWriter FlowList(string key, IEnumerable<string> values) => Line($"{key}: [{string.Join(", ", values.Select(Quote))}]");
 
@@ -48,6 +50,8 @@ public sealed class YamlWriter
     }
 
     public YamlWriter EmptyMap(string key) => Line(key + ": {}");
+
+    public YamlWriter EmptyList(string key) => Line(key + ": []");
 
     private YamlWriter Line(string line)
     {

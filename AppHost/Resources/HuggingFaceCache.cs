@@ -31,7 +31,7 @@ public static class HuggingFaceCache
         var localHome = configuration["HF_HOME"] is { Length: > 0 } home ? home
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "huggingface");
         project
-            .WithAnnotation(new ComposeVolumeAnnotation(VolumeName, ContainerPath))
+            .WithAnnotation(new ContainerVolumeAnnotation(VolumeName, ContainerPath))
             .WithEnvironment(context =>
             {
                 if (context.ExecutionContext.IsPublishMode)

@@ -8,6 +8,10 @@ public static class InferenceReplicas
 {
     public const string ServiceName = "inference";
 
+    /// <summary>The replicas' gauge of requests waiting for a batch slot (vLLM's name, at /metrics): what autoscaling
+    /// scales on.</summary>
+    public const string QueueDepthMetric = "vllm:num_requests_waiting";
+
     public static IResourceBuilder<ProjectResource> WithInferenceReplicas(this IResourceBuilder<ProjectResource> service,
         IReadOnlyList<IResourceBuilder<ProjectResource>> replicas, bool waitFor = true)
     {

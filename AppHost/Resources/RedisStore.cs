@@ -15,7 +15,7 @@ public static class RedisStore
         var password = builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true);
         if (builder.ExecutionContext.IsPublishMode || builder.Configuration.GetValue("Redis:Container", false))
             return builder.AddRedis(name, password: password).WithDataVolume($"{name}-data").WithPersistence()
-                .WithAnnotation(new ComposeHealthCheckAnnotation(["CMD-SHELL", "redis-cli -a \"$REDIS_PASSWORD\" --no-auth-warning ping | grep -q PONG"]));
+                .WithAnnotation(new ShellHealthProbeAnnotation("redis-cli -a \"$REDIS_PASSWORD\" --no-auth-warning ping | grep -q PONG"));
 
         var redis = new LocalRedisResource(name, password.Resource);
         string? connectionString = null;

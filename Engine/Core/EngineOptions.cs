@@ -6,8 +6,12 @@ namespace Engine.Core;
 /// <summary>Engine settings, named after vLLM's flags (see README for each).</summary>
 public sealed record EngineOptions
 {
-    /// <summary>--model: a local model folder.</summary>
+    /// <summary>--model: a local model folder, a .gguf file, or a folder holding exactly one .gguf.</summary>
     public required string Model { get; init; }
+    /// <summary>--tokenizer: a Hugging Face folder whose tokenizer (and chat template) replace the model's.</summary>
+    public string? Tokenizer { get; init; }
+    /// <summary>--quantization q8_0|q4_0|q4_k: quantize float weight matrices at load (null: keep them as stored).</summary>
+    public DType? Quantization { get; init; }
     /// <summary>--max-model-len: prompt + output tokens per request; default the model's max_position_embeddings (capped at 8192 on CPU).</summary>
     public int? MaxModelLen { get; init; }
     /// <summary>--max-num-seqs: sequences in one step.</summary>
@@ -36,10 +40,21 @@ public sealed record EngineOptions
     public string Device { get; init; } = CpuBackend.DeviceName;
     /// <summary>--gpu-memory-utilization: on a GPU, the fraction of its memory left free by the model that the KV cache may take (unless --kv-cache-memory is given).</summary>
     public double GpuMemoryUtilization { get; init; } = 0.9;
+    /// <summary>--runner generate|pooling: pooling loads no lm_head and only embeds.</summary>
+    public EngineRunner Runner { get; init; } = EngineRunner.Generate;
 }
 
 public enum SchedulingPolicy
 {
     Fcfs,
     Priority,
+}
+
+/// <summary>vLLM's --runner: what the engine runs its model for.</summary>
+public enum EngineRunner
+{
+    /// <summary>Text generation (and embeddings, pooled from the same forward).</summary>
+    Generate,
+    /// <summary>Embeddings only (e.g. Qwen3-Embedding, whose checkpoint has no lm_head).</summary>
+    Pooling,
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Engine.Backends;
 using Engine.Backends.Cpu;
 using Engine.Models;
+using Engine.Pooling;
 using Engine.Sampling;
 using Engine.StructuredOutput;
 using Engine.StructuredOutput.Matching;
@@ -33,12 +34,18 @@ public sealed class LlmEngine : IDisposable
     {
         Options = options;
         _backend = backend ?? DefaultBackend(options);
-        var config = ModelConfig.Load(options.Model);
-        MaxModelLen = options.MaxModelLen ?? Math.Min(config.MaxPositionEmbeddings, 8192);
         if (options.MaxNumSeqs > options.MaxNumBatchedTokens)
             throw new ArgumentException($"--max-num-seqs ({options.MaxNumSeqs}) must not exceed --max-num-batched-tokens ({options.MaxNumBatchedTokens}).");
-        Tokenizer = TokenizerLoader.Load(options.Model);
-        Model = ModelLoader.Load(options.Model, _backend, options.DType, options.DummyWeights, MaxModelLen, options.MaxNumBatchedTokens, options.MaxNumSeqs);
+        ModelConfig config;
+        using (var source = ModelSource.Open(options.Model, options.Tokenizer))
+        {
+            config = source.Config;
+            MaxModelLen = options.MaxModelLen ?? Math.Min(config.MaxPositionEmbeddings, 8192);
+            Tokenizer = source.Tokenizer;
+            ChatTemplate = source.ChatTemplate;
+            Model = ModelLoader.Load(source, _backend, options.DType, options.Quantization, options.DummyWeights, MaxModelLen, options.MaxNumBatchedTokens, options.MaxNumSeqs,
+                languageModelHead: options.Runner == EngineRunner.Generate);
+        }
 
         long bytesPerBlock = KvCache.BytesPerBlock(config.NumLayers, options.BlockSize, config.NumKvHeads, config.HeadDim);
         long wanted = (long)options.MaxNumSeqs * ((MaxModelLen + options.BlockSize - 1) / options.BlockSize) * bytesPerBlock;
@@ -69,6 +76,8 @@ public sealed class LlmEngine : IDisposable
     public LlamaModel Model { get; }
     public ModelConfig Config => Model.Config;
     public ITextTokenizer Tokenizer { get; }
+    /// <summary>The model's chat template (tokenizer_config.json's, or a GGUF's tokenizer.chat_template); null if none.</summary>
+    public string? ChatTemplate { get; }
     public int MaxModelLen { get; }
     public EngineStatistics Statistics { get; } = new();
 
@@ -81,28 +90,31 @@ public sealed class LlmEngine : IDisposable
     public CompiledGrammar CompileGrammar(Grammar grammar) =>
         _grammars.GetOrAdd(grammar.Key, () => GrammarCompiler.Compile(grammar, Vocabulary));
 
-    /// <summary>Queues a request. Throws <see cref="ArgumentException"/> for a request that can never run (naming
-    /// the parameter at fault: prompt, max_tokens or a sampling parameter), <see cref="QueueFullException"/> when
-    /// the waiting queue is full.</summary>
-    public Sequence Add(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters, int priority = 0)
+    /// <summary>Queues a request of one sequence; see <see cref="AddAll"/>.</summary>
+    public Sequence Add(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters, int priority = 0) =>
+        AddAll([(requestId, prompt, parameters)], priority)[0];
+
+    /// <summary>Queues the sequences of one request (its prompts × n) as one: every one is checked before any is queued,
+    /// and the queue takes all or none. Throws <see cref="ArgumentException"/> for a request that can never run (naming the
+    /// parameter at fault: prompt, max_tokens, a sampling parameter, or n when it has more sequences than the queue holds),
+    /// <see cref="QueueFullException"/> when the waiting queue has no room for them now.</summary>
+    public IReadOnlyList<Sequence> AddAll(IReadOnlyList<(string Id, IReadOnlyList<int> Prompt, SamplingParams Parameters)> sequences, int priority = 0)
     {
-        if (prompt.Count == 0) throw new ArgumentException("The prompt is empty.", nameof(prompt));
-        if (prompt.Any(id => (uint)id >= (uint)Config.VocabSize))
-            throw new ArgumentException($"Prompt token ids must be in [0, {Config.VocabSize}).", nameof(prompt));
-        if (prompt.Count + parameters.MaxTokens > MaxModelLen)
-            throw new ArgumentException($"This model's maximum context length is {MaxModelLen} tokens. However, you requested " +
-                $"{prompt.Count + parameters.MaxTokens} tokens ({prompt.Count} in the messages, {parameters.MaxTokens} in the completion). " +
-                "Please reduce the length of the messages or completion.", nameof(parameters.MaxTokens));
-        parameters.Validate(Config.VocabSize);
-        if (parameters.StructuredOutput is not null && _eosTokenIds.Count == 0 && parameters.StopTokenIds.Count == 0)
-            throw new ArgumentException("Structured outputs need an end-of-sequence token, and this model has none: pass stop_token_ids.", nameof(parameters.StopTokenIds));
-        var seeded = parameters.Seed is null ? parameters with { Seed = NextSeed() } : parameters;
-        var seq = new Sequence(requestId, prompt, parameters, new SequenceSampler(seeded, _eosTokenIds), priority);
+        if (sequences.Count > Options.MaxNumQueuedRequests)
+            throw new ArgumentException($"One request may have at most {Options.MaxNumQueuedRequests} sequences (prompts × n; " +
+                $"--max-num-queued-requests), this one has {sequences.Count}.", "n");
+        var prepared = sequences.Select(s => Prepare(s.Id, s.Prompt, s.Parameters, priority)).ToList();
+        Enqueue(prepared);
+        return prepared;
+    }
+
+    private void Enqueue(IReadOnlyList<Sequence> sequences)
+    {
         lock (_gate)
         {
             try
             {
-                _scheduler.Add(seq);
+                _scheduler.Add(sequences);
             }
             catch (QueueFullException)
             {
@@ -111,7 +123,43 @@ public sealed class LlmEngine : IDisposable
             }
             Monitor.Pulse(_gate);
         }
+    }
+
+    private Sequence Prepare(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters, int priority)
+    {
+        if (Options.Runner == EngineRunner.Pooling)
+            throw new ArgumentException("This model runs with --runner pooling: it computes embeddings and generates no text.", nameof(prompt));
+        CheckPrompt(prompt);
+        if (prompt.Count + parameters.MaxTokens > MaxModelLen)
+            throw new ArgumentException($"This model's maximum context length is {MaxModelLen} tokens. However, you requested " +
+                $"{prompt.Count + parameters.MaxTokens} tokens ({prompt.Count} in the messages, {parameters.MaxTokens} in the completion). " +
+                "Please reduce the length of the messages or completion.", nameof(parameters.MaxTokens));
+        parameters.Validate(Config.VocabSize);
+        if (parameters.StructuredOutput is not null && _eosTokenIds.Count == 0 && parameters.StopTokenIds.Count == 0)
+            throw new ArgumentException("Structured outputs need an end-of-sequence token, and this model has none: pass stop_token_ids.", nameof(parameters.StopTokenIds));
+        var seeded = parameters.Seed is null ? parameters with { Seed = NextSeed() } : parameters;
+        return new Sequence(requestId, prompt, parameters, new SequenceSampler(seeded, _eosTokenIds), priority);
+    }
+
+    /// <summary>Queues a pooling request: the prompt is computed (through the same scheduler, batched with everything
+    /// else), nothing is sampled, and its one output carries the pooled final hidden state; its KV blocks are freed
+    /// at once. Throws like <see cref="Add"/>.</summary>
+    public Sequence AddPooling(string requestId, IReadOnlyList<int> prompt, PoolingType pooling, int priority = 0)
+    {
+        CheckPrompt(prompt);
+        if (prompt.Count > MaxModelLen)
+            throw new ArgumentException($"This model's maximum context length is {MaxModelLen} tokens, but the input has {prompt.Count}.", nameof(prompt));
+        var nothing = new SamplingParams { MaxTokens = 0 };
+        var seq = new Sequence(requestId, prompt, nothing, new SequenceSampler(nothing, _eosTokenIds), priority, new SequencePooling(pooling));
+        Enqueue([seq]);
         return seq;
+    }
+
+    private void CheckPrompt(IReadOnlyList<int> prompt)
+    {
+        if (prompt.Count == 0) throw new ArgumentException("The prompt is empty.", nameof(prompt));
+        if (prompt.Any(id => (uint)id >= (uint)Config.VocabSize))
+            throw new ArgumentException($"Prompt token ids must be in [0, {Config.VocabSize}).", nameof(prompt));
     }
 
     /// <summary>Stops a request now: its blocks are freed and its channel completes. The API passes
@@ -155,21 +203,21 @@ public sealed class LlmEngine : IDisposable
                 Thread.Yield();
                 continue;
             }
-            SampleResult?[] sampled;
+            StepResults results;
             try
             {
-                sampled = _runner.Run(step);
+                results = _runner.Run(step);
             }
             catch (Exception error)
             {
                 FailStep(step, error);
                 continue;
             }
-            lock (_gate) Complete(step, sampled);
+            lock (_gate) Complete(step, results);
         }
     }
 
-    private void Complete(List<ScheduledSequence> step, SampleResult?[] sampled)
+    private void Complete(List<ScheduledSequence> step, StepResults results)
     {
         _scheduler.Computed(step);
         long now = Stopwatch.GetTimestamp();
@@ -177,8 +225,16 @@ public sealed class LlmEngine : IDisposable
         {
             var (seq, tokens) = step[i];
             if (seq.IsFinished) continue;   // aborted while the step ran
-            Statistics.PromptTokensComputed(seq, tokens, sampled[i] is not null);
-            if (sampled[i] is not { } result) continue;
+            Statistics.PromptTokensComputed(seq, tokens, step[i].Completes);
+            if (results.Pooled[i] is { } pooled)
+            {
+                _scheduler.Finish(seq, FinishReason.Stop);   // no KV kept: its blocks are free again
+                seq.Output.Writer.TryWrite(new SequenceOutput(-1, 0, null, FinishReason.Stop) { Pooled = pooled });
+                seq.Output.Writer.TryComplete();
+                Statistics.RequestFinished(seq);
+                continue;
+            }
+            if (results.Samples[i] is not { } result) continue;
             seq.TokenIds.Add(result.TokenId);
             seq.Sampler.Accept(result.TokenId);
             Statistics.TokenGenerated(seq, now);
@@ -201,7 +257,7 @@ public sealed class LlmEngine : IDisposable
         if (seq.CompletionLength >= p.MinTokens)
         {
             if (!p.IgnoreEos && _eosTokenIds.Contains(token)) return FinishReason.Stop;
-            if (p.StopTokenIds.Contains(token)) return FinishReason.Stop;
+            if (seq.StopTokens.Contains(token)) return FinishReason.Stop;
         }
         if (seq.CompletionLength >= p.MaxTokens || seq.Length >= MaxModelLen) return FinishReason.Length;
         return null;

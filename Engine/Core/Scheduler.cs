@@ -31,11 +31,15 @@ public sealed class Scheduler
     public long PrefixHitTokens { get; private set; }
     public bool HasWork => _waiting.Count > 0 || _running.Count > 0;
 
-    public void Add(Sequence seq)
+    /// <summary>Queues the sequences of one request, all or none: the queue must have room for every one of them.</summary>
+    public void Add(IReadOnlyList<Sequence> sequences)
     {
-        if (_waiting.Count >= _options.MaxNumQueuedRequests) throw new QueueFullException(_options.MaxNumQueuedRequests);
-        seq.Status = SequenceStatus.Waiting;
-        _waiting.Add(seq);
+        if (_waiting.Count + sequences.Count > _options.MaxNumQueuedRequests) throw new QueueFullException(_options.MaxNumQueuedRequests);
+        foreach (var seq in sequences)
+        {
+            seq.Status = SequenceStatus.Waiting;
+            _waiting.Add(seq);
+        }
     }
 
     public List<ScheduledSequence> Schedule()
@@ -65,7 +69,8 @@ public sealed class Scheduler
         while (!preempted && budget > 0 && _waiting.Count > 0 && _running.Count < _options.MaxNumSeqs)
         {
             var seq = _waiting.Min!;
-            if (seq.BlockTable.Count == 0) _blocks.AllocateCachedPrefix(seq);
+            // A mean needs every position's hidden state, so a mean-pooling sequence computes its whole prompt.
+            if (seq.BlockTable.Count == 0 && seq.Pooling?.Type != Pooling.PoolingType.Mean) _blocks.AllocateCachedPrefix(seq);
             int tokens = Math.Min(seq.UncomputedTokens, budget);
             if (!_blocks.TryAllocate(seq, tokens))
             {

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Engine.Loading.Quantization;
 
 namespace Engine.Loading;
 
@@ -20,13 +21,29 @@ public sealed unsafe class HostTensor(string name, DType dtype, int[] shape, byt
     public int Rows => Shape.Length == 1 ? 1 : Shape[0];
     public int Cols => Shape[^1];
 
-    /// <summary>Reads element i as float, whatever the stored dtype.</summary>
+    /// <summary>Bytes of one row (quantized rows are whole blocks).</summary>
+    public long RowBytes => DType.RowBytes(Cols);
+
+    public long ByteCount => Rows * RowBytes;
+
+    public byte* Row(int row) => Data + row * RowBytes;
+
+    /// <summary>Reads element i as float, whatever the stored dtype (a quantized element is dequantized with its block).</summary>
     public float this[long i] => DType switch
     {
         DType.F32 => ((float*)Data)[i],
         DType.F16 => (float)((Half*)Data)[i],
-        _ => BFloat16.ToSingle(((ushort*)Data)[i]),
+        DType.BF16 => BFloat16.ToSingle(((ushort*)Data)[i]),
+        _ => QuantizedElement(i),
     };
+
+    private float QuantizedElement(long i)
+    {
+        int n = DType.BlockElements();
+        Span<float> block = stackalloc float[n];
+        GgmlBlocks.DequantizeRow(DType, Row((int)(i / Cols)) + i % Cols / n * DType.BlockBytes(), block);
+        return block[(int)(i % n)];
+    }
 
     public void ExpectShape(params int[] expected)
     {
@@ -47,7 +64,7 @@ public sealed unsafe class HostTensor(string name, DType dtype, int[] shape, byt
     /// <summary>A tensor backed by an owned, 64-byte aligned native buffer (freed by the finalizer of its owner).</summary>
     public static HostTensor Allocate(string name, DType dtype, int[] shape)
     {
-        long bytes = shape.Aggregate(1L, (a, b) => a * b) * dtype.Size();
+        long bytes = shape.Aggregate(1L, (a, b) => a * b) / shape[^1] * dtype.RowBytes(shape[^1]);
         var buffer = new NativeBuffer(bytes);
         return new HostTensor(name, dtype, shape, (byte*)buffer.Pointer, buffer);
     }

@@ -21,6 +21,8 @@ public sealed record ModelConfig
     public double RmsNormEps { get; init; } = 1e-6;
     public double RopeTheta { get; init; } = 10000;
     public RopeScaling? RopeScaling { get; init; }
+    /// <summary>Per-frequency divisors of the rotary frequencies (a GGUF's rope_freqs tensor: Llama 3.1's scaling, precomputed).</summary>
+    public IReadOnlyList<float>? RopeFrequencyFactors { get; init; }
     public bool TieWordEmbeddings { get; init; }
     /// <summary>q/k/v projections carry a bias (Qwen2, or attention_bias: true).</summary>
     public bool QkvBias { get; init; }
@@ -88,8 +90,8 @@ public sealed record ModelConfig
     {
         if (!root.TryGetProperty("rope_scaling", out var s) || s.ValueKind != JsonValueKind.Object) return null;
         string type = s.TryGetProperty("rope_type", out var rt) ? rt.GetString()! : s.TryGetProperty("type", out var tt) ? tt.GetString()! : "default";
-        if (type is not ("llama3" or "default"))
-            throw new NotSupportedException($"rope_scaling type '{type}' is not supported (supported: llama3).");
+        if (type is not ("llama3" or "linear" or "default"))
+            throw new NotSupportedException($"rope_scaling type '{type}' is not supported (supported: llama3, linear).");
         return new RopeScaling(type,
             Double(s, "factor") ?? 1,
             Double(s, "low_freq_factor") ?? 1,

@@ -1,6 +1,6 @@
 namespace Engine.Models;
 
-/// <summary>config.json rope_scaling; only the "llama3" type changes frequencies here.</summary>
+/// <summary>config.json rope_scaling (or a GGUF's rope.scaling.*): "llama3" and "linear" change frequencies here.</summary>
 public sealed record RopeScaling(
     string Type,
     double Factor,

@@ -3,14 +3,19 @@ using Engine.Loading;
 
 namespace Engine.Models;
 
-/// <summary>RoPE inverse frequencies (with Llama 3's frequency-dependent scaling) and cos/sin tables.</summary>
+/// <summary>RoPE inverse frequencies (with Llama 3's frequency-dependent scaling, linear scaling, or a GGUF's
+/// per-frequency factors) and cos/sin tables.</summary>
 public static class RotaryFrequencies
 {
-    public static double[] InverseFrequencies(int headDim, double theta, RopeScaling? scaling)
+    public static double[] InverseFrequencies(int headDim, double theta, RopeScaling? scaling, IReadOnlyList<float>? factors = null)
     {
         var inv = new double[headDim / 2];
         for (int i = 0; i < inv.Length; i++) inv[i] = 1.0 / Math.Pow(theta, 2.0 * i / headDim);
         if (scaling is { Type: "llama3" } s) ApplyLlama3(inv, s);
+        if (scaling is { Type: "linear" } linear)
+            for (int i = 0; i < inv.Length; i++) inv[i] /= linear.Factor;   // positions divided by the factor
+        if (factors is not null)
+            for (int i = 0; i < inv.Length; i++) inv[i] /= factors[i];
         return inv;
     }
 
@@ -31,7 +36,7 @@ public static class RotaryFrequencies
 
     public static unsafe RotaryTable Build(IComputeBackend backend, ModelConfig config, int maxPositions)
     {
-        var inv = InverseFrequencies(config.HeadDim, config.RopeTheta, config.RopeScaling);
+        var inv = InverseFrequencies(config.HeadDim, config.RopeTheta, config.RopeScaling, config.RopeFrequencyFactors);
         var cos = HostTensor.Allocate("rope.cos", DType.F32, [maxPositions, inv.Length]);
         var sin = HostTensor.Allocate("rope.sin", DType.F32, [maxPositions, inv.Length]);
         for (int p = 0; p < maxPositions; p++)

@@ -8,6 +8,9 @@ namespace Engine.Sampling;
 /// </summary>
 public sealed record SamplingParams
 {
+    /// <summary>The most stop token ids a request may give (each generated token is looked up in them).</summary>
+    public const int MaxStopTokenIds = 256;
+
     /// <summary>Below this temperature sampling is greedy (vLLM's _SAMPLING_EPS).</summary>
     internal const float GreedyEpsilon = 1e-5f;
 
@@ -86,6 +89,8 @@ public sealed record SamplingParams
         Check(MinTokens <= MaxTokens, nameof(MinTokens),
             $"'min_tokens' must be at most max_tokens ({MaxTokens}), got {MinTokens}.");
         Check(StopTokenIds is not null, nameof(StopTokenIds), $"'stop_token_ids' must not be null.");
+        Check(StopTokenIds!.Count <= MaxStopTokenIds, nameof(StopTokenIds),
+            $"'stop_token_ids' may have at most {MaxStopTokenIds} ids, got {StopTokenIds.Count}.");
         foreach (var id in StopTokenIds!)
             Check(id >= 0 && id < vocabSize, nameof(StopTokenIds),
                 $"'stop_token_ids' contains {id}, outside the vocabulary [0, {vocabSize}).");

@@ -11,7 +11,7 @@ namespace Engine.Tokenization;
 internal sealed class ByteLevelBpeModel : ITokenModel
 {
     // GPT-2's split, used when the ByteLevel pre-tokenizer has use_regex set and no Split comes before it.
-    private const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
+    internal const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 
     private readonly BpeTokenizer _bpe;  // no pre-tokenizer or normaliser of its own: it is handed one word at a time
     private readonly Regex _split;
@@ -42,9 +42,17 @@ internal sealed class ByteLevelBpeModel : ITokenModel
         var merges = model.GetProperty("merges").EnumerateArray()
             .Select(m => m.ValueKind == JsonValueKind.String ? m.GetString()! : m[0].GetString() + " " + m[1].GetString());
 
-        var bpe = BpeTokenizer.Create(new BpeOptions(ids) { Merges = merges, ByteLevel = true });
         var nfc = root.TryGetProperty("normalizer", out var normalizer) && normalizer.ToString().Contains("\"NFC\"", StringComparison.Ordinal);
         bool ignoreMerges = model.TryGetProperty("ignore_merges", out var ignore) && ignore.ValueKind == JsonValueKind.True;
+        return Create(ids, merges, pattern, nfc, ignoreMerges);
+    }
+
+    /// <param name="ids">The vocabulary: byte-level token spellings and their ids.</param>
+    /// <param name="merges">"a b" merge rules, highest priority first.</param>
+    /// <param name="pattern">The pre-tokenizer's split regex (Hugging Face / Rust regex syntax).</param>
+    public static ByteLevelBpeModel Create(Dictionary<string, int> ids, IEnumerable<string> merges, string pattern, bool nfc, bool ignoreMerges)
+    {
+        var bpe = BpeTokenizer.Create(new BpeOptions(ids) { Merges = merges, ByteLevel = true });
         return new ByteLevelBpeModel(bpe, new Regex(FixSurrogates(pattern), RegexOptions.Compiled | RegexOptions.CultureInvariant), nfc, ignoreMerges, ids);
     }
 

@@ -20,7 +20,8 @@ public interface ITextTokenizer
     bool AddBosToken { get; }
 
     /// <summary>Encodes text; added/special tokens written in the text become their single ids.
-    /// With <paramref name="addSpecialTokens"/>, BOS is prepended when <see cref="AddBosToken"/>.</summary>
+    /// With <paramref name="addSpecialTokens"/>, BOS is prepended when <see cref="AddBosToken"/> (and EOS appended
+    /// when the tokenizer says so: a GGUF's tokenizer.ggml.add_eos_token).</summary>
     IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true);
 
     /// <summary>Decodes ids to text; bytes that do not form whole UTF-8 characters become U+FFFD.</summary>

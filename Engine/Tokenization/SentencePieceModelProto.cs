@@ -20,6 +20,20 @@ internal sealed class SentencePieceModelProto
     public bool RemoveExtraWhitespaces { get; private set; } = true;
     public bool EscapeWhitespaces { get; private set; } = true;
 
+    /// <summary>A BPE model given as its pieces (a GGUF's tokenizer.ggml.tokens / scores / token_type) and the
+    /// normalizer settings llama.cpp applies: spaces escaped, a dummy prefix unless told otherwise, no whitespace folding.</summary>
+    public static SentencePieceModelProto FromPieces(IEnumerable<Piece> pieces, int unknownId, int bosId, int eosId, bool addDummyPrefix)
+    {
+        var proto = new SentencePieceModelProto
+        {
+            ModelType = 2, UnknownId = unknownId, BosId = bosId, EosId = eosId,
+            AddDummyPrefix = addDummyPrefix, RemoveExtraWhitespaces = false, EscapeWhitespaces = true,
+        };
+        proto.Pieces.AddRange(pieces);
+        proto.ByteFallback = proto.Pieces.Any(p => p.Type == PieceType.Byte);
+        return proto;
+    }
+
     public static SentencePieceModelProto Read(string path)
     {
         var proto = new SentencePieceModelProto();

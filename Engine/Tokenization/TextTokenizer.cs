@@ -12,7 +12,9 @@ internal sealed class TextTokenizer : ITextTokenizer
     private readonly Dictionary<int, AddedToken> _addedById;
     private readonly Dictionary<string, AddedToken> _addedByContent;
 
-    public TextTokenizer(ITokenModel model, IEnumerable<AddedToken> addedTokens, string? bosToken, string? eosToken, bool addBosToken)
+    private readonly bool _addEosToken;
+
+    public TextTokenizer(ITokenModel model, IEnumerable<AddedToken> addedTokens, string? bosToken, string? eosToken, bool addBosToken, bool addEosToken = false)
     {
         _model = model;
         _addedById = [];
@@ -26,6 +28,7 @@ internal sealed class TextTokenizer : ITextTokenizer
         EosToken = eosToken;
         EosTokenIds = eosToken is not null && TokenToId(eosToken) is int eos ? [eos] : [];
         AddBosToken = addBosToken && BosTokenId is not null;
+        _addEosToken = addEosToken && EosTokenIds.Count > 0;
     }
 
     public int VocabSize { get; }
@@ -44,6 +47,7 @@ internal sealed class TextTokenizer : ITextTokenizer
             if (token is not null) ids.Add(token.Id);
             else _model.Encode(text.Substring(start, length), start == 0, ids);
         }
+        if (addSpecialTokens && _addEosToken) ids.Add(EosTokenIds[0]);
         return ids;
     }
 

@@ -18,6 +18,24 @@ public static class TokenizerLoader
         throw new FileNotFoundException($"No tokenizer.json or tokenizer.model in {modelDirectory}.");
     }
 
+    /// <summary>tokenizer_config.json's chat_template: a string, or from a list of named templates the one called
+    /// "default", else the first; null if none.</summary>
+    public static string? ChatTemplate(string modelDirectory)
+    {
+        var path = Path.Combine(modelDirectory, "tokenizer_config.json");
+        if (!File.Exists(path)) return null;
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        if (!json.RootElement.TryGetProperty("chat_template", out var template)) return null;
+        return template.ValueKind switch
+        {
+            JsonValueKind.String => template.GetString(),
+            JsonValueKind.Array => template.EnumerateArray()
+                .OrderBy(t => t.TryGetProperty("name", out var n) && n.GetString() == "default" ? 0 : 1)
+                .Select(t => t.GetProperty("template").GetString()).FirstOrDefault(),
+            _ => null,
+        };
+    }
+
     /// <summary>Null when the file is not byte-level BPE: SentencePiece-style tokenizer.json files (Llama 2, Mistral)
     /// come with a tokenizer.model, which is read instead.</summary>
     private static TextTokenizer? LoadTokenizerJson(string path, TokenizerConfig config)

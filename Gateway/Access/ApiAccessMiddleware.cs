@@ -3,15 +3,20 @@ using Gateway.Errors;
 using Gateway.Keys;
 using Gateway.Limits;
 using Gateway.Observability;
+using Gateway.Routing;
 
 namespace Gateway.Access;
 
 /// <summary>
-/// API key authentication and rate limits. Protected paths need a valid key and pass its request/token limits;
-/// requests without a valid key (anonymous paths, failed authentication) are limited per client IP.
+/// API key authentication and rate limits. Protected paths need a valid key and pass its request/token limits: the
+/// body is read and parsed once here (a 400 when it is not a JSON object), and the admission reserves the request's
+/// token estimate (<see cref="TokenEstimate"/>), settled when the response is done (<see cref="TokenReservation"/>):
+/// a response that failed before anything was generated (any status but 2xx) gives it all back.
+/// Requests without a valid key (anonymous paths, failed authentication) are limited per client IP.
 /// Probes and the admin API (own key) pass through.
 /// </summary>
-public sealed class ApiAccessMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator, RateLimiter limiter, GatewayOptions options)
+public sealed class ApiAccessMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator, RateLimiter limiter, ModelCatalog catalog,
+    GatewayOptions options, ILogger<ApiAccessMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -40,20 +45,56 @@ public sealed class ApiAccessMiddleware(RequestDelegate next, ApiKeyAuthenticato
             key.TokensPerMinute ?? options.DefaultTokensPerMinute));
         context.Features.Get<GatewayRequestInfo>()?.KeyName = key.Name;
 
-        var admission = await limiter.AdmitAsync(caller.Subject, caller.Limits);
-        // Set at the last moment: a retried upstream attempt clears the response headers.
-        context.Response.OnStarting(() =>
+        RequestBody? body = null;
+        if (await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes, context.RequestAborted) is { } bytes)
         {
-            RateLimitHeaders.Apply(context.Response, admission);
-            return Task.CompletedTask;
-        });
-        if (!admission.Allowed)
-        {
-            await RateLimitedAsync(context, admission);
-            return;
+            (body, var error) = RequestBody.Parse(bytes);
+            if (body is null)
+            {
+                await OpenAiError.BadRequestAsync(context, error!);
+                return;
+            }
         }
-        context.Features.Set(caller);
-        await next(context);
+        using (body)
+        {
+            var estimate = body is null ? 0 : TokenEstimate.Of(body.Root, path, catalog.MaxModelLen);
+            var admission = await limiter.AdmitAsync(caller.Subject, caller.Limits, estimate);
+            // Set at the last moment: a retried upstream attempt clears the response headers.
+            context.Response.OnStarting(() =>
+            {
+                RateLimitHeaders.Apply(context.Response, admission);
+                return Task.CompletedTask;
+            });
+            if (!admission.Allowed)
+            {
+                await RateLimitedAsync(context, admission);
+                return;
+            }
+            var reservation = new TokenReservation(limiter, caller.Subject, caller.Limits.TokensPerMinute, admission.Reserved);
+            context.Features.Set(caller);
+            context.Features.Set(reservation);
+            if (body is not null) context.Features.Set(body);
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                if (context.Response.StatusCode is < 200 or >= 300) await RefundAsync(reservation, key);
+            }
+        }
+    }
+
+    private async Task RefundAsync(TokenReservation reservation, ApiKeyRecord key)
+    {
+        try
+        {
+            await reservation.RefundAsync();
+        }
+        catch (Exception error)
+        {
+            logger.LogError(error, "Giving back {Tokens} reserved tokens to key {KeyName} failed", reservation.Reserved, key.Name);
+        }
     }
 
     /// <summary>Applies the per-IP limit; writes the 429 and returns false when it is exceeded.</summary>

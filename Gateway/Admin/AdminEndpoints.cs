@@ -12,7 +12,7 @@ public static class AdminEndpoints
 {
     public static void MapAdminEndpoints(this WebApplication app)
     {
-        var keys = app.MapGroup("/admin/keys").AddEndpointFilter<AdminKeyGuard>();
+        var keys = app.MapGroup("/admin/keys");   // guarded by AdminRoutesMiddleware
         keys.MapPost("", CreateAsync);
         keys.MapGet("", ListAsync);
         keys.MapGet("{id}", GetAsync);
@@ -31,7 +31,7 @@ public static class AdminEndpoints
         }
         var key = ApiKeySecret.Generate();
         var record = new ApiKeyRecord(ApiKeySecret.NewId(), request.Name, ApiKeySecret.Hash(key), DateTimeOffset.UtcNow,
-            request.RequestsPerMinute, request.TokensPerMinute, Revoked: false);
+            request.RequestsPerMinute, request.TokensPerMinute, Revoked: false, request.MinPriority);
         await WithStoreAsync(context, async () =>
         {
             await store.CreateAsync(record);

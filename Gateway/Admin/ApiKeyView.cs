@@ -11,11 +11,12 @@ public sealed record ApiKeyView(
     [property: JsonPropertyName("requests_per_minute")] int? RequestsPerMinute,
     [property: JsonPropertyName("tokens_per_minute")] int? TokensPerMinute,
     [property: JsonPropertyName("revoked")] bool Revoked,
+    [property: JsonPropertyName("min_priority")] int? MinPriority,
     [property: JsonPropertyName("key"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Key = null)
 {
     [JsonPropertyName("object")]
     public string Object => "api_key";
 
     public static ApiKeyView Of(ApiKeyRecord record, string? key = null) => new(
-        record.Id, record.Name, record.CreatedAt.ToUnixTimeSeconds(), record.RequestsPerMinute, record.TokensPerMinute, record.Revoked, key);
+        record.Id, record.Name, record.CreatedAt.ToUnixTimeSeconds(), record.RequestsPerMinute, record.TokensPerMinute, record.Revoked, record.MinPriority, key);
 }

@@ -2,8 +2,8 @@ using System.Text.Json;
 
 namespace Gateway.Admin;
 
-/// <summary>The body of POST /admin/keys: {"name", "requests_per_minute"?, "tokens_per_minute"?}, validated.</summary>
-public sealed record CreateKeyRequest(string Name, int? RequestsPerMinute, int? TokensPerMinute)
+/// <summary>The body of POST /admin/keys: {"name", "requests_per_minute"?, "tokens_per_minute"?, "min_priority"?}, validated.</summary>
+public sealed record CreateKeyRequest(string Name, int? RequestsPerMinute, int? TokensPerMinute, int? MinPriority)
 {
     public const int MaxNameLength = 100;
 
@@ -30,7 +30,15 @@ public sealed record CreateKeyRequest(string Name, int? RequestsPerMinute, int? 
             if (rpmError is not null) return (null, rpmError, "requests_per_minute");
             var (tpm, tpmError) = Limit(root, "tokens_per_minute");
             if (tpmError is not null) return (null, tpmError, "tokens_per_minute");
-            return (new CreateKeyRequest(name.GetString()!.Trim(), rpm, tpm), null, null);
+            int? minPriority = null;
+            if (root.TryGetProperty("min_priority", out var priority) && priority.ValueKind != JsonValueKind.Null)
+            {
+                if (priority.ValueKind != JsonValueKind.Number || !priority.TryGetInt32(out var floor))
+                    return (null, "'min_priority' must be a whole number (the most urgent priority the key may ask for) or null (priority removed).",
+                        "min_priority");
+                minPriority = floor;
+            }
+            return (new CreateKeyRequest(name.GetString()!.Trim(), rpm, tpm, minPriority), null, null);
         }
     }
 

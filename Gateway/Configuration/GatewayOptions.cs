@@ -8,8 +8,15 @@ public sealed class GatewayOptions
 {
     public const string SectionName = "Gateway";
 
-    /// <summary>Bearer token of the admin API (/admin/keys); the admin API is disabled while it is empty.</summary>
+    /// <summary>Bearer token of the admin API (/admin/keys), /metrics and /health's details; the admin API is disabled while it is empty.</summary>
     public string? AdminKey { get; set; }
+
+    /// <summary>A separate listener for the admin API, /metrics and /health's details ("http://127.0.0.1:8001", several
+    /// separated by ';'); the public listener then answers 404 there. Empty: one listener for everything.</summary>
+    public string? AdminUrls { get; set; }
+
+    /// <summary>Wrong admin keys per minute from one client address before it is refused (429) until its budget refills; 0: no limit.</summary>
+    public int AdminFailuresPerMinute { get; set; } = 10;
 
     /// <summary>Sent to the replicas as <c>Authorization: Bearer ...</c> (their --api-key); the client's key never is.</summary>
     public string? UpstreamApiKey { get; set; }

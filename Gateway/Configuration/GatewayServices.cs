@@ -1,9 +1,11 @@
+using Gateway.Admin;
 using Gateway.Keys;
 using Gateway.Limits;
 using Gateway.Observability;
 using Gateway.Redis;
 using Gateway.Routing;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gateway.Configuration;
 
@@ -17,6 +19,8 @@ public static class GatewayServices
         var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
         var services = builder.Services;
         services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<AdminAccess>();
         services.AddSingleton<GatewayMetrics>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
 

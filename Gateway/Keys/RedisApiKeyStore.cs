@@ -6,7 +6,7 @@ namespace Gateway.Keys;
 
 /// <summary>
 /// Key records in Redis, shared by every gateway replica:
-/// <c>gw:key:{sha256}</c> hash (id, name, hash, created, rpm, tpm, revoked), <c>gw:keyid:{id}</c> → sha256,
+/// <c>gw:key:{sha256}</c> hash (id, name, hash, created, rpm, tpm, revoked, minprio), <c>gw:keyid:{id}</c> → sha256,
 /// and the set <c>gw:keys</c> of ids for listing.
 /// </summary>
 public sealed class RedisApiKeyStore(RedisConnection redis) : IApiKeyStore
@@ -62,7 +62,8 @@ public sealed class RedisApiKeyStore(RedisConnection redis) : IApiKeyStore
             DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(fields["created"], CultureInfo.InvariantCulture)),
             OptionalInt(fields.GetValueOrDefault("rpm")),
             OptionalInt(fields.GetValueOrDefault("tpm")),
-            fields.GetValueOrDefault("revoked") == "1");
+            fields.GetValueOrDefault("revoked") == "1",
+            OptionalInt(fields.GetValueOrDefault("minprio")));
     }
 
     private static HashEntry[] ToFields(ApiKeyRecord record) =>
@@ -74,6 +75,7 @@ public sealed class RedisApiKeyStore(RedisConnection redis) : IApiKeyStore
         new("rpm", record.RequestsPerMinute?.ToString(CultureInfo.InvariantCulture) ?? ""),
         new("tpm", record.TokensPerMinute?.ToString(CultureInfo.InvariantCulture) ?? ""),
         new("revoked", record.Revoked ? "1" : "0"),
+        new("minprio", record.MinPriority?.ToString(CultureInfo.InvariantCulture) ?? ""),
     ];
 
     private static int? OptionalInt(string? text) =>

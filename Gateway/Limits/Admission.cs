@@ -1,15 +1,19 @@
 namespace Gateway.Limits;
 
-/// <summary>The verdict on one request: allowed or not, and the buckets' state (null where unlimited).</summary>
-public sealed record Admission(bool Allowed, BucketReading? Requests, BucketReading? Tokens)
+/// <summary>
+/// The verdict on one request: allowed or not, the buckets' state (null where unlimited) and the tokens the admission
+/// reserved (the request's estimate, taken from the tokens bucket; 0 without a tokens limit or when refused).
+/// </summary>
+public sealed record Admission(bool Allowed, BucketReading? Requests, BucketReading? Tokens, long Reserved = 0)
 {
     public static Admission Unlimited { get; } = new(true, null, null);
 
-    /// <summary>Built from the raw levels the limiter computed (after taking the request if it was allowed).</summary>
-    public static Admission From(bool allowed, RateLimitPolicy policy, double requestsLevel, double tokensLevel) => new(
+    /// <summary>Built from the raw levels the limiter computed (after taking the request and its reservation if it was allowed).</summary>
+    public static Admission From(bool allowed, RateLimitPolicy policy, double requestsLevel, double tokensLevel, long reserved = 0) => new(
         allowed,
         policy.RequestsPerMinute > 0 ? new BucketReading(policy.RequestsPerMinute, requestsLevel) : null,
-        policy.TokensPerMinute > 0 ? new BucketReading(policy.TokensPerMinute, tokensLevel) : null);
+        policy.TokensPerMinute > 0 ? new BucketReading(policy.TokensPerMinute, tokensLevel) : null,
+        allowed && policy.TokensPerMinute > 0 ? reserved : 0);
 
     /// <summary>Which limit refused the request: "tokens" or "requests" (OpenAI's error types).</summary>
     public string RefusedBy => Tokens is { Level: <= 0 } ? "tokens" : "requests";

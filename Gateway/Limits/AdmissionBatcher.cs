@@ -4,21 +4,22 @@ namespace Gateway.Limits;
 
 /// <summary>
 /// Sends admissions one batch at a time per subject: a request arriving while the subject's previous admission is
-/// in flight waits for the next batch, which the store decides in one atomic step (the first k of n admitted).
-/// A lone request goes out at once, as before; a busy key costs one store round trip per round-trip time
-/// instead of one per request.
+/// in flight waits for the next batch, which the store decides in one atomic step (the first k of n admitted, each
+/// with its own token reservation). A lone request goes out at once, as before; a busy key costs one store round
+/// trip per round-trip time instead of one per request.
 /// </summary>
-public sealed class AdmissionBatcher(Func<string, RateLimitPolicy, int, ValueTask<Admission[]>> admit)
+public sealed class AdmissionBatcher(Func<string, RateLimitPolicy, long[], ValueTask<Admission[]>> admit)
 {
     private sealed class Queue
     {
-        public readonly List<TaskCompletionSource<Admission>> Waiting = [];
+        public readonly List<(TaskCompletionSource<Admission> Waiter, long Tokens)> Waiting = [];
         public bool Sending;
     }
 
     private readonly ConcurrentDictionary<(string Subject, RateLimitPolicy Policy), Queue> _queues = new();
 
-    public async ValueTask<Admission> AdmitAsync(string subject, RateLimitPolicy policy)
+    /// <summary>Admits one request that would reserve <paramref name="tokens"/>.</summary>
+    public async ValueTask<Admission> AdmitAsync(string subject, RateLimitPolicy policy, long tokens = 0)
     {
         var key = (subject, policy);
         var queue = _queues.GetOrAdd(key, _ => new Queue());
@@ -28,14 +29,14 @@ public sealed class AdmissionBatcher(Func<string, RateLimitPolicy, int, ValueTas
             if (queue.Sending)
             {
                 waiter = new TaskCompletionSource<Admission>(TaskCreationOptions.RunContinuationsAsynchronously);
-                queue.Waiting.Add(waiter);
+                queue.Waiting.Add((waiter, tokens));
             }
             else queue.Sending = true;
         }
         if (waiter is not null) return await waiter.Task;
         try
         {
-            return (await admit(subject, policy, 1))[0];
+            return (await admit(subject, policy, [tokens]))[0];
         }
         finally
         {
@@ -48,7 +49,7 @@ public sealed class AdmissionBatcher(Func<string, RateLimitPolicy, int, ValueTas
     {
         while (true)
         {
-            TaskCompletionSource<Admission>[] batch;
+            (TaskCompletionSource<Admission> Waiter, long Tokens)[] batch;
             lock (queue)
             {
                 if (queue.Waiting.Count == 0)
@@ -64,12 +65,12 @@ public sealed class AdmissionBatcher(Func<string, RateLimitPolicy, int, ValueTas
             }
             try
             {
-                var admissions = await admit(key.Subject, key.Policy, batch.Length);
-                for (int i = 0; i < batch.Length; i++) batch[i].SetResult(admissions[i]);
+                var admissions = await admit(key.Subject, key.Policy, batch.Select(b => b.Tokens).ToArray());
+                for (int i = 0; i < batch.Length; i++) batch[i].Waiter.SetResult(admissions[i]);
             }
             catch (Exception error)
             {
-                foreach (var waiter in batch) waiter.SetException(error);
+                foreach (var (waiter, _) in batch) waiter.SetException(error);
             }
         }
     }

@@ -20,30 +20,33 @@ public sealed class LocalRateLimitStore
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new();
     private long _prunedAt = Stopwatch.GetTimestamp();
 
-    /// <summary>Admits a request if the subject has a request unit and a positive token level, taking the unit.</summary>
-    public ValueTask<Admission> AdmitAsync(string subject, RateLimitPolicy policy)
+    /// <summary>Admits a request if the subject has a request unit and a positive token level, taking the unit and
+    /// reserving <paramref name="tokens"/> (its estimate; the level may go below zero).</summary>
+    public ValueTask<Admission> AdmitAsync(string subject, RateLimitPolicy policy, long tokens = 0)
     {
-        var requests = policy.RequestsPerMinute > 0 ? GetBucket(subject + ":rpm", policy.RequestsPerMinute) : null;
-        var tokens = policy.TokensPerMinute > 0 ? GetBucket(subject + ":tpm", policy.TokensPerMinute) : null;
+        var requestBucket = policy.RequestsPerMinute > 0 ? GetBucket(subject + ":rpm", policy.RequestsPerMinute) : null;
+        var tokenBucket = policy.TokensPerMinute > 0 ? GetBucket(subject + ":tpm", policy.TokensPerMinute) : null;
         // Lock order is always requests then tokens, so two admissions cannot deadlock.
-        lock (requests ?? new object())
-        lock (tokens ?? new object())
+        lock (requestBucket ?? new object())
+        lock (tokenBucket ?? new object())
         {
-            var requestLevel = requests is null ? 0 : Refresh(requests, policy.RequestsPerMinute);
-            var tokenLevel = tokens is null ? 0 : Refresh(tokens, policy.TokensPerMinute);
-            var allowed = (requests is null || requestLevel >= 1) && (tokens is null || tokenLevel > 0);
-            if (allowed && requests is not null) requests.Level = requestLevel -= 1;
-            return ValueTask.FromResult(Admission.From(allowed, policy, requestLevel, tokenLevel));
+            var requestLevel = requestBucket is null ? 0 : Refresh(requestBucket, policy.RequestsPerMinute);
+            var tokenLevel = tokenBucket is null ? 0 : Refresh(tokenBucket, policy.TokensPerMinute);
+            var allowed = (requestBucket is null || requestLevel >= 1) && (tokenBucket is null || tokenLevel > 0);
+            if (allowed && requestBucket is not null) requestBucket.Level = requestLevel -= 1;
+            if (allowed && tokenBucket is not null) tokenBucket.Level = tokenLevel -= tokens;
+            return ValueTask.FromResult(Admission.From(allowed, policy, requestLevel, tokenLevel, tokens));
         }
     }
 
-    /// <summary>Takes the tokens a response used (the level may go below zero); returns the new level.</summary>
+    /// <summary>Takes tokens (the level may go below zero) or, when negative, gives back an unused reservation (up to the
+    /// limit); returns the new level.</summary>
     public ValueTask<double> ChargeTokensAsync(string subject, int tokensPerMinute, long tokens)
     {
         var bucket = GetBucket(subject + ":tpm", tokensPerMinute);
         lock (bucket)
         {
-            bucket.Level = Refresh(bucket, tokensPerMinute) - tokens;
+            bucket.Level = Math.Min(tokensPerMinute, Refresh(bucket, tokensPerMinute) - tokens);
             return ValueTask.FromResult(bucket.Level);
         }
     }

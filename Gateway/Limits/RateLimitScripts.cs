@@ -20,33 +20,42 @@ public static class RateLimitScripts
         end
         local function write(key, level, limit)
           redis.call('HSET', key, 'level', tostring(level), 'at', tostring(now))
-          redis.call('PEXPIRE', key, math.ceil((limit - level) * window / limit) + 1000)
+          -- At most 1e12 ms: a larger number would reach Redis in exponent notation, which is not an integer.
+          redis.call('PEXPIRE', key, math.min(1e12, math.ceil((limit - level) * window / limit) + 1000))
         end
 
         """;
 
-    /// <summary>Admits the first k of n requests that arrived together: each needs a request unit and a positive token
-    /// level. KEYS: requests bucket, tokens bucket. ARGV: requests/min, tokens/min (0 = unlimited), n.
-    /// Returns {k, requests level before taking the k units, tokens level}.</summary>
+    /// <summary>Admits the first k of n requests that arrived together, in order: each needs a request unit and a positive
+    /// token level, and reserves its token estimate. KEYS: requests bucket, tokens bucket. ARGV: requests/min, tokens/min
+    /// (0 = unlimited), n, then the n estimates. Returns {k, requests level before taking the k units, tokens level
+    /// before the k reservations}.</summary>
     public const string Admit = Common + """
         local rpm, tpm, n = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
         local requests, tokens, admitted = 0, 0, n
-        if tpm > 0 then
-          tokens = read(KEYS[2], tpm)
-          if tokens <= 0 then admitted = 0 end
-        end
         if rpm > 0 then
           requests = read(KEYS[1], rpm)
           admitted = math.max(0, math.min(admitted, math.floor(requests)))
-          if admitted > 0 then write(KEYS[1], requests - admitted, rpm) end
         end
+        if tpm > 0 then
+          tokens = read(KEYS[2], tpm)
+          local level, k = tokens, 0
+          while k < admitted and level > 0 do
+            k = k + 1
+            level = level - tonumber(ARGV[3 + k])
+          end
+          admitted = k
+          if admitted > 0 then write(KEYS[2], level, tpm) end
+        end
+        if rpm > 0 and admitted > 0 then write(KEYS[1], requests - admitted, rpm) end
         return {admitted, tostring(requests), tostring(tokens)}
         """;
 
-    /// <summary>KEYS: tokens bucket. ARGV: tokens/min, tokens used. Returns the new level.</summary>
+    /// <summary>KEYS: tokens bucket. ARGV: tokens/min, tokens used (negative: an unused reservation given back, up to the
+    /// limit). Returns the new level.</summary>
     public const string ChargeTokens = Common + """
         local tpm, used = tonumber(ARGV[1]), tonumber(ARGV[2])
-        local level = read(KEYS[1], tpm) - used
+        local level = math.min(tpm, read(KEYS[1], tpm) - used)
         write(KEYS[1], level, tpm)
         return tostring(level)
         """;

@@ -22,26 +22,28 @@ public sealed class RateLimiter
         _charges = new TokenChargeCoalescer((subject, tokensPerMinute, tokens) => ChargeSharedAsync(shared, subject, tokensPerMinute, tokens));
     }
 
-    public async ValueTask<Admission> AdmitAsync(string subject, RateLimitPolicy policy)
+    /// <summary>Admits a request, reserving <paramref name="tokens"/> (its estimate) from the tokens bucket when it is allowed.</summary>
+    public async ValueTask<Admission> AdmitAsync(string subject, RateLimitPolicy policy, long tokens = 0)
     {
         if (policy.IsUnlimited) return Admission.Unlimited;
         if (_admissions is not null)
         {
             try
             {
-                return await _admissions.AdmitAsync(subject, policy);
+                return await _admissions.AdmitAsync(subject, policy, tokens);
             }
             catch (Exception error) when (RedisConnection.IsOutage(error))
             {
                 WarnFallback(error);
             }
         }
-        return await _local.AdmitAsync(subject, policy);
+        return await _local.AdmitAsync(subject, policy, tokens);
     }
 
+    /// <summary>Takes tokens from the subject's bucket, or gives them back when negative (an unused reservation).</summary>
     public async ValueTask ChargeTokensAsync(string subject, int tokensPerMinute, long tokens)
     {
-        if (tokensPerMinute <= 0 || tokens <= 0) return;
+        if (tokensPerMinute <= 0 || tokens == 0) return;
         if (_charges is null) await _local.ChargeTokensAsync(subject, tokensPerMinute, tokens);
         else await _charges.ChargeAsync(subject, tokensPerMinute, tokens);
     }

@@ -40,6 +40,13 @@ public sealed class ModelCatalog : BackgroundService
 
     public ReplicaModels? ModelsOf(string replicaId) => _models.GetValueOrDefault(replicaId);
 
+    /// <summary>The model's max_model_len as a replica serving it reports it, if one does.</summary>
+    public int? MaxModelLen(string model) =>
+        _models.Values.SelectMany(m => m.Entries)
+            .Where(e => e.GetProperty("id").GetString() == model && e.TryGetProperty("max_model_len", out var length) && length.ValueKind == JsonValueKind.Number)
+            .Select(e => (int?)e.GetProperty("max_model_len").GetInt32())
+            .FirstOrDefault();
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await RefreshAsync(cancellationToken);

@@ -1,5 +1,4 @@
 using Gateway.Access;
-using Gateway.Configuration;
 using Gateway.Errors;
 using Gateway.Observability;
 using Yarp.ReverseProxy.Model;
@@ -7,14 +6,14 @@ using Yarp.ReverseProxy.Model;
 namespace Gateway.Routing;
 
 /// <summary>
-/// First step of the proxy pipeline: buffers the request body (JSON; multipart is passed on unread), reads its
-/// model, and narrows YARP's available destinations (already healthy ones only) to the replicas serving that
-/// model. Answers in OpenAI's shape when it cannot: 400 (body not a JSON object, model missing where required),
+/// First step of the proxy pipeline: reads the model of the request body (parsed at admission; multipart is passed on
+/// unread) and narrows YARP's available destinations (already healthy ones only) to the replicas serving that model.
+/// Answers in OpenAI's shape when it cannot: 400 (model missing where required, a priority that is not an integer),
 /// 404 (no replica serves the model), 503 (replicas serve it, but none is healthy now).
-/// The buffered body is seekable, so a retry on another replica can send it again. Streams that did not ask
-/// for usage get stream_options.include_usage added, so their tokens can be counted.
+/// Before forwarding, the body gets stream_options.include_usage where a stream did not ask for usage (so its tokens can
+/// be counted), and the client's priority is removed, or raised to the key's min_priority (no queue jumping).
 /// </summary>
-public sealed class ModelRoutingMiddleware(RequestDelegate next, ModelCatalog catalog, GatewayOptions options)
+public sealed class ModelRoutingMiddleware(RequestDelegate next, ModelCatalog catalog)
 {
     private static readonly string[] PathsRequiringModel = ["/v1/chat/completions", "/v1/completions", "/v1/embeddings"];
     // Where OpenAI defines stream_options.include_usage.
@@ -24,27 +23,24 @@ public sealed class ModelRoutingMiddleware(RequestDelegate next, ModelCatalog ca
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        RequestInspection? inspection = null;
+        var body = context.Features.Get<RequestBody>();
         var usageInjected = false;
-        if (HasJsonBody(request))
+        if (body is not null)
         {
-            var body = await ReadBodyAsync(request, options.MaxRequestBodyBytes, context.RequestAborted);
-            inspection = RequestInspection.Parse(body);
-            if (inspection is null)
+            if (body.Stream && !body.IncludeUsage && IsOneOf(request.Path, PathsWithStreamUsage))
             {
-                await OpenAiError.BadRequestAsync(context, "The request body must be a JSON object.");
-                return;
-            }
-            if (inspection.Stream && !inspection.IncludeUsage && IsOneOf(request.Path, PathsWithStreamUsage) &&
-                context.Features.Get<AuthenticatedCaller>() is not null)
-            {
-                body = RequestInspection.WithIncludeUsage(body);
+                body.AddIncludeUsage();
                 usageInjected = true;
             }
-            ReplaceBody(request, body);
+            if (!RequestPriority.Apply(body, context.Features.Get<AuthenticatedCaller>()?.Key.MinPriority))
+            {
+                await OpenAiError.BadRequestAsync(context, "'priority' must be an integer.", "priority");
+                return;
+            }
+            body.Forward(request);
         }
 
-        var model = inspection?.Model;
+        var model = body?.Model;
         if (model is null && IsOneOf(request.Path, PathsRequiringModel))
         {
             await OpenAiError.BadRequestAsync(context, "You must provide a model parameter.", "model");
@@ -86,30 +82,5 @@ public sealed class ModelRoutingMiddleware(RequestDelegate next, ModelCatalog ca
             return OpenAiError.UnavailableAsync(context, $"No healthy replica serves the model `{model}` right now.", "model_unavailable");
         return OpenAiError.WriteAsync(context, StatusCodes.Status404NotFound, $"The model `{model}` does not exist.",
             OpenAiError.InvalidRequest, "model_not_found", "model");
-    }
-
-    private static bool HasJsonBody(HttpRequest request)
-    {
-        if (!(HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method))) return false;
-        if (request.ContentLength == 0) return false;
-        // The OpenAI API is JSON; only multipart uploads are passed on unread (curl -d even labels JSON as a form).
-        return request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) != true;
-    }
-
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit)
-            throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
-        // Kestrel enforces the same limit on bodies without a Content-Length while they are read.
-        using var buffer = new MemoryStream((int)(request.ContentLength ?? 4096));
-        await request.Body.CopyToAsync(buffer, cancellationToken);
-        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
-    }
-
-    private static void ReplaceBody(HttpRequest request, byte[] body)
-    {
-        request.Body = new MemoryStream(body, writable: false);
-        request.Headers.Remove("Transfer-Encoding");
-        request.ContentLength = body.Length;
     }
 }

@@ -7,28 +7,29 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Gateway.Usage;
 
 /// <summary>
-/// Counts the tokens of each proxied response against its key's tokens-per-minute bucket (and the token metric),
-/// from the usage the replica reports, streamed or not.
+/// Settles each proxied response's token reservation to the usage the replica reports, streamed or not (and counts the
+/// tokens in the token metric). A response whose usage never passes keeps its reservation charged
+/// (<see cref="TokenReservation"/>).
 /// </summary>
-public sealed class UsageAccountingMiddleware(RequestDelegate next, RateLimiter limiter, GatewayMetrics metrics,
-    ILogger<UsageAccountingMiddleware> logger)
+public sealed class UsageAccountingMiddleware(RequestDelegate next, GatewayMetrics metrics, ILogger<UsageAccountingMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         var caller = context.Features.Get<AuthenticatedCaller>();
-        if (caller is null || !HttpMethods.IsPost(context.Request.Method))
+        var reservation = context.Features.Get<TokenReservation>();
+        if (caller is null || reservation is null || !HttpMethods.IsPost(context.Request.Method))
         {
             await next(context);
             return;
         }
         var dropUsageChunk = context.Features.Get<RoutedRequest>()?.UsageInjected ?? false;
         var original = context.Response.Body;
-        var metering = new UsageMeteringStream(original, context.Response, dropUsageChunk, usage => ChargeAsync(caller, usage));
+        var metering = new UsageMeteringStream(original, context.Response, dropUsageChunk, usage => SettleAsync(caller, reservation, usage));
         context.Response.Body = metering;
         try
         {
             await next(context);
-            // After a failed or abandoned response there is nothing left to meter or to pass on.
+            // After a failed or abandoned response there is nothing left to pass on.
             if (context.Features.Get<IForwarderErrorFeature>() is null && !context.RequestAborted.IsCancellationRequested)
                 await metering.FinishAsync(context.RequestAborted);
         }
@@ -38,12 +39,12 @@ public sealed class UsageAccountingMiddleware(RequestDelegate next, RateLimiter 
         }
     }
 
-    private async ValueTask ChargeAsync(AuthenticatedCaller caller, TokenUsage usage)
+    private async ValueTask SettleAsync(AuthenticatedCaller caller, TokenReservation reservation, TokenUsage usage)
     {
         metrics.Tokens(caller.Key.Name, usage.PromptTokens, usage.CompletionTokens);
         try
         {
-            await limiter.ChargeTokensAsync(caller.Subject, caller.Limits.TokensPerMinute, usage.TotalTokens);
+            await reservation.SettleAsync(usage.TotalTokens);
         }
         catch (Exception error)
         {

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Gateway.Usage;
 
 /// <summary>
@@ -9,17 +7,15 @@ namespace Gateway.Usage;
 /// its next request (Redis runs a connection's commands in order), yet its round trip adds nothing to the
 /// response's latency, nor to the next request on the same keep-alive connection.
 /// With <c>dropUsageChunk</c> (the gateway asked for stream usage, the client did not), whole events are passed
-/// on and the usage-only chunk is left out.
+/// on and the usage-only chunk is left out. JSON bodies of any size are metered as they pass (<see cref="JsonUsageScanner"/>).
 /// </summary>
 public sealed class UsageMeteringStream(Stream inner, HttpResponse response, bool dropUsageChunk, Func<TokenUsage, ValueTask> onUsage) : Stream
 {
-    private const int MaxJsonBytes = 16 * 1024 * 1024;
-
     private enum Mode { Undecided, Sse, Json, PassThrough }
 
     private Mode _mode;
     private SseEventSplitter? _events;
-    private MemoryStream? _json;
+    private JsonUsageScanner? _json;
     private bool _metered;
     private Task _charge = Task.CompletedTask;
 
@@ -43,10 +39,9 @@ public sealed class UsageMeteringStream(Stream inner, HttpResponse response, boo
     /// <summary>The charge started for the usage seen, if any (completed when there was none); for tests.</summary>
     public Task Charged => _charge;
 
-    /// <summary>Called after the proxy finished well: meters a JSON body sent without Content-Length, passes on a held tail.</summary>
+    /// <summary>Called after the proxy finished well: passes on a held tail.</summary>
     public async ValueTask FinishAsync(CancellationToken cancellationToken)
     {
-        if (_mode == Mode.Json) MeterJson();
         if (_mode == Mode.Sse && dropUsageChunk && _events!.Pending.Length > 0)
             await inner.WriteAsync(_events.Pending.ToArray(), cancellationToken);
     }
@@ -62,7 +57,7 @@ public sealed class UsageMeteringStream(Stream inner, HttpResponse response, boo
         }
         if (contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
         {
-            _json = new MemoryStream();
+            _json = new JsonUsageScanner();
             return Mode.Json;
         }
         return Mode.PassThrough;
@@ -92,34 +87,10 @@ public sealed class UsageMeteringStream(Stream inner, HttpResponse response, boo
 
     private async ValueTask WriteJsonAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
-        if (_json!.Length + buffer.Length > MaxJsonBytes)
-        {
-            _mode = Mode.PassThrough; // Too big to hold a copy of; left unmetered.
-            _json = null;
-        }
-        else
-        {
-            _json.Write(buffer.Span);
-            // With a Content-Length the client has the whole response once these bytes are written: charge first.
-            if (response.ContentLength is { } length && _json.Length >= length) MeterJson();
-        }
+        // The usage closes the response: charged before the client has its last bytes.
+        _json!.Push(buffer.Span);
+        if (_json.Usage is { } usage) Meter(usage);
         await inner.WriteAsync(buffer, cancellationToken);
-    }
-
-    private void MeterJson()
-    {
-        if (_metered || _json is null || _json.Length == 0) return;
-        TokenUsage? usage;
-        try
-        {
-            using var document = JsonDocument.Parse(_json.GetBuffer().AsMemory(0, (int)_json.Length));
-            usage = TokenUsage.From(document.RootElement);
-        }
-        catch (JsonException)
-        {
-            return;
-        }
-        if (usage is { } found) Meter(found);
     }
 
     private void Meter(TokenUsage usage)

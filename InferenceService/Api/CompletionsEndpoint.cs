@@ -17,20 +17,25 @@ public sealed class CompletionsEndpoint : IGenerationEndpoint
         var tokenizer = served.Engine.Tokenizer;
         int? logprobs = body.Int("logprobs", 0, 20);
         bool echo = body.Bool("echo") ?? false;
-        var prompts = ReadPrompts(body, tokenizer);
+        var prompts = ReadPrompts(body, tokenizer, request.N, served.Engine.Options.MaxNumQueuedRequests);
         if (body.String("suffix") is not null) throw ApiException.BadRequest("'suffix' is not supported.", "suffix");
         if ((body.Int("best_of", 1) ?? request.N) != request.N) throw ApiException.BadRequest("'best_of' other than n is not supported.", "best_of");
         var sampling = request.Sampling with { MaxTokens = request.MaxTokens ?? 16, Logprobs = logprobs };   // OpenAI's default
         return new GenerationCall(prompts, sampling, choice => new Choice(choice, tokenizer, echo, logprobs is not null));
     }
 
-    /// <summary>prompt: "text" | ["text", ...] | [ids] | [[ids], ...].</summary>
-    private static List<IReadOnlyList<int>> ReadPrompts(JsonRequest body, ITextTokenizer tokenizer)
+    /// <summary>prompt: "text" | ["text", ...] | [ids] | [[ids], ...]; prompts × n may not exceed what one request may queue
+    /// (<paramref name="mostSequences"/>), checked before any prompt is tokenized.</summary>
+    private static List<IReadOnlyList<int>> ReadPrompts(JsonRequest body, ITextTokenizer tokenizer, int n, int mostSequences)
     {
         if (body.Find("prompt") is not { } prompt) throw ApiException.BadRequest("'prompt' is required.", "prompt");
         var bad = ApiException.BadRequest("'prompt' must be a string, a list of strings, a list of token ids or a list of token id lists.", "prompt");
         if (prompt.ValueKind == JsonValueKind.String) return [tokenizer.Encode(prompt.GetString()!)];
         if (prompt.ValueKind != JsonValueKind.Array || prompt.GetArrayLength() == 0) throw bad;
+        var count = prompt[0].ValueKind == JsonValueKind.Number ? 1 : prompt.GetArrayLength();
+        if ((long)count * n > mostSequences)
+            throw ApiException.BadRequest($"{count} prompts × n = {n} make {(long)count * n} sequences; one request may have at most {mostSequences} " +
+                "(--max-num-queued-requests).", "prompt");
         var items = prompt.EnumerateArray().ToList();
         if (items.All(e => e.ValueKind == JsonValueKind.String)) return items.Select(e => tokenizer.Encode(e.GetString()!)).ToList();
         if (items.All(e => e.ValueKind == JsonValueKind.Number)) return [TokenIds(items, bad)];

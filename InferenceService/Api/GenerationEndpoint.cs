@@ -15,17 +15,19 @@ public static class GenerationEndpoint
             var ct = context.RequestAborted;
             var body = await JsonRequest.ReadAsync(context.Request, ct);
             var engine = served.Engine;
+            if (engine.Options.Runner == Engine.Core.EngineRunner.Pooling)
+                throw ApiException.BadRequest($"This server runs with --runner pooling: it serves /v1/embeddings, not {TEndpoint.Route}.", "model");
             var request = GenerationRequest.Read(body);
             served.Check(request.Model);
             var call = TEndpoint.Read(body, request, served);
-            var sampling = request.StructuredOutput?.Constrain(call.Sampling, engine) ?? call.Sampling;
+            if (request.StructuredOutput is { } structured) call = call with { Sampling = structured.Constrain(call.Sampling, engine) };
             foreach (var field in body.UnknownFields) logger.LogInformation("Ignoring unknown field '{Field}' in {Route}", field, TEndpoint.Route);
 
             var inputs = call.Prompts
                 .SelectMany((prompt, p) => Enumerable.Range(0, request.N).Select(j => new ChoiceInput(p * request.N + j, prompt)))
                 .ToList();
             string id = TEndpoint.IdPrefix + Guid.NewGuid().ToString("N");
-            using var run = ChoiceRun.Start(engine, id, inputs, sampling, request);
+            using var run = ChoiceRun.Start(engine, id, inputs, call, request);
             long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             var choices = inputs.Select(call.NewChoice).ToList();
             object Chunk(object choice) => new { id, @object = TEndpoint.ChunkObject, created, model = served.Name, choices = new[] { choice } };

@@ -11,6 +11,9 @@ namespace InferenceService.Api;
 /// </summary>
 public sealed record GenerationRequest
 {
+    /// <summary>Limits of 'stop': every stop string is looked for in the text after every token.</summary>
+    public const int MaxStops = 16, MaxStopLength = 256;
+
     public required string? Model { get; init; }
     public required int? MaxTokens { get; init; }
     public required int N { get; init; }
@@ -40,7 +43,7 @@ public sealed record GenerationRequest
             N = body.Int("n", 1, 128) ?? 1,
             Stream = stream,
             IncludeUsageInStream = includeUsage,
-            Stop = body.Strings("stop").Where(s => s.Length > 0).ToList(),
+            Stop = body.Strings("stop", MaxStops, MaxStopLength).Where(s => s.Length > 0).ToList(),
             IncludeStopStringInOutput = body.Bool("include_stop_str_in_output") ?? false,
             Priority = body.Int("priority") ?? 0,
             StructuredOutput = StructuredOutputRequest.Read(body),

@@ -86,14 +86,18 @@ public sealed class JsonRequest
         return (float)value;
     }
 
-    /// <summary>A string or a list of strings (stop).</summary>
-    public List<string> Strings(string name)
+    /// <summary>A string or a list of at most <paramref name="maxCount"/> strings (stop) of at most <paramref name="maxLength"/> characters.</summary>
+    public List<string> Strings(string name, int maxCount = int.MaxValue, int maxLength = int.MaxValue)
     {
         if (Find(name) is not { } v) return [];
-        if (v.ValueKind == JsonValueKind.String) return [v.GetString()!];
-        if (v.ValueKind == JsonValueKind.Array && v.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String))
-            return v.EnumerateArray().Select(e => e.GetString()!).ToList();
-        throw WrongType(name, "a string or a list of strings");
+        List<string> strings;
+        if (v.ValueKind == JsonValueKind.String) strings = [v.GetString()!];
+        else if (v.ValueKind == JsonValueKind.Array && v.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String))
+            strings = v.EnumerateArray().Select(e => e.GetString()!).ToList();
+        else throw WrongType(name, "a string or a list of strings");
+        if (strings.Count > maxCount) throw ApiException.BadRequest($"'{name}' may have at most {maxCount} strings, got {strings.Count}.", name);
+        if (strings.Any(s => s.Length > maxLength)) throw ApiException.BadRequest($"'{name}' strings may have at most {maxLength} characters.", name);
+        return strings;
     }
 
     public List<int> Ints(string name)

@@ -20,7 +20,7 @@ public static class ModelEndpoints
                         @object = "model",
                         created = served.Created.ToUnixTimeSeconds(),
                         owned_by = "inference-service",
-                        root = served.Engine.Options.Model,
+                        root = served.Name,   // vLLM's root is the model it loaded; a filesystem path is never shown to clients
                         parent = (string?)null,
                         max_model_len = served.MaxModelLen,
                     },
@@ -36,8 +36,9 @@ public static class ModelEndpoints
                 IReadOnlyList<int> tokens;
                 if (body.Has("messages"))
                 {
-                    var messages = ChatMessages.Read(body);
-                    var rendered = ChatCompletionsEndpoint.RenderPrompt(served, engine.Tokenizer, messages, body.Bool("add_generation_prompt") ?? true);
+                    var chat = new ChatPrompt(ChatMessages.Read(body), Tools.ChatTools.Read(body).Definitions, ChatPrompt.ReadTemplateArguments(body),
+                        body.Bool("add_generation_prompt") ?? true);
+                    var (_, rendered) = ChatCompletionsEndpoint.RenderPrompt(served, engine.Tokenizer, chat);
                     tokens = body.Bool("add_special_tokens") ?? false ? [.. BosPrefix(engine), .. rendered] : rendered;
                 }
                 else

@@ -1,11 +1,11 @@
-using System.Text.Json;
 using Engine.Core;
+using InferenceService.Chat;
 using InferenceService.Hosting;
 
 namespace InferenceService.Api;
 
-/// <summary>What this server serves: its public model name, its engine once loaded, and its chat template.</summary>
-public sealed class ServedModel(EngineHost host, IConfiguration configuration)
+/// <summary>What this server serves: its public model name, its engine once loaded, its chat template and how its chat output is parsed.</summary>
+public sealed class ServedModel(EngineHost host, IConfiguration configuration, ChatParsers parsers)
 {
     public string Name { get; } = ServedModelName.Resolve(configuration["Engine:ServedModelName"], configuration["Engine:Model"]);
 
@@ -25,36 +25,22 @@ public sealed class ServedModel(EngineHost host, IConfiguration configuration)
 
     public int MaxModelLen => Engine.MaxModelLen;
 
+    public ChatParsers Parsers => parsers;
+
     private string? _chatTemplate;
     private bool _templateLoaded;
 
-    /// <summary>--chat-template (a file or the template itself), else tokenizer_config.json's chat_template; null if none.</summary>
+    /// <summary>--chat-template (a file or the template itself), else the model's (tokenizer_config.json's
+    /// chat_template, a GGUF's tokenizer.chat_template, or --tokenizer's folder's); null if none.</summary>
     public string? ChatTemplate
     {
         get
         {
             if (_templateLoaded) return _chatTemplate;
-            _chatTemplate = LoadChatTemplate(configuration["Engine:ChatTemplate"], host.Options.Model);
+            var flag = configuration["Engine:ChatTemplate"];
+            _chatTemplate = !string.IsNullOrEmpty(flag) ? File.Exists(flag) ? File.ReadAllText(flag) : flag : Engine.ChatTemplate;
             _templateLoaded = true;
             return _chatTemplate;
         }
-    }
-
-    public static string? LoadChatTemplate(string? flag, string modelDirectory)
-    {
-        if (!string.IsNullOrEmpty(flag)) return File.Exists(flag) ? File.ReadAllText(flag) : flag;
-        var path = Path.Combine(modelDirectory, "tokenizer_config.json");
-        if (!File.Exists(path)) return null;
-        using var json = JsonDocument.Parse(File.ReadAllText(path));
-        if (!json.RootElement.TryGetProperty("chat_template", out var template)) return null;
-        return template.ValueKind switch
-        {
-            JsonValueKind.String => template.GetString(),
-            // A list of named templates: the one called "default", else the first.
-            JsonValueKind.Array => template.EnumerateArray()
-                .OrderBy(t => t.TryGetProperty("name", out var n) && n.GetString() == "default" ? 0 : 1)
-                .Select(t => t.GetProperty("template").GetString()).FirstOrDefault(),
-            _ => null,
-        };
     }
 }

@@ -9,7 +9,8 @@ using InferenceService.Hosting;
 namespace InferenceService.Cli;
 
 /// <summary>
-/// `bench`: engine throughput on a model folder (usually --load-format dummy), printed as a report:
+/// `bench`: engine throughput on a model folder or GGUF file (usually --load-format dummy, optionally with
+/// --quantization), printed as a report:
 /// single-stream prefill tok/s (--input-len prompt) and decode tok/s, aggregate decode tok/s at each
 /// --concurrency (comma list, --output-len tokens per request), and, with --prefix-len, time to first token
 /// for a request whose prefix is cached vs cold. --json-schema FILE adds what a structured output costs (see
@@ -46,7 +47,7 @@ public static class BenchCommand
         using var engine = new LlmEngine(options, profiler ?? backend);
         var c = engine.Config;
         Console.WriteLine($"model {options.Model}: {c.NumLayers} layers, hidden {c.HiddenSize}, vocab {c.VocabSize}, " +
-            $"weights {options.DType?.ToString() ?? c.StoredDType?.ToString() ?? "F32"}{(options.DummyWeights ? " (dummy)" : "")}, " +
+            $"weights {engine.Model.WeightTypes}{(options.DummyWeights ? " (dummy)" : "")}, " +
             $"loaded in {load.Elapsed.TotalSeconds:F1} s, {Environment.ProcessorCount} cores, backend {backend.Name}");
         PrintBandwidth("before");
 

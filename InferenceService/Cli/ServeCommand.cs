@@ -1,6 +1,8 @@
 using CommandLineFlags;
 using Engine.Configuration;
 using InferenceService.Api;
+using InferenceService.Chat;
+using InferenceService.Embeddings;
 using InferenceService.Hosting;
 using InferenceService.Metrics;
 
@@ -23,27 +25,37 @@ public static class ServeCommand
 
         builder.AddServiceDefaults();
         builder.Services.AddSingleton(EngineOptionsReader.Read(builder.Configuration));
+        builder.Services.AddSingleton(new ChatParsers(builder.Configuration));
+        builder.Services.AddSingleton(PoolingSettings.Read(builder.Configuration));
         builder.Services.AddSingleton<VllmMetrics>();
         builder.Services.AddSingleton<ServedModel>();
+        var modelCacheKey = builder.Configuration["ModelCache:ApiKey"];   // ModelCache__ApiKey, as the AppHost gives it to modelcache
         builder.Services.AddHttpClient<ModelCacheClient>(http =>
         {
             http.BaseAddress = new Uri("http://modelcache/");   // resolved by service discovery (services__modelcache__http__0)
+            if (!string.IsNullOrEmpty(modelCacheKey)) http.DefaultRequestHeaders.Authorization = new("Bearer", modelCacheKey);
         });
         builder.Services.AddSingleton<EngineHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EngineHost>());
         builder.Services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
 
         var app = builder.Build();
-        // --api-key (Engine:ApiKey), else vLLM's VLLM_API_KEY variable; empty is unset, as in vLLM.
+        // --api-key (Engine:ApiKey), else vLLM's VLLM_API_KEY variable; empty is unset, as in vLLM. Probes and scrapes stay open.
         var apiKey = builder.Configuration["Engine:ApiKey"] is { Length: > 0 } flag ? flag : builder.Configuration["VLLM_API_KEY"];
-        if (!string.IsNullOrEmpty(apiKey)) app.UseMiddleware<ApiKeyMiddleware>(apiKey);
+        if (!string.IsNullOrEmpty(apiKey))
+            app.UseBearerKey(apiKey, path => path.StartsWithSegments("/v1") || path.StartsWithSegments("/tokenize") || path.StartsWithSegments("/detokenize"),
+                "No API key provided: send it as 'Authorization: Bearer <key>' (this server was started with --api-key).");
+        app.UseJsonRequestBodies();
         app.MapDefaultEndpoints(metricsPath: "/metrics/otel");
         app.MapGet("/metrics", (VllmMetrics metrics, ServedModel served) =>
             Results.Text(metrics.Render(served), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapPost(CompletionsEndpoint.Route, GenerationEndpoint.HandleAsync<CompletionsEndpoint>);
         app.MapPost(ChatCompletionsEndpoint.Route, GenerationEndpoint.HandleAsync<ChatCompletionsEndpoint>);
+        app.MapPost(EmbeddingsEndpoint.Route, EmbeddingsEndpoint.HandleAsync);
         ModelEndpoints.Map(app);
         app.MapGet("/", () => Results.Text("InferenceService: OpenAI-compatible API over the engine. Health: /health"));
+        app.MapFallback((HttpContext context) =>
+            Results.Json(new ApiException(404, $"Unknown path {context.Request.Path}.", code: "unknown_path").Body(), statusCode: StatusCodes.Status404NotFound));
         await app.RunAsync();
         return 0;
     }

@@ -19,6 +19,8 @@ public static class EngineOptionsReader
         return new EngineOptions
         {
             Model = c["Model"] is { Length: > 0 } model ? model : DefaultModelPath,
+            Tokenizer = c["Tokenizer"] is { Length: > 0 } tokenizer ? tokenizer : null,
+            Quantization = DTypeInfo.ParseQuantization(c["Quantization"]),
             MaxModelLen = Int(c, "MaxModelLen"),
             MaxNumSeqs = Int(c, "MaxNumSeqs") ?? defaults.MaxNumSeqs,
             MaxNumBatchedTokens = Int(c, "MaxNumBatchedTokens") ?? defaults.MaxNumBatchedTokens,
@@ -43,6 +45,12 @@ public static class EngineOptionsReader
             Threads = Int(c, "Threads"),
             Device = c["Device"] is { Length: > 0 } device ? BackendFactory.ParseDevice(device) : defaults.Device,
             GpuMemoryUtilization = c["GpuMemoryUtilization"] is { } fraction ? Fraction(fraction) : defaults.GpuMemoryUtilization,
+            Runner = c["Runner"]?.ToLowerInvariant() switch
+            {
+                null or "generate" or "auto" => EngineRunner.Generate,
+                "pooling" => EngineRunner.Pooling,
+                var other => throw new ArgumentException($"--runner '{other}': expected generate or pooling."),
+            },
         };
     }
 

@@ -13,7 +13,7 @@ public sealed class ModelCacheClient(HttpClient http, ILogger<ModelCacheClient> 
 {
     /// <summary>A Hugging Face repo id ("org/name") rather than a local folder.</summary>
     public static bool IsRepoId(string model) =>
-        !Directory.Exists(model) && !Path.IsPathRooted(model) && !model.StartsWith('.') &&
+        !Directory.Exists(model) && !File.Exists(model) && !Path.IsPathRooted(model) && !model.StartsWith('.') &&
         model.Split('/') is [{ Length: > 0 }, { Length: > 0 }];
 
     public async Task<string> PullAsync(string repo, string revision, CancellationToken cancellationToken)

@@ -52,6 +52,15 @@ public static class PullEndpoints
         {
             return ApiErrors.Result(StatusCodes.Status409Conflict, e.Error);
         }
+        catch (PullFailedException e) when (e.Error.Code == "too_many_pulls")
+        {
+            request.HttpContext.Response.Headers.RetryAfter = "5";
+            return ApiErrors.Result(StatusCodes.Status429TooManyRequests, e.Error);
+        }
+        catch (PullFailedException e) when (e.Error.Code == "insufficient_storage")
+        {
+            return ApiErrors.Result(StatusCodes.Status507InsufficientStorage, e.Error);
+        }
     }
 
     private static async IAsyncEnumerable<SseItem<string>> EventsAsync(string id, IPullStore store, [EnumeratorCancellation] CancellationToken ct)

@@ -126,6 +126,10 @@ public sealed class BlobDownloader
                 progress.Advance(read);
                 if (metadata.Size is { } size && file.Length > size)
                     throw new PullFailedException(SizeMismatch(repo, path, size, file.Length));
+                if (file.Length > _settings.MaxModelBytes)
+                    throw new PullFailedException(new ErrorDetail(
+                        $"{repo}: '{path}' is past {_settings.MaxModelBytes} bytes (ModelCache__MaxModelBytes) and its size was never announced; the download was stopped.",
+                        "insufficient_storage", null, "model_too_large"));
             }
         }
         finally

@@ -5,18 +5,25 @@ public sealed record DiskUsage(string CacheDir, int Models, long SizeOnDisk, lon
 {
     public static DiskUsage Measure(string cacheDirectory, IReadOnlyList<CachedModel> models)
     {
-        long? free = null, total = null;
+        var (free, total) = Volume(cacheDirectory);
+        return new DiskUsage(cacheDirectory, models.Count, models.Sum(m => m.SizeOnDisk), models.Sum(m => m.IncompleteBytes), free, total);
+    }
+
+    /// <summary>The free bytes of the cache's volume, or null where the filesystem does not say.</summary>
+    public static long? FreeSpace(string cacheDirectory) => Volume(cacheDirectory).Free;
+
+    private static (long? Free, long? Total) Volume(string cacheDirectory)
+    {
         try
         {
             var existing = cacheDirectory;
             while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent) existing = parent;
             var drive = new DriveInfo(existing);
-            (free, total) = (drive.AvailableFreeSpace, drive.TotalSize);
+            return (drive.AvailableFreeSpace, drive.TotalSize);
         }
         catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
         {
-            // Not every filesystem reports its size; the cache's own numbers still stand.
+            return (null, null);   // Not every filesystem reports its size; the cache's own numbers still stand.
         }
-        return new DiskUsage(cacheDirectory, models.Count, models.Sum(m => m.SizeOnDisk), models.Sum(m => m.IncompleteBytes), free, total);
     }
 }

@@ -22,4 +22,10 @@ public sealed class DownloadSettings
 
     /// <summary>How often a running pull publishes its progress (store, events).</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The largest model a pull downloads (the sum of its files), and the most one file of unknown size may have.</summary>
+    public long MaxModelBytes { get; set; } = 1L << 40;
+
+    /// <summary>What must stay free on the cache's volume: a pull that would leave less is refused before it downloads.</summary>
+    public long MinFreeDiskBytes { get; set; } = 1L << 30;
 }

@@ -9,10 +9,12 @@ namespace ModelCacheService.Pulls;
 /// <summary>
 /// Starts pulls, or joins the one already running for the same model and revision (here or on another
 /// replica, through the store's claim), runs them in the background, publishes their progress to the
-/// store a few times a second, and waits for them on shutdown.
+/// store a few times a second, and waits for them on shutdown. A new pull is refused while this replica runs
+/// <see cref="AccessSettings.MaxConcurrentPulls"/> (too_many_pulls) or while its cache volume has less than
+/// <see cref="DownloadSettings.MinFreeDiskBytes"/> free (insufficient_storage).
 /// </summary>
 public sealed class PullCoordinator(
-    IPullStore store, IServiceProvider services, HubSettings hub, DownloadSettings settings, CacheScanner scanner,
+    IPullStore store, IServiceProvider services, HubSettings hub, DownloadSettings settings, AccessSettings access, CacheScanner scanner,
     IHostApplicationLifetime lifetime, TimeProvider time, ILogger<PullCoordinator> log) : IHostedService
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
@@ -34,11 +36,33 @@ public sealed class PullCoordinator(
         var holder = await store.ClaimAsync(key, progress.Id, Lease);
         if (holder != progress.Id) return await JoinAsync(holder, repo, revision);
 
+        ErrorDetail? refusal;
+        lock (_running)
+        {
+            refusal = RefusalOfNewPull();
+            if (refusal is null) _running[progress.Id] = Task.CompletedTask;   // counted now: a concurrent start sees it
+        }
+        if (refusal is not null)
+        {
+            await store.ReleaseAsync(key, progress.Id);
+            throw new PullFailedException(refusal);
+        }
         await store.SaveAsync(progress.Snapshot());
         _cancels[progress.Id] = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         _running[progress.Id] = Task.Run(() => RunAsync(progress, key));
         log.LogInformation("Pull {PullId}: {Model}@{Revision} started", progress.Id, repo, revision);
         return progress.Snapshot();
+    }
+
+    private ErrorDetail? RefusalOfNewPull()
+    {
+        if (_running.Count >= access.MaxConcurrentPulls)
+            return new ErrorDetail($"{_running.Count} pulls are running on this replica, the most it runs at once (ModelCache__MaxConcurrentPulls = " +
+                $"{access.MaxConcurrentPulls}); pull again when one has finished.", "rate_limit_error", null, "too_many_pulls");
+        if (DiskUsage.FreeSpace(hub.CacheDirectory) is { } free && free < settings.MinFreeDiskBytes)
+            return new ErrorDetail($"The cache volume has {free} bytes free, less than the {settings.MinFreeDiskBytes} that must stay free " +
+                "(ModelCache__MinFreeDiskBytes); delete models or make room first.", "insufficient_storage", null, "insufficient_storage");
+        return null;
     }
 
     /// <summary>A pull of <paramref name="repo"/> still running on any replica (its claim alive), or null.</summary>

@@ -39,6 +39,13 @@ public sealed class CommandLineTests
     public async Task An_unknown_flag_stops_the_AppHost_naming_the_closest_known_one(string flag, string? value, string message) =>
         await CommandLineAssert.RefusedAsync("AppHost", value is null ? [flag] : [flag, value], message);
 
+    [Theory]
+    [InlineData("--publisher kubernetes", "--publisher kubernetes needs --output-path <path>")]
+    [InlineData("--publisher compose", "--publisher compose needs --output-path <path>")]
+    [InlineData("--publisher helm --output-path deploy/k8s", "unknown publisher --publisher helm (known: manifest, compose, kubernetes)")]
+    public async Task A_publisher_must_be_known_and_have_an_output_path(string args, string message) =>
+        await CommandLineAssert.RefusedAsync("AppHost", args.Split(' '), message);
+
     [Fact]
     public async Task A_replica_listens_where_its_endpoint_says_so_host_and_port_are_refused()
     {
@@ -52,10 +59,11 @@ public sealed class CommandLineTests
     {
         static IEnumerable<string> Keys(IEnumerable<KnownFlag> flags) => flags.Select(f => f.Name[(f.Name.IndexOf(':') + 1)..]).Order();
         Assert.Equal(Keys(OptionsFlags.Of<GatewayOptions>(GatewayOptions.SectionName)),
-            ServiceSettings.Gateway.Concat(ServiceSettings.GatewayLists).Append("AdminKey").Order());
-        Assert.Equal(Keys(OptionsFlags.Of<DownloadSettings>(DownloadSettings.SectionName)), ServiceSettings.ModelCache.Order());
+            ServiceSettings.Gateway.Concat(ServiceSettings.GatewayLists).Append("AdminKey").Append("AdminUrls").Append("UpstreamApiKey").Order());
+        Assert.Equal(Keys([.. OptionsFlags.Of<DownloadSettings>(DownloadSettings.SectionName), .. OptionsFlags.Of<AccessSettings>(DownloadSettings.SectionName)]),
+            ServiceSettings.ModelCache.Append("ApiKey").Order());
         Assert.Equal(Keys(OptionsFlags.Of<DashboardOptions>(DashboardOptions.SectionName)),
-            ServiceSettings.Dashboard.Append("AdminKey").Append("AspireDashboardUrl").Order());
+            ServiceSettings.Dashboard.Append("AdminKey").Append("InferenceApiKey").Append("AspireDashboardUrl").Order());
     }
 
     [Fact]

@@ -39,8 +39,8 @@ public sealed class GatewayEndToEndTests(AspireSystemFixture system)
             }
 
         Assert.True(chunks > 1, $"expected a stream of chunks, got {chunks}");
-        // Greedy: the same text a replica gives when asked directly (no gateway, no key).
-        var direct = new ChatClient(AspireSystemFixture.ModelName, new ApiKeyCredential("unused"),
+        // Greedy: the same text a replica gives when asked directly (no gateway; the replicas' own key).
+        var direct = new ChatClient(AspireSystemFixture.ModelName, new ApiKeyCredential(AspireSystemFixture.InferenceApiKey),
             new OpenAIClientOptions { Endpoint = new Uri(system.App.GetEndpoint("inference-0", "http"), "v1") });
         var expected = (await direct.CompleteChatAsync([new UserChatMessage("Once upon a time")], options)).Value.Content[0].Text;
         Assert.Equal(expected, streamed.ToString());

@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using Aspire.Hosting.ApplicationModel;
@@ -49,7 +51,28 @@ public sealed class OrchestrationTests(AspireSystemFixture system)
             Assert.Equal(redisConnection, environment["ConnectionStrings__redis"]);
         }
         Assert.Equal(AspireSystemFixture.AdminKey, Environment("gateway")["Gateway__AdminKey"]);
+        // One model cache key: the service's, which its clients send.
+        var modelCacheKey = Environment("modelcache")["ModelCache__ApiKey"];
+        Assert.True(modelCacheKey.Length >= 32, modelCacheKey);
+        foreach (var client in new[] { "inference-0", "inference-1", "dashboard" }) Assert.Equal(modelCacheKey, Environment(client)["ModelCache__ApiKey"]);
         Assert.Equal(system.App.GetEndpoint("modelcache", "http").ToString().TrimEnd('/'), Environment("inference-0")["services__modelcache__http__0"].TrimEnd('/'));
+    }
+
+    [Fact]
+    public async Task Replicas_answer_only_with_their_API_key_which_the_gateway_and_the_dashboard_hold()
+    {
+        using var replica = system.App.CreateHttpClient("inference-0");
+        using var anonymous = await replica.PostAsJsonAsync("/v1/completions", new { model = AspireSystemFixture.ModelName, prompt = "Hi", max_tokens = 2 });
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
+        {
+            Content = JsonContent.Create(new { model = AspireSystemFixture.ModelName, prompt = "Hi", max_tokens = 2 }),
+            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", AspireSystemFixture.InferenceApiKey) },
+        };
+        using var keyed = await replica.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.OK, keyed.StatusCode);
+        foreach (var (service, variable) in new[] { ("gateway", "Gateway__UpstreamApiKey"), ("dashboard", "Dashboard__InferenceApiKey"), ("inference-1", "Engine__ApiKey") })
+            Assert.Equal(AspireSystemFixture.InferenceApiKey, Environment(service)[variable]);
     }
 
     [Fact]
@@ -72,6 +95,8 @@ public sealed class OrchestrationTests(AspireSystemFixture system)
         var stream = client.GetStream();
 
         Assert.StartsWith("-NOAUTH", await CommandAsync(stream, "PING"));
+        // Without the password nobody mints an API key by writing the gateway's records.
+        Assert.StartsWith("-NOAUTH", await CommandAsync(stream, "HSET", "gw:key:forged", "id", "key_forged", "revoked", "0"));
         Assert.Equal("+OK", await CommandAsync(stream, "AUTH", password));
         Assert.Equal("+PONG", await CommandAsync(stream, "PING"));
         Assert.Equal("bind 127.0.0.1", await CommandAsync(stream, "CONFIG", "GET", "bind"));

@@ -31,7 +31,7 @@ public sealed class PublishTests : IDisposable
     public async Task Manifest_is_valid_against_Aspires_schema_and_deployable()
     {
         var manifestPath = Path.Combine(_output, "aspire-manifest.json");
-        await PublishAsync(["--publisher", "manifest", "--output-path", manifestPath]);
+        await AppHostProcess.PublishAsync(["--publisher", "manifest", "--output-path", manifestPath]);
 
         var problems = ManifestValidator.Validate(manifestPath);
         Assert.True(problems.Count == 0, "Manifest problems:\n" + string.Join("\n", problems) + "\n" + File.ReadAllText(manifestPath));
@@ -66,9 +66,11 @@ public sealed class PublishTests : IDisposable
                  {
                      ("services__gateway__http__0", "{gateway.bindings.http.url}"), ("services__modelcache__http__0", "{modelcache.bindings.http.url}"),
                      ("services__inference__http__0", "{inference-0.bindings.http.url}"), ("ConnectionStrings__redis", "{redis.connectionString}"),
-                     ("Dashboard__AdminKey", "{gateway-admin-key.value}"),
+                     ("Dashboard__AdminKey", "{gateway-admin-key.value}"), ("ModelCache__ApiKey", "{modelcache-api-key.value}"),
                  })
             Assert.Equal(expected, dashboard.GetProperty(variable).GetString());
+        // The model cache's API key: the service and each of its clients get the same parameter.
+        Assert.Equal("{modelcache-api-key.value}", resources.GetProperty("modelcache").GetProperty("env").GetProperty("ModelCache__ApiKey").GetString());
 
         foreach (var replica in new[] { "inference-0", "inference-1" })
         {
@@ -76,9 +78,10 @@ public sealed class PublishTests : IDisposable
             Assert.False(inference.GetProperty("bindings").GetProperty("http").TryGetProperty("external", out _), "replicas are internal");
             Assert.Equal("{modelcache.bindings.http.url}", inference.GetProperty("env").GetProperty("services__modelcache__http__0").GetString());
             Assert.Equal("/hf-cache", inference.GetProperty("env").GetProperty("HF_HOME").GetString());
+            Assert.Equal("{modelcache-api-key.value}", inference.GetProperty("env").GetProperty("ModelCache__ApiKey").GetString());
         }
 
-        foreach (var secret in new[] { "gateway-admin-key", "redis-password" })
+        foreach (var secret in new[] { "gateway-admin-key", "redis-password", "modelcache-api-key" })
         {
             var parameter = resources.GetProperty(secret);
             Assert.Equal("parameter.v0", parameter.GetProperty("type").GetString());
@@ -90,7 +93,7 @@ public sealed class PublishTests : IDisposable
     public async Task Engine_flags_and_the_replica_count_of_the_command_line_reach_the_replicas()
     {
         var manifestPath = Path.Combine(_output, "aspire-manifest.json");
-        await PublishAsync(["--publisher", "manifest", "--output-path", manifestPath,
+        await AppHostProcess.PublishAsync(["--publisher", "manifest", "--output-path", manifestPath,
             "--model", "/models/Qwen3-0.6B", "--max-model-len=4096", "--no-enable-prefix-caching", "--Inference:Replicas", "3"]);
 
         using var manifest = JsonDocument.Parse(File.ReadAllText(manifestPath));
@@ -136,7 +139,7 @@ public sealed class PublishTests : IDisposable
     [Fact]
     public async Task Compose_deployment_is_complete_and_consistent()
     {
-        await PublishAsync(["--publisher", "compose", "--output-path", _output]);
+        await AppHostProcess.PublishAsync(["--publisher", "compose", "--output-path", _output]);
 
         var problems = ComposeValidator.Validate(_output);
         var composeText = File.ReadAllText(Path.Combine(_output, "docker-compose.yaml"));
@@ -167,8 +170,8 @@ public sealed class PublishTests : IDisposable
         Assert.Equal("${GATEWAY_ADMIN_KEY}", gatewayEnv["Gateway__AdminKey"]);
         foreach (var dependency in new[] { "redis", "inference-0", "inference-1" })
             Assert.Equal("service_healthy", ComposeValidator.Scalar(ComposeValidator.Map(ComposeValidator.Map(services["gateway"], "depends_on")!, dependency)!, "condition"));
-        // Redis's password is the container's own variable in its command, not a compose interpolation.
-        Assert.Contains("$$REDIS_PASSWORD", string.Join(' ', ComposeValidator.Sequence(services["redis"], "command")));
+        // Redis's password is the container's own variable in its command, not a compose interpolation: it requires it.
+        Assert.Contains("--requirepass $$REDIS_PASSWORD", string.Join(' ', ComposeValidator.Sequence(services["redis"], "command")));
 
         var envPath = Path.Combine(_output, ".env");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(envPath));
@@ -176,15 +179,25 @@ public sealed class PublishTests : IDisposable
         var adminKey = Regex.Match(dotEnv, "^GATEWAY_ADMIN_KEY=(.+)$", RegexOptions.Multiline).Groups[1].Value;
         Assert.True(adminKey.Length >= 32, dotEnv);
         Assert.Matches(new Regex("^REDIS_PASSWORD=[A-Za-z0-9]{24,}$", RegexOptions.Multiline), dotEnv);
-        foreach (var project in new[] { "modelcache", "inference-0", "inference-1", "gateway", "dashboard" })
+        Assert.Matches(new Regex("^MODELCACHE_API_KEY=[A-Za-z0-9]{32,}$", RegexOptions.Multiline), dotEnv);
+        // One image per project: the replicas share the inference image (and its Dockerfile).
+        foreach (var image in new[] { "modelcache", "inference", "gateway", "dashboard" })
         {
-            var dockerfile = File.ReadAllText(Path.Combine(_output, $"{project}.Dockerfile"));
+            var dockerfile = File.ReadAllText(Path.Combine(_output, $"{image}.Dockerfile"));
             Assert.Contains("FROM mcr.microsoft.com/dotnet/aspnet:10.0", dockerfile);
-            Assert.Contains("**/obj/", File.ReadAllText(Path.Combine(_output, $"{project}.Dockerfile.dockerignore")));
+            Assert.Contains("**/obj/", File.ReadAllText(Path.Combine(_output, $"{image}.Dockerfile.dockerignore")));
         }
+        foreach (var replica in new[] { "inference-0", "inference-1" })
+        {
+            Assert.Equal("llm-platform/inference:latest", ComposeValidator.Scalar(services[replica], "image"));
+            Assert.EndsWith("/inference.Dockerfile", ComposeValidator.Scalar(ComposeValidator.Map(services[replica], "build")!, "dockerfile"));
+            // A replica loads its model before it is healthy: the healthcheck's start period allows for that.
+            Assert.Equal("1800s", ComposeValidator.Scalar(ComposeValidator.Map(services[replica], "healthcheck")!, "start_period"));
+        }
+        Assert.Equal("30s", ComposeValidator.Scalar(ComposeValidator.Map(services["gateway"], "healthcheck")!, "start_period"));
 
         // Publishing again keeps the secrets of an existing .env (a deployed admin key must not change).
-        await PublishAsync(["--publisher", "compose", "--output-path", _output]);
+        await AppHostProcess.PublishAsync(["--publisher", "compose", "--output-path", _output]);
         Assert.Contains($"GATEWAY_ADMIN_KEY={adminKey}\n", File.ReadAllText(envPath));
     }
 
@@ -195,14 +208,5 @@ public sealed class PublishTests : IDisposable
         Assert.Empty(ComposeValidator.CheckInterpolation("a ${KNOWN} b ${OTHER:-default} $$literal", dotEnv));
         Assert.Single(ComposeValidator.CheckInterpolation("${UNKNOWN}", dotEnv));
         Assert.Single(ComposeValidator.CheckInterpolation("costs $5", dotEnv));
-    }
-
-    /// <summary>Runs the AppHost with these arguments as the README says (a publisher and an output path) and checks it
-    /// exits 0.</summary>
-    private static async Task PublishAsync(string[] args)
-    {
-        await using var appHost = AppHostProcess.Start(args);
-        Assert.True(await appHost.WaitForExitAsync(TimeSpan.FromSeconds(120)), appHost.Describe());
-        Assert.True(appHost.ExitCode == 0, appHost.Describe());
     }
 }

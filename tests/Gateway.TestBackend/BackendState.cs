@@ -11,6 +11,20 @@ public sealed class BackendState(string name, IReadOnlyList<string> models, bool
     public string Name { get; } = name;
     public IReadOnlyList<string> Models { get; } = models;
     public volatile bool Healthy = true;
+    private int _closeWithoutAnswer;
+
+    /// <summary>The next <paramref name="count"/> completion requests are dropped without an answer (a stale connection).</summary>
+    public void CloseWithoutAnswer(int count) => Interlocked.Exchange(ref _closeWithoutAnswer, count);
+
+    public bool TakeCloseWithoutAnswer()
+    {
+        while (true)
+        {
+            var left = Volatile.Read(ref _closeWithoutAnswer);
+            if (left <= 0) return false;
+            if (Interlocked.CompareExchange(ref _closeWithoutAnswer, left - 1, left) == left) return true;
+        }
+    }
 
     public IReadOnlyCollection<ReceivedRequest> Received => _received.ToArray();
 

@@ -6,7 +6,10 @@ namespace Gateway.TestBackend;
 /// POST /v1/chat/completions and /v1/completions: "t0 t1 ..." (max_tokens pieces, default 4), streamed as SSE
 /// chunks or as one JSON body. Usage: prompt words and max_tokens. Test headers: x-request-id (recorded),
 /// x-test-hold-after: N (after N chunks wait for POST /test/release/{id}), x-test-chunk-delay-ms: "N" or "LOW-HIGH"
-/// (between chunks; before the body of a non-streamed answer).
+/// (between chunks; before the body of a non-streamed answer), x-test-stop-after: N (a stop after N pieces, as at an EOS:
+/// usage counts N), x-test-error-after: N (a stream ends after N chunks with an error event and no usage, as the engine's
+/// mid-stream failure), x-test-pad-bytes: N (a non-streamed text N bytes longer). After POST /test/close-without-answer/N
+/// the next N requests are read and then dropped without a byte of answer.
 /// </summary>
 public static class CompletionEndpoint
 {
@@ -17,7 +20,12 @@ public static class CompletionEndpoint
         var request = CompletionRequest.Parse(body.RootElement);
         var id = context.Request.Headers["x-request-id"].FirstOrDefault() ?? Guid.NewGuid().ToString("N");
         state.Record(new ReceivedRequest(id, context.Request.Path.Value!, request.Model, request.Stream, request.IncludeUsage,
-            context.Request.Headers.Authorization.FirstOrDefault(), context.Request.Headers["traceparent"].FirstOrDefault()));
+            context.Request.Headers.Authorization.FirstOrDefault(), context.Request.Headers["traceparent"].FirstOrDefault(), request.Priority));
+        if (state.TakeCloseWithoutAnswer())
+        {
+            context.Abort();
+            return;
+        }
 
         if (request.Model is null || !state.Models.Contains(request.Model))
         {
@@ -30,16 +38,20 @@ public static class CompletionEndpoint
         }
 
         var delayMs = DelayMs(context.Request.Headers["x-test-chunk-delay-ms"].ToString());
-        var usage = new { prompt_tokens = request.PromptWords, completion_tokens = request.MaxTokens, total_tokens = request.PromptWords + request.MaxTokens };
+        var stopAfter = int.TryParse(context.Request.Headers["x-test-stop-after"], out var s) && s < request.MaxTokens ? s : (int?)null;
+        var pieces = stopAfter ?? request.MaxTokens;
+        var finishReason = stopAfter is null ? "length" : "stop";
+        var usage = new { prompt_tokens = request.PromptWords, completion_tokens = pieces, total_tokens = request.PromptWords + pieces };
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (!request.Stream)
         {
             // A fixed service time stands in for a short generation (for the benchmark's backend-bound run).
             if (delayMs > 0) await Task.Delay(delayMs, context.RequestAborted);
-            var text = string.Concat(Enumerable.Range(0, request.MaxTokens).Select(i => $"t{i} "));
+            var padding = int.TryParse(context.Request.Headers["x-test-pad-bytes"], out var pad) ? new string('x', pad) : "";
+            var text = string.Concat(Enumerable.Range(0, pieces).Select(i => $"t{i} ")) + padding;
             object choice = chat
-                ? new { index = 0, message = new { role = "assistant", content = text }, finish_reason = "length" }
-                : new { index = 0, text, finish_reason = "length" };
+                ? new { index = 0, message = new { role = "assistant", content = text }, finish_reason = finishReason }
+                : new { index = 0, text, finish_reason = finishReason };
             await context.Response.WriteAsJsonAsync(new
             {
                 id = "cmpl-" + id, @object = chat ? "chat.completion" : "text_completion", created, model = request.Model,
@@ -49,15 +61,25 @@ public static class CompletionEndpoint
         }
 
         var holdAfter = int.TryParse(context.Request.Headers["x-test-hold-after"], out var h) ? h : -1;
+        var errorAfter = int.TryParse(context.Request.Headers["x-test-error-after"], out var e) ? e : -1;
         context.Response.ContentType = "text/event-stream";
         await context.Response.StartAsync();
         await context.Response.Body.FlushAsync();
         var aborted = context.RequestAborted;
-        for (var i = 0; i < request.MaxTokens; i++)
+        for (var i = 0; i < pieces; i++)
         {
             if (i == holdAfter) await state.WaitForReleaseAsync(id, aborted);
+            if (i == errorAfter)
+            {
+                await WriteEventAsync(context, JsonSerializer.Serialize(new
+                {
+                    error = new { message = "The engine failed while computing this request.", type = "internal_error", param = (string?)null, code = (string?)null },
+                }), aborted);
+                await WriteEventAsync(context, "[DONE]", aborted);
+                return;
+            }
             if (i > 0 && delayMs > 0) await Task.Delay(delayMs, aborted);
-            var finish = i == request.MaxTokens - 1 ? "length" : null;
+            var finish = i == pieces - 1 ? finishReason : null;
             object choice = chat
                 ? new { index = 0, delta = new { content = $"t{i} " }, finish_reason = finish }
                 : new { index = 0, text = $"t{i} ", finish_reason = finish };

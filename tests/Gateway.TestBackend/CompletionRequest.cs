@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Gateway.TestBackend;
 
 /// <summary>The fields of a chat/completions request the backend uses.</summary>
-public sealed record CompletionRequest(string? Model, bool Stream, bool IncludeUsage, int MaxTokens, int PromptWords)
+public sealed record CompletionRequest(string? Model, bool Stream, bool IncludeUsage, int MaxTokens, int PromptWords, long? Priority)
 {
     public static CompletionRequest Parse(JsonElement root)
     {
@@ -12,7 +12,8 @@ public sealed record CompletionRequest(string? Model, bool Stream, bool IncludeU
         var includeUsage = root.TryGetProperty("stream_options", out var o) && o.ValueKind == JsonValueKind.Object &&
                            o.TryGetProperty("include_usage", out var u) && u.ValueKind == JsonValueKind.True;
         var maxTokens = PositiveInt(root, "max_completion_tokens") ?? PositiveInt(root, "max_tokens") ?? 4;
-        return new CompletionRequest(model, stream, includeUsage, maxTokens, PromptWordCount(root));
+        long? priority = root.TryGetProperty("priority", out var p) && p.TryGetInt64(out var value) ? value : null;
+        return new CompletionRequest(model, stream, includeUsage, maxTokens, PromptWordCount(root), priority);
     }
 
     private static int? PositiveInt(JsonElement root, string name) =>

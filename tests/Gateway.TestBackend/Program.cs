@@ -48,6 +48,11 @@ app.MapPost("/test/release/{id}", (string id) =>
     state.Release(id);
     return Results.Ok();
 });
+app.MapPost("/test/close-without-answer/{count:int}", (int count) =>
+{
+    state.CloseWithoutAnswer(count);
+    return Results.Ok();
+});
 app.MapPost("/test/health/{healthy:bool}", (bool healthy) =>
 {
     state.Healthy = healthy;

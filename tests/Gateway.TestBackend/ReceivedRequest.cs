@@ -10,4 +10,5 @@ public sealed record ReceivedRequest(
     [property: JsonPropertyName("stream")] bool Stream,
     [property: JsonPropertyName("include_usage")] bool IncludeUsage,
     [property: JsonPropertyName("authorization")] string? Authorization,
-    [property: JsonPropertyName("traceparent")] string? Traceparent);
+    [property: JsonPropertyName("traceparent")] string? Traceparent,
+    [property: JsonPropertyName("priority")] long? Priority = null);

@@ -67,7 +67,7 @@ public sealed class ObservabilityTests(SharedCluster cluster)
         string text;
         do
         {
-            text = await cluster.Gateway1.Http.GetStringAsync("metrics");
+            text = await cluster.Gateway1.MetricsAsync();
             if (text.Contains("key=\"metrics-name\"")) break;
             await Task.Delay(250);
         } while (DateTime.UtcNow < deadline);
@@ -79,5 +79,41 @@ public sealed class ObservabilityTests(SharedCluster cluster)
         Assert.Contains(text.Split('\n'), l => l.StartsWith("gateway_upstream_duration_seconds_bucket{") && l.Contains("replica=\"inference-"));
         Assert.Contains(text.Split('\n'), l => l.StartsWith("gateway_tokens_total{") && l.Contains("key=\"metrics-name\""));
         Assert.DoesNotContain(key.Secret[3..], text);
+    }
+
+    [Fact]
+    public async Task Metrics_and_the_details_of_health_are_for_the_admin_key_only()
+    {
+        using (var anonymous = await cluster.Gateway1.Http.GetAsync("metrics"))
+            await OpenAiErrorAssert.IsErrorAsync(anonymous, HttpStatusCode.Unauthorized, "invalid_request_error", "invalid_api_key");
+
+        // Probes see the same status, without the checks' descriptions and data (replica addresses, exception text).
+        using var health = await cluster.Gateway1.Http.GetAsync("health");
+        var body = await health.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        var replicas = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("entries").GetProperty("replicas");
+        Assert.Equal("Healthy", replicas.GetProperty("status").GetString());
+        Assert.False(replicas.TryGetProperty("data", out _), body);
+        Assert.False(replicas.TryGetProperty("description", out _), body);
+        Assert.DoesNotContain(cluster.B1.BaseAddress.Port.ToString(), body);
+
+        Assert.Contains("gateway_requests_total", await cluster.Gateway1.MetricsAsync());
+    }
+
+    [Fact]
+    public async Task Control_characters_a_client_sends_are_escaped_in_the_access_log()
+    {
+        var key = await cluster.Gateway1.CreateKeyAsync("access-log-escape");
+        using (var path = await cluster.Gateway1.Http.SendAsync(OpenAiRequests.Get("v1/models/x%0aFORGED-PATH-LINE", key.Secret)))
+            Assert.Equal(HttpStatusCode.NotFound, path.StatusCode);
+        using (var model = await cluster.Gateway1.Http.SendAsync(OpenAiRequests.Chat(key.Secret, "no-such\r\nFORGED-MODEL-LINE")))
+            Assert.Equal(HttpStatusCode.NotFound, model.StatusCode);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!cluster.Gateway1.Process.Output.Contains("FORGED-MODEL-LINE") && DateTime.UtcNow < deadline) await Task.Delay(50);
+        var lines = cluster.Gateway1.Process.Output.Split('\n');
+        Assert.Contains(lines, l => l.Contains("/v1/models/x\\x0AFORGED-PATH-LINE 404"));
+        Assert.Contains(lines, l => l.Contains("model=no-such\\x0D\\x0AFORGED-MODEL-LINE"));
+        Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("FORGED", StringComparison.Ordinal));
     }
 }

@@ -57,19 +57,23 @@ public sealed class RateLimitTests(SharedCluster cluster)
     }
 
     [Fact]
-    public async Task A_tokens_per_minute_limit_is_enforced_from_streamed_usage()
+    public async Task A_tokens_per_minute_limit_reserves_each_estimate_and_settles_it_to_the_streamed_usage()
     {
-        var key = await cluster.Gateway1.CreateKeyAsync("limits-tpm", tokensPerMinute: 100);
-        // The backend reports usage = prompt words + max_tokens: 10 + 50 = 60 tokens per request.
+        var key = await cluster.Gateway1.CreateKeyAsync("limits-tpm", tokensPerMinute: 200);
+        // Each stream reserves 13 (prompt) + 100 (max_tokens) = 113; the backend stops after 10: usage 10 + 10 = 20.
 
         var first = await StreamAsync(cluster.Gateway1, key, includeUsage: true);
-        Assert.Equal("100", first.RemainingTokens);
-        Assert.Equal(60, first.ClientUsageTotal); // The client asked for usage and got it.
+        Assert.Equal("87", first.RemainingTokens);   // 200 − 113 reserved
+        Assert.Equal(20, first.ClientUsageTotal);    // The client asked for usage and got it.
 
         var second = await StreamAsync(cluster.Gateway2, key, includeUsage: true);
-        // 100 - 60, counted from the first stream's usage chunk (plus what refilled meanwhile: 1.7 tokens a second).
-        Assert.InRange(int.Parse(second.RemainingTokens!), 40, 45);
+        // 200 − 20 (the first, settled to its usage) − 113 (this one's reservation), plus what refilled meanwhile (3.3 tokens a second).
+        Assert.InRange(int.Parse(second.RemainingTokens!), 67, 80);
 
+        // A stream held with a large reservation (−313) leaves the bucket below zero until it is settled.
+        using var held = OpenAiRequests.Chat(key.Secret, SharedCluster.ModelA, stream: true, maxTokens: 300, promptWords: 10, holdAfterChunks: 1);
+        using var heldResponse = await cluster.Gateway1.Http.SendAsync(held, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, heldResponse.StatusCode);
         using var refused = await cluster.Gateway1.Http.SendAsync(
             OpenAiRequests.Chat(key.Secret, SharedCluster.ModelA, stream: true, includeUsage: true, maxTokens: 50, promptWords: 10));
         await OpenAiErrorAssert.IsErrorAsync(refused, HttpStatusCode.TooManyRequests, "tokens", "rate_limit_exceeded");
@@ -80,7 +84,7 @@ public sealed class RateLimitTests(SharedCluster cluster)
     [Fact]
     public async Task Streams_without_include_usage_are_metered_and_the_client_sees_no_usage_chunk()
     {
-        var key = await cluster.Gateway1.CreateKeyAsync("limits-hidden-usage", tokensPerMinute: 100);
+        var key = await cluster.Gateway1.CreateKeyAsync("limits-hidden-usage", tokensPerMinute: 200);
 
         var first = await StreamAsync(cluster.Gateway2, key, includeUsage: null);
         Assert.Null(first.ClientUsageTotal);
@@ -90,14 +94,15 @@ public sealed class RateLimitTests(SharedCluster cluster)
         Assert.True(received.IncludeUsage); // The gateway asked the replica for usage on the client's behalf.
 
         var second = await StreamAsync(cluster.Gateway1, key, includeUsage: false);
-        Assert.InRange(int.Parse(second.RemainingTokens!), 40, 45); // 100 - 60 (+ refill), as in the test above.
+        Assert.InRange(int.Parse(second.RemainingTokens!), 67, 80); // 200 − 20 − 113 (+ refill), as in the test above.
     }
 
     private sealed record StreamResult(string RequestId, string? RemainingTokens, long? ClientUsageTotal, List<string> Contents, string? LastEvent);
 
     private static async Task<StreamResult> StreamAsync(GatewayProcess gateway, CreatedKey key, bool? includeUsage)
     {
-        using var request = OpenAiRequests.Chat(key.Secret, SharedCluster.ModelA, stream: true, includeUsage: includeUsage, maxTokens: 50, promptWords: 10);
+        using var request = OpenAiRequests.Chat(key.Secret, SharedCluster.ModelA, stream: true, includeUsage: includeUsage, maxTokens: 100, promptWords: 10);
+        request.Headers.Add("x-test-stop-after", "10");
         var id = OpenAiRequests.RequestId(request);
         using var response = await gateway.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -111,7 +116,7 @@ public sealed class RateLimitTests(SharedCluster cluster)
             foreach (var choice in chunk.GetProperty("choices").EnumerateArray())
                 contents.Add(choice.GetProperty("delta").GetProperty("content").GetString()!);
         }
-        Assert.Equal(50, contents.Count);
+        Assert.Equal(10, contents.Count);
         return new StreamResult(id, OpenAiRequests.Header(response, "x-ratelimit-remaining-tokens"), usage, contents, events.LastOrDefault());
     }
 }

@@ -6,24 +6,26 @@ using InferenceService.Tests.Api;
 namespace InferenceService.Tests;
 
 /// <summary>
-/// `InferenceService --model karpathy/stories260K` asks ModelCacheService (found through services__modelcache__http__0)
-/// to pull from the hub, loads the snapshot, and serves the reference text; a gated repo without a token leaves
-/// it unhealthy with the cache's message naming the cause.
+/// `InferenceService --model karpathy/stories260K` asks ModelCacheService (found through services__modelcache__http__0,
+/// with its key ModelCache__ApiKey) to pull from the hub, loads the snapshot, and serves the reference text; a gated
+/// repo without a token leaves it unhealthy with the cache's message naming the cause.
 /// </summary>
 public sealed class InferenceFromRepoIdTests
 {
+    private const string CacheKey = "modelcache-key-for-replicas";
+
     private static ServiceOptions InferenceFrom(HubAndService cache) => new()
     {
         Args = port => ["--model", HubRepository.StoriesId, "--port", port.ToString()],
         BindWithAspNetCoreUrls = false,
-        Environment = new Dictionary<string, string> { ["services__modelcache__http__0"] = cache.Service.Url },
+        Environment = new Dictionary<string, string> { ["services__modelcache__http__0"] = cache.Service.Url, ["ModelCache__ApiKey"] = CacheKey },
         HealthTimeout = TimeSpan.FromSeconds(120),
     };
 
     [Fact]
-    public async Task RepoId_IsPulledThroughTheCache_AndServesTheReferenceText()
+    public async Task RepoId_IsPulledThroughTheCache_WithItsKey_AndServesTheReferenceText()
     {
-        await using var cache = await HubAndService.StartAsync();
+        await using var cache = await HubAndService.StartAsync(o => o with { ApiKey = CacheKey });
         await using var inference = await ServiceProcess.StartAsync("InferenceService", InferenceFrom(cache));
 
         var story = Reference.All[0];
@@ -37,7 +39,7 @@ public sealed class InferenceFromRepoIdTests
     [Fact]
     public async Task GatedRepoWithoutToken_StaysUnhealthy_WithTheCause()
     {
-        await using var cache = await HubAndService.StartAsync();
+        await using var cache = await HubAndService.StartAsync(o => o with { ApiKey = CacheKey });
         cache.Hub.Switches.RequiredToken = "hf_secret";
         var options = InferenceFrom(cache);
         await using var inference = ServiceProcess.Start("InferenceService", FreePort.Next(), options);

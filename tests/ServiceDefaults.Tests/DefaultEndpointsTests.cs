@@ -6,16 +6,24 @@ namespace ServiceDefaults.Tests;
 
 /// <summary>
 /// The ServiceDefaults endpoints every service answers: /health in the HealthChecks UI JSON shape,
-/// /alive, and /metrics in Prometheus text. One subclass per service, each with its own running process.
+/// /alive, and /metrics in Prometheus text. One subclass per service, each with its own running process; a service that
+/// keeps /metrics and /health's details for its admin (the gateway) is read with <paramref name="adminKey"/>.
 /// </summary>
-public abstract class DefaultEndpointsTests(ServiceFixture fixture)
+public abstract class DefaultEndpointsTests(ServiceFixture fixture, string? adminKey = null)
 {
     private ServiceProcess Service => fixture.Service;
+
+    private Task<HttpResponseMessage> GetAsync(string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (adminKey is not null) request.Headers.Authorization = new("Bearer", adminKey);
+        return Service.Http.SendAsync(request);
+    }
 
     [Fact]
     public async Task Health_answers_200_with_HealthChecks_UI_json()
     {
-        using var response = await Service.Http.GetAsync("health");
+        using var response = await GetAsync("health");
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"/health answered {(int)response.StatusCode}: {body}");
@@ -46,7 +54,7 @@ public abstract class DefaultEndpointsTests(ServiceFixture fixture)
         string text;
         do
         {
-            using var response = await Service.Http.GetAsync("metrics");
+            using var response = await GetAsync("metrics");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
             text = await response.Content.ReadAsStringAsync();

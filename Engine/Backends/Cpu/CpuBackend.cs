@@ -1,25 +1,44 @@
 using System.Numerics.Tensors;
+using Engine.Backends.Cpu.Quantized;
 using Engine.Loading;
+using Engine.Loading.Quantization;
 
 namespace Engine.Backends.Cpu;
 
 /// <summary>
-/// The compute backend on host cores: F32 activations, weights kept F32 or BF16 (F16 is widened to F32),
-/// SIMD through System.Numerics.Tensors / Vector512, work split over all cores.
+/// The compute backend on host cores: F32 activations, weights kept F32 or BF16 (F16 is widened to F32) or
+/// block-quantized (Q8_0, Q4_0, Q4_K, Q6_K: see <see cref="QuantizedLayout"/>), SIMD through
+/// System.Numerics.Tensors / Vector512 / AVX-VNNI, work split over all cores.
 /// </summary>
-public sealed unsafe class CpuBackend(int? threads = null) : IComputeBackend
+public sealed unsafe class CpuBackend : IComputeBackend
 {
-    private readonly CpuParallel _parallel = new(threads ?? Environment.ProcessorCount);
+    private readonly CpuParallel _parallel;
+    private readonly QuantizedMatMul _quantized;
     private ForwardBatch _batch = null!;
     private CpuTensor? _padded;
+
+    public CpuBackend(int? threads = null) : this(threads, portableQuantizedKernels: false) { }
+
+    /// <param name="portableQuantizedKernels">Run quantized matmuls with the portable Vector256 code even where AVX-VNNI exists (tests).</param>
+    internal CpuBackend(int? threads, bool portableQuantizedKernels)
+    {
+        _parallel = new CpuParallel(threads ?? Environment.ProcessorCount);
+        _quantized = new QuantizedMatMul(_parallel, portableQuantizedKernels);
+    }
 
     /// <summary>--device cpu (the default).</summary>
     public const string DeviceName = "cpu";
 
     public string Name => DeviceName;
 
+    /// <summary>Whether quantized matmuls use AVX-VNNI integer dot products (else the portable Vector256 code).</summary>
+    internal bool UsesVnni => _quantized.UsesVnni;
+
+    /// <summary>Float blocks are stored as F32 or BF16, or quantized when <paramref name="storage"/> is a quantized
+    /// type; quantized blocks keep their own type (fused q|k|v may mix Q4_K and Q6_K).</summary>
     public Tensor LoadMatrix(DType storage, params HostTensor[] rowBlocks)
     {
+        if (storage.IsQuantized() || rowBlocks.Any(b => b.DType.IsQuantized())) return LoadQuantized(storage, rowBlocks);
         var dtype = storage == DType.BF16 ? DType.BF16 : DType.F32;   // F16 runs as F32 here
         int cols = rowBlocks[0].Cols;
         if (rowBlocks.Any(b => b.Cols != cols)) throw new ArgumentException("Row blocks differ in width.");
@@ -32,6 +51,43 @@ public sealed unsafe class CpuBackend(int? threads = null) : IComputeBackend
             firstRow += block.Rows;
         }
         return tensor;
+    }
+
+    private static CpuQuantizedMatrix LoadQuantized(DType storage, HostTensor[] rowBlocks)
+    {
+        int cols = rowBlocks[0].Cols;
+        if (rowBlocks.Any(b => b.Cols != cols)) throw new ArgumentException("Row blocks differ in width.");
+        var segments = new List<QuantizedSegment>();
+        int firstRow = 0;
+        foreach (var block in rowBlocks)
+        {
+            var type = block.DType.IsQuantized() ? block.DType
+                : storage.IsQuantized() ? storage
+                : throw new NotSupportedException($"Weight '{block.Name}' ({block.DType}) cannot be fused with quantized weights ({string.Join(", ", rowBlocks.Select(b => $"{b.Name}: {b.DType}"))}).");
+            if (cols % type.BlockElements() != 0)
+                throw new NotSupportedException($"Weight '{block.Name}' has rows of {cols} weights, not a multiple of the {type} block size {type.BlockElements()}.");
+            int blocks = cols / type.BlockElements();
+            var data = new NativeBuffer((long)QuantizedLayout.Panels(block.Rows) * blocks * QuantizedLayout.PanelBlockBytes(type));
+            if (block.DType == type)
+            {
+                QuantizedLayout.Repack(type, r => (nint)block.Row(r), block.Rows, blocks, (byte*)data.Pointer);
+            }
+            else
+            {
+                using var ggml = new NativeBuffer(block.Rows * type.RowBytes(cols));
+                long rowBytes = type.RowBytes(cols);
+                Parallel.For(0, block.Rows, r =>
+                {
+                    var values = new float[cols];
+                    for (int c = 0; c < cols; c++) values[c] = block[(long)r * cols + c];
+                    GgmlBlocks.QuantizeRow(type, values, (byte*)ggml.Pointer + r * rowBytes);
+                });
+                QuantizedLayout.Repack(type, r => (nint)((byte*)ggml.Pointer + r * rowBytes), block.Rows, blocks, (byte*)data.Pointer);
+            }
+            segments.Add(new QuantizedSegment(type, firstRow, block.Rows, cols, data));
+            firstRow += block.Rows;
+        }
+        return new CpuQuantizedMatrix(firstRow, cols, segments);
     }
 
     private static void PackRow(HostTensor source, int sourceRow, CpuTensor packed, int row)
@@ -64,13 +120,19 @@ public sealed unsafe class CpuBackend(int? threads = null) : IComputeBackend
 
     public void Embed(Tensor table, Tensor output)
     {
-        var t = (CpuTensor)table;
         var o = (CpuTensor)output;
         var ids = _batch.TokenIds;
+        if (ids.Any(id => (uint)id >= (uint)table.Rows))
+            throw new ArgumentOutOfRangeException(nameof(output), $"Token id {ids.First(id => (uint)id >= (uint)table.Rows)} is outside the vocabulary ({table.Rows}).");
+        if (table is CpuQuantizedMatrix quantized)
+        {
+            for (int row = 0; row < ids.Length; row++) QuantizedRows.Dequantize(quantized, ids[row], o.RowSpan(row));
+            return;
+        }
+        var t = (CpuTensor)table;
         for (int row = 0; row < ids.Length; row++)
         {
             int id = ids[row];
-            if ((uint)id >= (uint)t.Rows) throw new ArgumentOutOfRangeException(nameof(output), $"Token id {id} is outside the vocabulary ({t.Rows}).");
             float* dst = o.Row(row);
             for (int col = 0; col < t.Cols; col++)
             {
@@ -102,8 +164,16 @@ public sealed unsafe class CpuBackend(int? threads = null) : IComputeBackend
     public void MatMul(Tensor x, Tensor weight, Tensor? bias, Tensor output)
     {
         var xs = (CpuTensor)x;
-        var w = (CpuTensor)weight;
         var o = (CpuTensor)output;
+        if (weight is CpuQuantizedMatrix quantized)
+        {
+            if (xs.Cols != quantized.Cols || o.Cols != quantized.Rows || o.Rows != xs.Rows)
+                throw new ArgumentException($"MatMul shapes: x {xs}, weight {quantized}, output {o}.");
+            _quantized.Run(xs.Row(0), xs.RowStride, xs.Rows, quantized, o.Row(0), o.RowStride);
+            AddBias(o, bias);
+            return;
+        }
+        var w = (CpuTensor)weight;
         if (!w.Packed || xs.Cols != w.Cols || o.Cols != w.Rows || o.Rows != xs.Rows)
             throw new ArgumentException($"MatMul shapes: x {xs}, weight {w}, output {o}.");
         int paddedCols = w.RowStride;
@@ -121,9 +191,14 @@ public sealed unsafe class CpuBackend(int? threads = null) : IComputeBackend
             else
                 MatMulKernels.Panels<F32Weight>(xs.Row(0), xs.RowStride, xs.Rows, w.Data, paddedCols, w.Rows, o.Row(0), o.RowStride, start, end);
         });
+        AddBias(o, bias);
+    }
+
+    private static void AddBias(CpuTensor output, Tensor? bias)
+    {
         if (bias is CpuTensor b)
-            for (int row = 0; row < o.Rows; row++)
-                TensorPrimitives.Add(o.RowSpan(row), new ReadOnlySpan<float>(b.Data, b.Cols), o.RowSpan(row));
+            for (int row = 0; row < output.Rows; row++)
+                TensorPrimitives.Add(output.RowSpan(row), new ReadOnlySpan<float>(b.Data, b.Cols), output.RowSpan(row));
     }
 
     /// <summary>x with its columns zero-padded to the weight's padded width (only for widths that are not a multiple of 16).</summary>
@@ -231,5 +306,9 @@ public sealed unsafe class CpuBackend(int? threads = null) : IComputeBackend
         for (int row = 0; row < s.Rows; row++) s.RowSpan(row).CopyTo(destination.Slice(row * s.Cols, s.Cols));
     }
 
-    public void Dispose() => _parallel.Dispose();
+    public void Dispose()
+    {
+        _parallel.Dispose();
+        _quantized.Dispose();
+    }
 }

@@ -5,12 +5,16 @@ namespace AdminDashboard.Tests.Infrastructure;
 /// <summary>
 /// Everything the dashboard tests share, started once: redis-server, the fake hub, InferenceService (the embedded stories260K
 /// with a chat template), ModelCacheService (on the fake hub, an empty temporary cache), the Gateway (in-memory key
-/// store and limits in Redis, the one replica), the AdminDashboard wired the way the AppHost wires it, and headless Debian chromium.
+/// store and limits in Redis, the one replica), the AdminDashboard wired the way the AppHost wires it (the replica closed by
+/// its API key, which the gateway and the dashboard hold), and headless Debian chromium.
 /// Every process gets its port up front, so all start at once.
 /// </summary>
 public sealed class Platform : IAsyncLifetime
 {
     public const string AdminKey = "dashboard-test-admin-key-7f3a";
+
+    /// <summary>The replica's --api-key, as the AppHost wires it: the gateway and the dashboard send it, nobody else has it.</summary>
+    public const string InferenceApiKey = "dashboard-test-inference-key-4c1e";
     public const string Model = "stories260K";
 
     /// <summary>Renders only the user turns: stories260K has no chat template of its own.</summary>
@@ -42,7 +46,8 @@ public sealed class Platform : IAsyncLifetime
 
         Inference = Add(ServiceProcess.Start("InferenceService", inferencePort, new ServiceOptions
         {
-            Args = port => ["--port", port.ToString(), "--chat-template", ChatTemplate, "--threads", "1", "--max-num-seqs", "8", "--seed", "1"],
+            Args = port => ["--port", port.ToString(), "--chat-template", ChatTemplate, "--threads", "1", "--max-num-seqs", "8", "--seed", "1",
+                "--api-key", InferenceApiKey],
             BindWithAspNetCoreUrls = false,
         }));
         ModelCache = Add(ServiceProcess.Start("ModelCacheService", cachePort, new ServiceOptions
@@ -61,17 +66,20 @@ public sealed class Platform : IAsyncLifetime
             Environment = new Dictionary<string, string>
             {
                 ["Gateway__AdminKey"] = AdminKey,
+                ["Gateway__UpstreamApiKey"] = InferenceApiKey,
                 ["services__inference__http__0"] = inferenceUrl,
                 ["Gateway__HealthCheckInterval"] = "00:00:01",
                 ["Gateway__ModelRefreshInterval"] = "00:00:01",
                 ["ConnectionStrings__redis"] = Redis.ConnectionString,
             },
+            HealthKey = AdminKey,
         }));
         Dashboard = Add(ServiceProcess.Start("AdminDashboard", dashboardPort, new ServiceOptions
         {
             Environment = new Dictionary<string, string>
             {
                 ["Dashboard__AdminKey"] = AdminKey,
+                ["Dashboard__InferenceApiKey"] = InferenceApiKey,
                 ["services__gateway__http__0"] = gatewayUrl,
                 ["services__modelcache__http__0"] = cacheUrl,
                 ["services__inference__http__0"] = inferenceUrl,
@@ -88,6 +96,8 @@ public sealed class Platform : IAsyncLifetime
             Gateway.WaitHealthyAsync(TimeSpan.FromSeconds(90), health => GatewayHealth.ReplicasReady(health, 1)),
             Dashboard.WaitHealthyAsync(TimeSpan.FromSeconds(90)),
             browser);
+        // Tests that call the replica straight send its key, like the gateway does.
+        Inference.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", InferenceApiKey);
     }
 
     private ServiceProcess Add(ServiceProcess service)

@@ -74,13 +74,13 @@ public sealed class ClientParsingTests
     [Fact]
     public void Admin_key_check_needs_a_configured_key_and_the_exact_key()
     {
-        var verifier = new AdminKeyVerifier(new DashboardOptions { AdminKey = "right" });
+        var verifier = new AdminKeyVerifier(new DashboardOptions { AdminKey = "right" }, TimeProvider.System);
         Assert.True(verifier.Verify("right"));
         Assert.False(verifier.Verify("Right"));
         Assert.False(verifier.Verify(""));
         Assert.False(verifier.Verify(null));
 
-        var unset = new AdminKeyVerifier(new DashboardOptions());
+        var unset = new AdminKeyVerifier(new DashboardOptions(), TimeProvider.System);
         Assert.False(unset.IsConfigured);
         Assert.False(unset.Verify(""));
     }

@@ -21,6 +21,7 @@ public sealed class AspireSystemCollection : ICollectionFixture<AspireSystemFixt
 public sealed class AspireSystemFixture : IAsyncLifetime
 {
     public const string AdminKey = "apphost-tests-admin-key-0123456789";
+    public const string InferenceApiKey = "apphost-tests-inference-key-0123456789";
     public const string ModelName = "stories260K";
     public static readonly string[] Services = ["redis", "modelcache", "inference-0", "inference-1", "gateway", "dashboard"];
 
@@ -38,6 +39,7 @@ public sealed class AspireSystemFixture : IAsyncLifetime
         [
             $"--HF_HOME={_hfHome.FullName}",
             $"--Parameters:gateway-admin-key={AdminKey}",
+            $"--Parameters:inference-api-key={InferenceApiKey}",
             // Two cores shared by six processes: one engine thread per replica.
             "--Engine:Threads=1",
             // A restarted replica is back in the gateway's rotation within seconds.

@@ -76,8 +76,8 @@ public static partial class ComposeValidator
             foreach (var (variable, value) in Environment(service))
             {
                 problems.AddRange(CheckInterpolation(value, dotEnv).Select(p => $"{name} {variable}: {p}"));
-                if (ServiceReference().IsMatch(variable)) problems.AddRange(CheckUrl(name, variable, value, services));
-                if (ConnectionStringReference().IsMatch(variable)) problems.AddRange(CheckHostPort(name, variable, value, services));
+                if (AddressVariables.ServiceDiscovery().IsMatch(variable)) problems.AddRange(CheckUrl(name, variable, value, services));
+                if (AddressVariables.ConnectionString().IsMatch(variable)) problems.AddRange(CheckHostPort(name, variable, value, services));
             }
         }
         return problems;
@@ -149,12 +149,6 @@ public static partial class ComposeValidator
         return environment.TryGetValue("ASPNETCORE_URLS", out var urls) && ListenUrl().Match(urls) is { Success: true } m
             ? int.Parse(m.Groups["port"].Value) : null;
     }
-
-    [GeneratedRegex(@"^services__[a-z0-9-]+__[a-z0-9]+__\d+$")]
-    private static partial Regex ServiceReference();
-
-    [GeneratedRegex(@"^ConnectionStrings__[a-z0-9-]+$")]
-    private static partial Regex ConnectionStringReference();
 
     [GeneratedRegex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(?<default>:?-[^}]*)?\}")]
     private static partial Regex Interpolation();

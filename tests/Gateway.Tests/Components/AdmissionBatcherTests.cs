@@ -12,12 +12,12 @@ public sealed class AdmissionBatcherTests
         var calls = new List<int>();
         var release = new TaskCompletionSource();
         int next = 0;
-        var batcher = new AdmissionBatcher(async (_, policy, count) =>
+        var batcher = new AdmissionBatcher(async (_, policy, tokens) =>
         {
-            lock (calls) calls.Add(count);
+            lock (calls) calls.Add(tokens.Length);
             await release.Task;
             // Number the admissions so each caller can tell which one it got.
-            return Enumerable.Range(0, count).Select(_ => Admission.From(true, policy, Interlocked.Increment(ref next), 0)).ToArray();
+            return Enumerable.Range(0, tokens.Length).Select(_ => Admission.From(true, policy, Interlocked.Increment(ref next), 0)).ToArray();
         });
 
         var first = batcher.AdmitAsync("key:a", Policy).AsTask();
@@ -41,11 +41,11 @@ public sealed class AdmissionBatcherTests
     {
         var gate = new TaskCompletionSource();
         bool fail = true;
-        var batcher = new AdmissionBatcher(async (_, policy, count) =>
+        var batcher = new AdmissionBatcher(async (_, policy, tokens) =>
         {
             await gate.Task;
             if (fail) throw new InvalidOperationException("store down");
-            return Enumerable.Repeat(Admission.From(true, policy, 1, 0), count).ToArray();
+            return Enumerable.Repeat(Admission.From(true, policy, 1, 0), tokens.Length).ToArray();
         });
 
         var first = batcher.AdmitAsync("key:a", Policy).AsTask();

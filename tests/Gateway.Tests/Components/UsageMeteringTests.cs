@@ -76,11 +76,18 @@ public sealed class UsageMeteringTests
     }
 
     [Fact]
-    public async Task Json_without_content_length_is_metered_at_the_end_and_errors_are_not_metered()
+    public async Task Json_is_metered_from_its_top_level_usage_only_with_or_without_content_length_and_errors_are_not_metered()
     {
         var json = "{\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}";
         var (_, usages, _) = await RunAsync(json, "application/json; charset=utf-8", 4, dropUsageChunk: false);
         Assert.Equal([new TokenUsage(1, 2)], usages);
+
+        // "usage" inside strings and nested objects is not the response's usage; its own comes last, after 20 MB of text.
+        var decoys = "{\"choices\":[{\"text\":\"\\\"usage\\\":{\\\"prompt_tokens\\\":99}\",\"usage\":{\"prompt_tokens\":98}}]," +
+                     "\"text\":\"" + new string('x', 20_000_000) + "\",\"usage\" : {\"prompt_tokens\":5,\"completion_tokens\":6," +
+                     "\"completion_tokens_details\":{\"reasoning_tokens\":97}}}";
+        var (_, decoyUsages, _) = await RunAsync(decoys, "application/json", 65536, dropUsageChunk: false);
+        Assert.Equal([new TokenUsage(5, 6)], decoyUsages);
 
         var (_, errorUsages, _) = await RunAsync(json, "application/json", 4, dropUsageChunk: false, status: 400);
         Assert.Empty(errorUsages);

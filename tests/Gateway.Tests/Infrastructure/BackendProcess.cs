@@ -29,6 +29,10 @@ public sealed class BackendProcess : ServiceDriver
 
     public async Task ReleaseAsync(string requestId) => (await Http.PostAsync($"test/release/{requestId}", null)).EnsureSuccessStatusCode();
 
+    /// <summary>The next <paramref name="count"/> completion requests are read and dropped without a byte of answer.</summary>
+    public async Task CloseWithoutAnswerAsync(int count) =>
+        (await Http.PostAsync($"test/close-without-answer/{count}", null)).EnsureSuccessStatusCode();
+
     public async Task SetHealthyAsync(bool healthy) =>
         (await Http.PostAsync($"test/health/{(healthy ? "true" : "false")}", null)).EnsureSuccessStatusCode();
 

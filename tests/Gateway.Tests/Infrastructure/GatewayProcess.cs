@@ -43,14 +43,15 @@ public sealed class GatewayProcess : ServiceDriver
             Name = name,
             Environment = environment,
             Ready = health => GatewayHealth.ReplicasReady(health, replicaUrls.Count),
+            HealthKey = AdminKey,
         });
         return new GatewayProcess(name, service);
     }
 
-    /// <summary>The /health document (any status code).</summary>
+    /// <summary>The /health document (any status code), with the details the admin key sees.</summary>
     public async Task<(HttpStatusCode Status, JsonElement Body)> HealthAsync()
     {
-        using var response = await Http.GetAsync("health");
+        using var response = await Http.SendAsync(Admin(HttpMethod.Get, "health"));
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
         return (response.StatusCode, body);
     }
@@ -63,10 +64,10 @@ public sealed class GatewayProcess : ServiceDriver
                replicas.GetProperty("data").GetProperty($"inference-{index}").GetProperty("available").GetBoolean();
     }
 
-    public async Task<CreatedKey> CreateKeyAsync(string name, int? requestsPerMinute = null, int? tokensPerMinute = null)
+    public async Task<CreatedKey> CreateKeyAsync(string name, int? requestsPerMinute = null, int? tokensPerMinute = null, int? minPriority = null)
     {
         using var request = Admin(HttpMethod.Post, "admin/keys");
-        request.Content = JsonContent.Create(new { name, requests_per_minute = requestsPerMinute, tokens_per_minute = tokensPerMinute });
+        request.Content = JsonContent.Create(new { name, requests_per_minute = requestsPerMinute, tokens_per_minute = tokensPerMinute, min_priority = minPriority });
         using var response = await Http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"creating key {name}: {(int)response.StatusCode} {body}");
@@ -79,6 +80,14 @@ public sealed class GatewayProcess : ServiceDriver
         using var request = Admin(HttpMethod.Delete, $"admin/keys/{id}");
         using var response = await Http.SendAsync(request);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"revoking {id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>The gateway's /metrics (Prometheus text), read with the admin key.</summary>
+    public async Task<string> MetricsAsync()
+    {
+        using var response = await Http.SendAsync(Admin(HttpMethod.Get, "metrics"));
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync();
     }
 
     public static HttpRequestMessage Admin(HttpMethod method, string path) => new(method, path)

@@ -22,6 +22,14 @@ public static class OpenAiRequests
         return WithTestHeaders(request, key, requestId, holdAfterChunks);
     }
 
+    /// <summary>POST /v1/completions (or another <paramref name="path"/>): prompt "word word" (2 backend tokens, estimated 3).</summary>
+    public static HttpRequestMessage Completion(string key, string model, string path = "v1/completions", bool stream = false, int maxTokens = 4)
+    {
+        var body = new Dictionary<string, object?> { ["model"] = model, ["prompt"] = "word word", ["max_tokens"] = maxTokens };
+        if (stream) body["stream"] = true;
+        return Post(path, key, body);
+    }
+
     public static HttpRequestMessage Get(string path, string? key) => WithTestHeaders(new HttpRequestMessage(HttpMethod.Get, path), key, null, null);
 
     public static HttpRequestMessage Post(string path, string? key, object body) =>

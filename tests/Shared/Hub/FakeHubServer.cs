@@ -115,12 +115,12 @@ public sealed class FakeHubServer : IAsyncDisposable
         }
         if (!file.IsLfs)
         {
-            context.Response.Headers.ETag = $"\"{file.GitSha1}\"";
+            context.Response.Headers.ETag = $"\"{Switches.PlainEtag ?? file.GitSha1}\"";
             await FileResponder.SendAsync(context, file, Switches, cutThisOne: false);
             return;
         }
         context.Response.Headers[HubHeaderNames.LinkedEtag] = $"\"{file.Sha256}\"";
-        context.Response.Headers[HubHeaderNames.LinkedSize] = file.Content.Length.ToString();
+        if (!Switches.OmitLinkedSize) context.Response.Headers[HubHeaderNames.LinkedSize] = file.Content.Length.ToString();
         context.Response.Headers.ETag = $"\"{file.PointerGitSha1}\"";
         if (Switches.UseCdn)
         {

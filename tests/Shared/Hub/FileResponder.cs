@@ -13,6 +13,7 @@ public static class FileResponder
     public static async Task SendAsync(HttpContext context, HubFile file, HubSwitches switches, bool cutThisOne)
     {
         var content = switches.CorruptLfs && file.IsLfs ? Corrupted(file.Content) : file.Content;
+        if (file.IsLfs && switches.LfsExtraBytes > 0) content = [.. content, .. new byte[switches.LfsExtraBytes]];
         var response = context.Response;
         response.ContentType = "application/octet-stream";
         response.Headers.AcceptRanges = "bytes";

@@ -24,6 +24,15 @@ public sealed class HubSwitches
     /// <summary>Every LFS download has one byte flipped (in the middle of the file).</summary>
     public volatile bool CorruptLfs;
 
+    /// <summary>LFS downloads carry this many bytes more than the file (a server sending more than it should).</summary>
+    public volatile int LfsExtraBytes;
+
+    /// <summary>The redirect to the CDN has no X-Linked-Size (its size is then known from the revision API only).</summary>
+    public volatile bool OmitLinkedSize;
+
+    /// <summary>Plain (git) files get this ETag instead of their git blob sha1: a hash the content cannot be checked against.</summary>
+    public volatile string? PlainEtag;
+
     /// <summary>File bodies are sent at this rate (bytes per second); 0 = full speed.</summary>
     public volatile int ThrottleBytesPerSecond;
 
@@ -48,6 +57,9 @@ public sealed class HubSwitches
         UseCdn = true;
         CutAfterBytes = 0;
         CorruptLfs = false;
+        LfsExtraBytes = 0;
+        OmitLinkedSize = false;
+        PlainEtag = null;
         ThrottleBytesPerSecond = 0;
         FailRevisionRequests = 0;
         SlowRevisionRequests = 0;

@@ -9,6 +9,9 @@ public sealed record ModelCacheOptions
     public bool Offline { get; init; }
     public string? RedisConnection { get; init; }
 
+    /// <summary>ModelCache__ApiKey: the service's API then needs it (the test's client sends it).</summary>
+    public string? ApiKey { get; init; }
+
     /// <summary>More environment variables (e.g. ModelCache__AttemptTimeout).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
@@ -26,6 +29,7 @@ public sealed record ModelCacheOptions
         if (Token is not null) environment["HF_TOKEN"] = Token;
         if (Offline) environment["HF_HUB_OFFLINE"] = "1";
         if (RedisConnection is not null) environment["ConnectionStrings__redis"] = RedisConnection;
+        if (ApiKey is not null) environment["ModelCache__ApiKey"] = ApiKey;
         foreach (var (key, value) in Environment) environment[key] = value;
         return environment;
     }

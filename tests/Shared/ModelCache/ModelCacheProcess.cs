@@ -23,6 +23,7 @@ public sealed class ModelCacheProcess : ServiceDriver
             Environment = options.ToEnvironment(),
             HttpTimeout = TimeSpan.FromSeconds(60),
         });
+        if (options.ApiKey is not null) service.Http.DefaultRequestHeaders.Authorization = new("Bearer", options.ApiKey);
         return new ModelCacheProcess(service, options);
     }
 

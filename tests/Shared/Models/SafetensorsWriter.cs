@@ -39,6 +39,27 @@ public static class SafetensorsWriter
             }
     }
 
+    /// <summary>Writes a file with exactly this header text and data, and the header length given (default: the header's
+    /// own, padded to 8 bytes): for crafted files a loader must refuse.</summary>
+    public static void WriteRaw(string path, string header, byte[] data, long? headerLength = null)
+    {
+        var json = Encoding.UTF8.GetBytes(header);
+        int padded = (json.Length + 7) / 8 * 8;
+        using var file = new BinaryWriter(File.Create(path));
+        file.Write(headerLength ?? padded);
+        file.Write(json);
+        for (int i = json.Length; i < padded; i++) file.Write((byte)' ');
+        file.Write(data);
+    }
+
+    /// <summary>The header of a .safetensors file as JSON text, and its data bytes.</summary>
+    public static (string Header, byte[] Data) ReadRaw(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var length = (int)BitConverter.ToInt64(bytes, 0);
+        return (Encoding.UTF8.GetString(bytes, 8, length).TrimEnd(' '), bytes[(8 + length)..]);
+    }
+
     /// <summary>The value as stored in <paramref name="dtype"/> (what the reference must compute with).</summary>
     public static float RoundTo(float v, DType dtype) => dtype switch
     {

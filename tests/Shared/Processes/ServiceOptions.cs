@@ -24,6 +24,10 @@ public sealed record ServiceOptions
     /// <summary>More than 200 from /health before the service counts as started, given the body (e.g. its replicas are up).</summary>
     public Func<string, bool>? Ready { get; init; }
 
+    /// <summary>Sent as <c>Authorization: Bearer</c> with the /health polls: the gateway shows its checks' details (its replicas)
+    /// to the admin key only.</summary>
+    public string? HealthKey { get; init; }
+
     /// <summary>Timeout of the requests a test sends through <see cref="ServiceProcess.Http"/>.</summary>
     public TimeSpan HttpTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

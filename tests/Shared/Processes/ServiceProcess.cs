@@ -17,10 +17,13 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>"http://127.0.0.1:PORT" (no trailing slash), the form the AppHost injects (services__NAME__http__0).</summary>
     public string Url => BaseAddress.ToString().TrimEnd('/');
 
-    private ServiceProcess(TestProcess process, Uri baseAddress, TimeSpan httpTimeout)
+    private readonly string? _healthKey;
+
+    private ServiceProcess(TestProcess process, Uri baseAddress, TimeSpan httpTimeout, string? healthKey)
     {
         Process = process;
         BaseAddress = baseAddress;
+        _healthKey = healthKey;
         Http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = baseAddress, Timeout = httpTimeout };
     }
 
@@ -54,7 +57,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
         var process = TestProcess.Start(options.Name ?? project, DotNetHost.Path, [dll, .. options.Args(port)], environment,
             workingDirectory: Path.GetDirectoryName(dll));
-        return new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}/"), options.HttpTimeout);
+        return new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}/"), options.HttpTimeout, options.HealthKey);
     }
 
     /// <summary>Polls GET /health until it answers 200 and <paramref name="ready"/> (given the body) holds; throws with the service's output otherwise.</summary>
@@ -75,6 +78,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             BaseAddress = BaseAddress,
             Timeout = TimeSpan.FromSeconds(5),
         };
+        if (_healthKey is not null) probe.DefaultRequestHeaders.Authorization = new("Bearer", _healthKey);
         while (DateTime.UtcNow < deadline)
         {
             if (Process.HasExited)

@@ -1,0 +1,74 @@
+using Engine.Models;
+
+namespace Engine.Loading.Gguf;
+
+/// <summary>
+/// A GGUF file's tensors under the Hugging Face names the model asks for (token_embd → model.embed_tokens,
+/// blk.N.attn_q → model.layers.N.self_attn.q_proj, ...). For the `llama` architecture, llama.cpp's converter
+/// permuted the rows of Q and K within each head so that ggml's "normal" RoPE rotates adjacent pairs (2i, 2i+1);
+/// the engine rotates HF's halves (i, i + d/2), so those rows are put back: HF row h·d + half·d/2 + i is GGUF row
+/// h·d + 2i + half. Qwen2/Qwen3 files use NEOX RoPE (= rotate-half) and are read as they are.
+/// The file belongs to its <see cref="Models.ModelSource"/>, which disposes it.
+/// </summary>
+public sealed unsafe class GgufWeights(GgufFile file, ModelConfig config) : IWeightSource
+{
+    public HostTensor Get(string name, params int[] shape)
+    {
+        string ggufName = GgufName(name);
+        if (!file.Contains(ggufName)) throw new InvalidDataException($"{file.Path}: tensor '{ggufName}' (for {name}) is missing.");
+        var tensor = file.Get(ggufName);
+        tensor.ExpectShape(shape);
+        if (config.ModelType == "llama" && (name.Contains(".self_attn.q_proj.", StringComparison.Ordinal) || name.Contains(".self_attn.k_proj.", StringComparison.Ordinal)))
+            return Unpermute(tensor, name.Contains(".q_proj.", StringComparison.Ordinal) ? config.NumHeads : config.NumKvHeads);
+        return tensor;
+    }
+
+    private HostTensor Unpermute(HostTensor tensor, int heads)
+    {
+        int rows = tensor.Shape[0], headDim = rows / heads, half = headDim / 2;
+        var result = HostTensor.Allocate(tensor.Name, tensor.DType, tensor.Shape);
+        // A bias is one "row" of single elements.
+        long rowBytes = tensor.Shape.Length == 1 ? tensor.DType.RowBytes(1) : tensor.RowBytes;
+        for (int h = 0; h < heads; h++)
+            for (int part = 0; part < 2; part++)
+                for (int i = 0; i < half; i++)
+                {
+                    long to = h * headDim + part * half + i, from = h * headDim + 2 * i + part;
+                    Buffer.MemoryCopy(tensor.Data + from * rowBytes, result.Data + to * rowBytes, rowBytes, rowBytes);
+                }
+        return result;
+    }
+
+    private static string GgufName(string hfName)
+    {
+        switch (hfName)
+        {
+            case "model.embed_tokens.weight": return "token_embd.weight";
+            case "model.norm.weight": return "output_norm.weight";
+            case "lm_head.weight": return "output.weight";
+        }
+        const string layers = "model.layers.";
+        if (!hfName.StartsWith(layers, StringComparison.Ordinal)) throw new InvalidDataException($"No GGUF name for weight '{hfName}'.");
+        int dot = hfName.IndexOf('.', layers.Length);
+        string layer = hfName[layers.Length..dot], rest = hfName[(dot + 1)..];
+        int suffix = rest.LastIndexOf('.');
+        string part = rest[..suffix] switch
+        {
+            "input_layernorm" => "attn_norm",
+            "self_attn.q_proj" => "attn_q",
+            "self_attn.k_proj" => "attn_k",
+            "self_attn.v_proj" => "attn_v",
+            "self_attn.o_proj" => "attn_output",
+            "self_attn.q_norm" => "attn_q_norm",
+            "self_attn.k_norm" => "attn_k_norm",
+            "post_attention_layernorm" => "ffn_norm",
+            "mlp.gate_proj" => "ffn_gate",
+            "mlp.up_proj" => "ffn_up",
+            "mlp.down_proj" => "ffn_down",
+            var other => throw new InvalidDataException($"No GGUF name for weight '{hfName}' ({other})."),
+        };
+        return $"blk.{layer}.{part}{rest[suffix..]}";
+    }
+
+    public void Dispose() { }
+}

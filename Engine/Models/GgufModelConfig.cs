@@ -1,0 +1,88 @@
+using Engine.Loading;
+using Engine.Loading.Gguf;
+
+namespace Engine.Models;
+
+/// <summary>
+/// The <see cref="ModelConfig"/> of a GGUF file, from llama.cpp's metadata keys ({arch}.embedding_length,
+/// block_count, feed_forward_length, attention.head_count(_kv), attention.key_length, layer_norm_rms_epsilon,
+/// rope.freq_base, rope.dimension_count, rope.scaling.*, context_length) and the tensors present: q/k/v biases
+/// (Qwen2), q/k norms (Qwen3), a tied output when output.weight is absent, rope_freqs (Llama 3.1 scaling).
+/// </summary>
+public static class GgufModelConfig
+{
+    private static readonly string[] Supported = ["llama", "qwen2", "qwen3"];
+
+    public static ModelConfig Read(GgufFile file)
+    {
+        var m = file.Metadata;
+        string arch = m.String("general.architecture") ?? throw Invalid(file, "has no general.architecture");
+        if (!Supported.Contains(arch))
+            throw new NotSupportedException($"{file.Path}: architecture '{arch}' is not supported (supported: {string.Join(", ", Supported)}).");
+        int Required(string key) => m.PositiveInt($"{arch}.{key}") ?? throw Invalid(file, $"lacks {arch}.{key}");
+
+        int hidden = Required("embedding_length"), heads = Required("attention.head_count");
+        int kvHeads = m.PositiveInt($"{arch}.attention.head_count_kv") ?? heads;
+        int headDim = m.PositiveInt($"{arch}.attention.key_length") ?? hidden / heads;
+        if (m.PositiveInt($"{arch}.attention.value_length") is { } valueLength && valueLength != headDim)
+            throw new NotSupportedException($"{file.Path}: value_length {valueLength} differs from key_length {headDim}.");
+        if (heads % kvHeads != 0 || headDim % 2 != 0)
+            throw Invalid(file, $"has {heads} heads, {kvHeads} KV heads of size {headDim} (heads must be a multiple of KV heads, the size even)");
+        if (m.PositiveInt($"{arch}.rope.dimension_count") is { } ropeDims && ropeDims != headDim)
+            throw new NotSupportedException($"{file.Path}: rotary embedding over {ropeDims} of {headDim} head dimensions (partial rotary) is not supported.");
+        var vocabShape = file.Info("token_embd.weight").Shape;
+        if (vocabShape.Length != 2 || vocabShape[1] != hidden)
+            throw Invalid(file, $"has token_embd.weight of shape [{string.Join(", ", vocabShape)}], expected [vocab, {hidden}]");
+        var embedType = GgmlType.ToDType(file.Info("token_embd.weight").GgmlType);
+
+        var eos = new[] { "eos", "eot", "eom" }
+            .Select(name => m.Integer($"tokenizer.ggml.{name}_token_id"))
+            .Where(id => id is >= 0 and < int.MaxValue).Select(id => (int)id!.Value).Distinct().ToList();
+        long? bos = m.Integer("tokenizer.ggml.bos_token_id");
+        return new ModelConfig
+        {
+            ModelType = arch,
+            HiddenSize = hidden,
+            IntermediateSize = Required("feed_forward_length"),
+            NumLayers = Required("block_count"),
+            NumHeads = heads,
+            NumKvHeads = kvHeads,
+            HeadDim = headDim,
+            VocabSize = vocabShape[0],
+            MaxPositionEmbeddings = m.PositiveInt($"{arch}.context_length") ?? 2048,
+            RmsNormEps = m.Float($"{arch}.attention.layer_norm_rms_epsilon") ?? 1e-5,
+            RopeTheta = m.Float($"{arch}.rope.freq_base") ?? 10000,
+            RopeScaling = RopeScaling(file, arch),
+            RopeFrequencyFactors = file.Contains("rope_freqs.weight") ? RopeFactors(file, headDim) : null,
+            TieWordEmbeddings = !file.Contains("output.weight"),
+            QkvBias = file.Contains("blk.0.attn_q.bias"),
+            OutputBias = file.Contains("blk.0.attn_output.bias"),
+            QkNorm = file.Contains("blk.0.attn_q_norm.weight"),
+            StoredDType = embedType is { } t && !t.IsQuantized() ? t : null,
+            BosTokenId = bos is >= 0 and < int.MaxValue ? (int)bos : null,
+            EosTokenIds = eos,
+        };
+    }
+
+    private static RopeScaling? RopeScaling(GgufFile file, string arch)
+    {
+        var m = file.Metadata;
+        string type = m.String($"{arch}.rope.scaling.type") ?? "none";
+        double factor = m.Float($"{arch}.rope.scaling.factor") ?? 1;
+        return type switch
+        {
+            "none" => null,
+            "linear" => new RopeScaling("linear", factor, 1, 4, m.PositiveInt($"{arch}.rope.scaling.original_context_length") ?? 0),
+            _ => throw new NotSupportedException($"{file.Path}: rope scaling '{type}' is not supported (supported: none, linear, and Llama 3's rope_freqs)."),
+        };
+    }
+
+    private static unsafe float[] RopeFactors(GgufFile file, int headDim)
+    {
+        var tensor = file.Get("rope_freqs.weight");
+        tensor.ExpectShape(headDim / 2);
+        return Enumerable.Range(0, headDim / 2).Select(i => tensor[i]).ToArray();
+    }
+
+    private static InvalidDataException Invalid(GgufFile file, string problem) => new($"{file.Path} {problem}.");
+}

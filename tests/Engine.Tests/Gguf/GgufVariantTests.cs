@@ -1,0 +1,36 @@
+using Engine.Backends.Cpu;
+using Engine.Models;
+using Engine.Tests.Models;
+
+namespace Engine.Tests.Gguf;
+
+/// <summary>Each model variant written as an F32 GGUF (llama.cpp's names, metadata keys and, for `llama`, its Q/K
+/// row permutation) gives exactly the logits of the same weights loaded from safetensors.</summary>
+public sealed class GgufVariantTests
+{
+    public static TheoryData<string> Variants() => new(Factories.Keys);
+
+    internal static readonly Dictionary<string, Func<TinyModel>> Factories = new()
+    {
+        ["llama-gqa-untied"] = () => TinyModel.Create(hidden: 64, heads: 8, kvHeads: 2, intermediate: 96, vocab: 301, tied: false),
+        ["llama-mha-tied"] = () => TinyModel.Create(hidden: 48, heads: 4, kvHeads: 4, intermediate: 80, vocab: 263),
+        ["mistral-mqa"] = () => TinyModel.Create(modelType: "mistral", hidden: 64, heads: 4, kvHeads: 1, vocab: 270),
+        ["qwen2-qkv-bias"] = () => TinyModel.Create(modelType: "qwen2", qkvBias: true, hidden: 64, heads: 4, kvHeads: 2, vocab: 300, tied: false),
+        ["qwen3-qk-norm-head-dim"] = () => TinyModel.Create(modelType: "qwen3", hidden: 48, heads: 4, kvHeads: 2, headDim: 16, qkNorm: true, vocab: 290),
+    };
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void GgufLogits_EqualSafetensorsLogits(string variant)
+    {
+        using var tiny = Factories[variant]();
+        var gguf = Path.Combine(tiny.Directory, "model.gguf");
+        TinyGguf.Write(tiny, gguf);
+        var tokens = Enumerable.Range(0, 13).Select(i => (i * 37 + 5) % tiny.Vocab).ToArray();
+
+        using var backend = new CpuBackend(2);
+        var fromSafetensors = PromptLogitsProbe.Run(ModelLoader.Load(tiny.Directory, backend, null, false, 64, 32, 32), backend, tokens);
+        var fromGguf = PromptLogitsProbe.Run(ModelLoader.Load(gguf, backend, null, false, 64, 32, 32), backend, tokens);
+        for (int t = 0; t < tokens.Length; t++) Assert.Equal(fromSafetensors[t], fromGguf[t]);
+    }
+}

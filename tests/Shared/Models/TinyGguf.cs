@@ -1,0 +1,106 @@
+namespace Tests.Shared;
+
+/// <summary>
+/// A <see cref="TinyModel"/> written as an F32 GGUF the way llama.cpp's convert_hf_to_gguf.py writes it: GGUF
+/// tensor names, llama.cpp's metadata keys, Q/K rows permuted for the `llama` architecture (ggml's adjacent-pair
+/// RoPE), output.weight only when untied, and a small SentencePiece vocabulary (unk, bos, eos, the 256 byte
+/// pieces, then "▁tokN" pieces) that llama.cpp accepts.
+/// </summary>
+public static class TinyGguf
+{
+    public static void Write(TinyModel model, string path)
+    {
+        var c = model.Config;
+        string arch = (string)c["model_type"] == "mistral" ? "llama" : (string)c["model_type"];
+        var writer = new GgufWriter()
+            .Add("general.architecture", arch)
+            .Add("general.alignment", 32u)
+            .Add($"{arch}.context_length", (uint)(int)c["max_position_embeddings"])
+            .Add($"{arch}.embedding_length", (uint)model.Hidden)
+            .Add($"{arch}.block_count", (uint)model.Layers)
+            .Add($"{arch}.feed_forward_length", (uint)model.Intermediate)
+            .Add($"{arch}.attention.head_count", (uint)model.Heads)
+            .Add($"{arch}.attention.head_count_kv", (uint)model.KvHeads)
+            .Add($"{arch}.attention.key_length", (uint)model.HeadDim)
+            .Add($"{arch}.attention.value_length", (uint)model.HeadDim)
+            .Add($"{arch}.rope.dimension_count", (uint)model.HeadDim)
+            .Add($"{arch}.attention.layer_norm_rms_epsilon", (float)(double)c["rms_norm_eps"])
+            .Add($"{arch}.rope.freq_base", (float)(double)c["rope_theta"]);
+        AddVocabulary(writer, model.Vocab);
+
+        var w = model.Weights;
+        void Matrix(string ggufName, string hfName, int rows, int cols, int? permuteHeads = null)
+        {
+            var values = w[hfName];
+            if (permuteHeads is { } heads && arch == "llama") values = Permute(values, rows, cols, heads);
+            writer.AddF32(ggufName, values, cols, rows);
+        }
+        void Vector(string ggufName, string hfName, int? permuteHeads = null)
+        {
+            var values = w[hfName];
+            if (permuteHeads is { } heads && arch == "llama") values = Permute(values, values.Length, 1, heads);
+            writer.AddF32(ggufName, values, values.Length);
+        }
+        int q = model.Heads * model.HeadDim, kv = model.KvHeads * model.HeadDim;
+        Matrix("token_embd.weight", "model.embed_tokens.weight", model.Vocab, model.Hidden);
+        Vector("output_norm.weight", "model.norm.weight");
+        if (w.ContainsKey("lm_head.weight")) Matrix("output.weight", "lm_head.weight", model.Vocab, model.Hidden);
+        for (int l = 0; l < model.Layers; l++)
+        {
+            string p = $"model.layers.{l}.", b = $"blk.{l}.";
+            Vector(b + "attn_norm.weight", p + "input_layernorm.weight");
+            Matrix(b + "attn_q.weight", p + "self_attn.q_proj.weight", q, model.Hidden, model.Heads);
+            Matrix(b + "attn_k.weight", p + "self_attn.k_proj.weight", kv, model.Hidden, model.KvHeads);
+            Matrix(b + "attn_v.weight", p + "self_attn.v_proj.weight", kv, model.Hidden);
+            if (w.ContainsKey(p + "self_attn.q_proj.bias"))
+            {
+                Vector(b + "attn_q.bias", p + "self_attn.q_proj.bias", model.Heads);
+                Vector(b + "attn_k.bias", p + "self_attn.k_proj.bias", model.KvHeads);
+                Vector(b + "attn_v.bias", p + "self_attn.v_proj.bias");
+            }
+            if (w.ContainsKey(p + "self_attn.q_norm.weight"))
+            {
+                Vector(b + "attn_q_norm.weight", p + "self_attn.q_norm.weight");
+                Vector(b + "attn_k_norm.weight", p + "self_attn.k_norm.weight");
+            }
+            Matrix(b + "attn_output.weight", p + "self_attn.o_proj.weight", model.Hidden, q);
+            Vector(b + "ffn_norm.weight", p + "post_attention_layernorm.weight");
+            Matrix(b + "ffn_gate.weight", p + "mlp.gate_proj.weight", model.Intermediate, model.Hidden);
+            Matrix(b + "ffn_up.weight", p + "mlp.up_proj.weight", model.Intermediate, model.Hidden);
+            Matrix(b + "ffn_down.weight", p + "mlp.down_proj.weight", model.Hidden, model.Intermediate);
+        }
+        writer.Write(path);
+    }
+
+    /// <summary>convert_hf_to_gguf.py's permute: within each head, row half·d/2 + i moves to 2i + half.</summary>
+    private static float[] Permute(float[] values, int rows, int cols, int heads)
+    {
+        var result = new float[values.Length];
+        int headDim = rows / heads, half = headDim / 2;
+        for (int h = 0; h < heads; h++)
+            for (int part = 0; part < 2; part++)
+                for (int i = 0; i < half; i++)
+                    Array.Copy(values, (h * headDim + part * half + i) * cols, result, (h * headDim + 2 * i + part) * cols, cols);
+        return result;
+    }
+
+    public static void AddVocabulary(GgufWriter writer, int vocab)
+    {
+        if (vocab < 259) throw new ArgumentException("The SentencePiece vocabulary needs at least 259 tokens (specials and bytes).");
+        var tokens = new string[vocab];
+        var scores = new float[vocab];
+        var types = new int[vocab];
+        (tokens[0], types[0]) = ("<unk>", 2);
+        (tokens[1], types[1]) = ("<s>", 3);
+        (tokens[2], types[2]) = ("</s>", 3);
+        for (int b = 0; b < 256; b++) (tokens[3 + b], types[3 + b]) = ($"<0x{b:X2}>", 6);
+        for (int i = 259; i < vocab; i++) (tokens[i], scores[i], types[i]) = ($"▁tok{i}", -i, 1);
+        writer.Add("tokenizer.ggml.model", "llama")
+            .Add("tokenizer.ggml.tokens", tokens)
+            .Add("tokenizer.ggml.scores", scores)
+            .Add("tokenizer.ggml.token_type", types)
+            .Add("tokenizer.ggml.bos_token_id", 1u)
+            .Add("tokenizer.ggml.eos_token_id", 2u)
+            .Add("tokenizer.ggml.unknown_token_id", 0u);
+    }
+}
