@@ -37,8 +37,7 @@ public static class BenchCommand
         options = options with
         {
             MaxNumSeqs = Math.Max(concurrency.Max(), 1),
-            // A constrained output runs until its value is complete: leave it room.
-            MaxModelLen = options.MaxModelLen ?? Math.Max(inputLen, prefixLen + 16) + (schemaFile is null ? outputLen : Math.Max(outputLen, 2048)),
+            MaxModelLen = options.MaxModelLen ?? Math.Max(inputLen, prefixLen + 16) + outputLen,
         };
 
         IComputeBackend backend = BackendFactory.Create(options);

@@ -33,11 +33,10 @@ internal static class StructuredOutputBench
         var compiled = engine.CompileGrammar(grammar);
         Console.WriteLine($"  new schema set-up: {setup:F1} ms ({fresh.RuleCount} rules, {fresh.StateCount} states); a repeated schema is cached by its text");
 
-        // Unconstrained runs stop at output-len; constrained ones at the end of the value, so the window in which
-        // every sequence decodes ends at the first complete value.
-        int maxTokens = engine.Options.MaxModelLen!.Value - inputLen;
+        // Constrained outputs end with their value (within output-len: the grammar steers to an end in time), so the
+        // window in which every sequence decodes ends at the first complete value.
         var plain = new SamplingParams { Temperature = 1, MaxTokens = outputLen, IgnoreEos = true };
-        var constrained = new SamplingParams { Temperature = 1, MaxTokens = maxTokens, StructuredOutput = compiled };
+        var constrained = new SamplingParams { Temperature = 1, MaxTokens = outputLen, StructuredOutput = compiled };
         var perToken = GrammarCostPerToken(grammar, vocabulary, engine.Config.EosTokenIds);
         foreach (int n in concurrency)
         {
