@@ -86,7 +86,9 @@ public sealed class ToolCallingAndEmbeddingsTests(ToolReplicaCluster cluster) : 
 
     private static ChatCompletionOptions Forced(ChatToolChoice choice, long seed)
     {
+#pragma warning disable OPENAI001   // the SDK marks Seed experimental; sampling at temperature 1 must be reproducible here
         var options = new ChatCompletionOptions { ToolChoice = choice, Temperature = 1, Seed = seed, MaxOutputTokenCount = 120 };
+#pragma warning restore OPENAI001
         foreach (var (name, parameters) in ForcedToolCalls.Parameters)
             options.Tools.Add(ChatTool.CreateFunctionTool(name, $"The {name} tool", parameters is null ? null : BinaryData.FromString(parameters)));
         return options;
