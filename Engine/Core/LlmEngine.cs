@@ -4,6 +4,8 @@ using Engine.Backends.Cpu;
 using Engine.Models;
 using Engine.Pooling;
 using Engine.Sampling;
+using Engine.StructuredOutput;
+using Engine.StructuredOutput.Matching;
 using Engine.Tokenization;
 
 namespace Engine.Core;
@@ -24,6 +26,8 @@ public sealed class LlmEngine : IDisposable
     private readonly Thread _loop;
     private readonly IReadOnlyList<int> _eosTokenIds;
     private readonly Random _seeds;
+    private readonly Lazy<TokenVocabulary> _vocabulary;
+    private readonly GrammarCache _grammars = new(capacity: 64);
     private bool _stopping;
 
     public LlmEngine(EngineOptions options, IComputeBackend? backend = null)
@@ -57,6 +61,7 @@ public sealed class LlmEngine : IDisposable
         _runner = new ModelRunner(Model, _backend, cache);
         _eosTokenIds = config.EosTokenIds.Union(Tokenizer.EosTokenIds).ToList();
         _seeds = options.Seed is { } seed ? new Random((int)seed) : new Random();
+        _vocabulary = new Lazy<TokenVocabulary>(() => TokenVocabulary.Build(Tokenizer, Config.VocabSize));
         _loop = new Thread(RunLoop) { IsBackground = true, Name = "llm-engine" };
         _loop.Start();
     }
@@ -75,6 +80,15 @@ public sealed class LlmEngine : IDisposable
     public string? ChatTemplate { get; }
     public int MaxModelLen { get; }
     public EngineStatistics Statistics { get; } = new();
+
+    /// <summary>The vocabulary as structured outputs see it (built on first use).</summary>
+    public TokenVocabulary Vocabulary => _vocabulary.Value;
+
+    /// <summary>Compiles <paramref name="grammar"/> for this model's vocabulary, or returns the copy compiled before
+    /// (the last 64 grammars are kept, with their mask caches). Throws <see cref="GrammarException"/> for a grammar
+    /// that cannot be compiled.</summary>
+    public CompiledGrammar CompileGrammar(Grammar grammar) =>
+        _grammars.GetOrAdd(grammar.Key, () => GrammarCompiler.Compile(grammar, Vocabulary));
 
     /// <summary>Queues a request of one sequence; see <see cref="AddAll"/>.</summary>
     public Sequence Add(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters, int priority = 0) =>
@@ -121,6 +135,8 @@ public sealed class LlmEngine : IDisposable
                 $"{prompt.Count + parameters.MaxTokens} tokens ({prompt.Count} in the messages, {parameters.MaxTokens} in the completion). " +
                 "Please reduce the length of the messages or completion.", nameof(parameters.MaxTokens));
         parameters.Validate(Config.VocabSize);
+        if (parameters.StructuredOutput is not null && _eosTokenIds.Count == 0 && parameters.StopTokenIds.Count == 0)
+            throw new ArgumentException("Structured outputs need an end-of-sequence token, and this model has none: pass stop_token_ids.", nameof(parameters.StopTokenIds));
         var seeded = parameters.Seed is null ? parameters with { Seed = NextSeed() } : parameters;
         return new Sequence(requestId, prompt, parameters, new SequenceSampler(seeded, _eosTokenIds), priority);
     }

@@ -71,11 +71,12 @@ public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCac
         }
     }
 
-    /// <summary>Greedy with nothing that changes the logits before the argmax (no penalties, bias, min-tokens mask or logprobs).</summary>
+    /// <summary>Greedy with nothing that changes the logits before the argmax (no penalties, bias, min-tokens mask,
+    /// structured-output mask or logprobs).</summary>
     private static bool IsPlainGreedy(Sequence seq)
     {
         var p = seq.Parameters;
-        return p.IsGreedy && p.Logprobs is null && p.RepetitionPenalty == 1f && p.PresencePenalty == 0f && p.FrequencyPenalty == 0f
+        return p.IsGreedy && p.Logprobs is null && p.StructuredOutput is null && p.RepetitionPenalty == 1f && p.PresencePenalty == 0f && p.FrequencyPenalty == 0f
             && (p.LogitBias is null || p.LogitBias.Count == 0) && seq.Sampler.GeneratedCount >= p.MinTokens;
     }
 

@@ -1,3 +1,5 @@
+using Engine.StructuredOutput;
+
 namespace Engine.Sampling;
 
 /// <summary>
@@ -54,6 +56,10 @@ public sealed record SamplingParams
     /// <summary>null: no logprobs; k: the sampled token's logprob plus the k most likely tokens' logprobs.</summary>
     public int? Logprobs { get; init; }
 
+    /// <summary>A grammar the output must match (structured outputs): each step masks the tokens it does not allow,
+    /// and end-of-sequence is allowed only where the output is complete. Compile it with <c>LlmEngine.CompileGrammar</c>.</summary>
+    public CompiledGrammar? StructuredOutput { get; init; }
+
     /// <summary>True when the temperature is so low that sampling is an argmax.</summary>
     public bool IsGreedy => Temperature < GreedyEpsilon;
 
@@ -97,6 +103,14 @@ public sealed record SamplingParams
             }
         if (Logprobs is int k)
             Check(k >= 0 && k <= vocabSize, nameof(Logprobs), $"'logprobs' must be between 0 and {vocabSize}, got {k}.");
+        if (StructuredOutput is { } grammar)
+        {
+            Check(grammar.VocabularySize == vocabSize, nameof(StructuredOutput),
+                $"the structured output was compiled for a vocabulary of {grammar.VocabularySize}, not this model's {vocabSize}.");
+            // A grammar ends the output with end-of-sequence; these would keep it from ending or from starting.
+            Check(!IgnoreEos, nameof(IgnoreEos), $"'ignore_eos' cannot be combined with structured outputs (the output ends where the grammar completes).");
+            Check(MinTokens == 0, nameof(MinTokens), $"'min_tokens' cannot be combined with structured outputs (the grammar decides where the output ends).");
+        }
     }
 
     private static void Check(bool ok, string parameter, FormattableString message)

@@ -12,6 +12,7 @@ internal sealed class SamplingScratch
     private float[] _raw = [];
     private float[] _weights = [];
     private ScoredToken[] _tokens = [];
+    private ulong[] _mask = [];
 
     public static SamplingScratch ForCurrentThread => t_current ??= new SamplingScratch();
 
@@ -23,6 +24,9 @@ internal sealed class SamplingScratch
 
     /// <summary>Candidate tokens for top-k / top-p / top logprobs.</summary>
     public Span<ScoredToken> Tokens(int n) => Grow(ref _tokens, n).AsSpan(0, n);
+
+    /// <summary>An allowed-token bitmask (structured outputs), one bit per token.</summary>
+    public Span<ulong> Mask(int words) => Grow(ref _mask, words).AsSpan(0, words);
 
     private static T[] Grow<T>(ref T[] buffer, int n)
     {

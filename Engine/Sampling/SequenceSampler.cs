@@ -1,12 +1,13 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using Engine.StructuredOutput.Matching;
 
 namespace Engine.Sampling;
 
 /// <summary>
 /// Samples one sequence's tokens. It owns what must persist across steps: the RNG (so a seed reproduces the whole
-/// sequence regardless of batching) and the output-token counts for penalties and min_tokens.
-/// Not thread-safe; one call at a time per sequence.
+/// sequence regardless of batching), the output-token counts for penalties and min_tokens, and the position in the
+/// structured-output grammar. Not thread-safe; one call at a time per sequence.
 /// </summary>
 public sealed class SequenceSampler
 {
@@ -16,6 +17,8 @@ public sealed class SequenceSampler
     private readonly float[] _biasValues;
     private readonly Random _rng;
     private readonly Dictionary<int, int> _outputCounts = [];
+    private readonly GrammarMatcher? _grammar;
+    private readonly int[] _endIds;
 
     // Distinct prompt ∪ output ids for the repetition penalty; built on first use, rebuilt if the prompt list changes.
     private readonly HashSet<int> _seenIds = [];
@@ -32,6 +35,8 @@ public sealed class SequenceSampler
         _biasIds = p.LogitBias is null ? [] : [.. p.LogitBias.Keys];
         _biasValues = p.LogitBias is null ? [] : [.. _biasIds.Select(id => p.LogitBias[id])];
         _rng = p.Seed is long seed ? new Random(unchecked((int)seed ^ (int)(seed >> 32))) : new Random();
+        _grammar = p.StructuredOutput is { } grammar ? new GrammarMatcher(grammar) : null;
+        _endIds = [.. eosTokenIds.Concat(p.StopTokenIds).Distinct()];
     }
 
     /// <summary>How many tokens were accepted so far.</summary>
@@ -52,21 +57,43 @@ public sealed class SequenceSampler
         }
 
         ProcessLogits(logits, promptIds);
-        int token = _params.IsGreedy
-            ? TensorPrimitives.IndexOfMax(logits) // first index on ties = lowest id
-            : SamplingDistribution.Build(logits, _params, scratch).Draw(_rng);
+        Span<ulong> allowed = default;
+        if (_grammar is not null)
+        {
+            allowed = scratch.Mask(TokenMask.Words(logits.Length));
+            _grammar.FillMask(allowed);
+            AllowEndIfComplete(allowed);
+            TokenMask.Apply(allowed, logits);
+        }
+        int token;
+        if (_params.IsGreedy)
+        {
+            token = TensorPrimitives.IndexOfMax(logits); // first index on ties = lowest id
+            if (_grammar is not null && !FitsInBudget(token) && RestrictToBudget(allowed))
+            {
+                TokenMask.Apply(allowed, logits);
+                token = TensorPrimitives.IndexOfMax(logits);
+            }
+        }
+        else
+        {
+            token = SamplingDistribution.Build(logits, _params, scratch).Draw(_rng);
+            if (_grammar is not null && !FitsInBudget(token) && RestrictToBudget(allowed))
+                token = DrawWithin(allowed, logits, scratch.Weights(logits.Length));
+        }
 
         return _params.Logprobs is int k
             ? RawLogprobs.Compute(token, raw, k, scratch)
             : new SampleResult(token, float.NaN, null);
     }
 
-    /// <summary>Records a generated token for penalties and min_tokens.</summary>
+    /// <summary>Records a generated token for penalties, min_tokens and the grammar.</summary>
     public void Accept(int tokenId)
     {
         GeneratedCount++;
         CollectionsMarshal.GetValueRefOrAddDefault(_outputCounts, tokenId, out _)++;
         if (_seenPrompt is not null) _seenIds.Add(tokenId);
+        if (_grammar is not null && !_endIds.Contains(tokenId)) _grammar.Accept(tokenId);
     }
 
     /// <summary>min_tokens mask → repetition / presence / frequency penalties → logit_bias, in place.</summary>
@@ -78,6 +105,44 @@ public sealed class SequenceSampler
         if (_params.PresencePenalty != 0f || _params.FrequencyPenalty != 0f)
             LogitProcessors.ApplyPresenceFrequency(logits, _outputCounts, _params.PresencePenalty, _params.FrequencyPenalty);
         if (_biasIds.Length > 0) LogitProcessors.ApplyBias(logits, _biasIds, _biasValues);
+    }
+
+    private void AllowEndIfComplete(Span<ulong> allowed)
+    {
+        if (!_grammar!.IsComplete) return;
+        foreach (int id in _endIds)
+            if ((uint)id < (uint)allowed.Length * 64) TokenMask.Set(allowed, id);
+    }
+
+    /// <summary>Whether, after <paramref name="token"/>, what is left of max_tokens can still complete the output and end
+    /// it (every byte is a token of its own in both tokenizer kinds, so bytes bound the tokens needed), or, when even
+    /// that is too late, whether the token is all progress towards the end.</summary>
+    private bool FitsInBudget(int token)
+    {
+        if (_endIds.Contains(token)) return true;
+        int left = _params.MaxTokens - GeneratedCount - 1;
+        if (_grammar!.DistanceAfter(token) is not int distance) return true;
+        return distance + 1 <= left || distance + _grammar.TokenLength(token) <= _grammar.Distance;
+    }
+
+    /// <summary>Narrows <paramref name="allowed"/> to the tokens that keep the output completable in time (see
+    /// <see cref="FitsInBudget"/>); false when none does, and the draw stands.</summary>
+    private bool RestrictToBudget(Span<ulong> allowed)
+    {
+        int left = _params.MaxTokens - GeneratedCount - 1;
+        _grammar!.FillMaskWithin(allowed, left - 1);
+        AllowEndIfComplete(allowed);
+        return !TokenMask.IsEmpty(allowed);
+    }
+
+    /// <summary>Draws again from the filtered distribution without the tokens outside <paramref name="allowed"/>; if
+    /// top-k/top-p dropped them all, takes the most likely allowed one (<paramref name="z"/> are the scaled logits).</summary>
+    private int DrawWithin(ReadOnlySpan<ulong> allowed, Span<float> z, Span<float> weights)
+    {
+        TokenMask.ZeroOutside(allowed, weights);
+        if (TensorPrimitives.Max(weights) > 0f) return new FilteredDistribution(weights).Draw(_rng);
+        TokenMask.Apply(allowed, z);
+        return TensorPrimitives.IndexOfMax(z);
     }
 
     private HashSet<int> SeenIds(IReadOnlyList<int> promptIds)

@@ -33,4 +33,8 @@ public interface ITextTokenizer
     string? IdToToken(int id);
 
     int? TokenToId(string token);
+
+    /// <summary>The bytes <paramref name="id"/> adds to decoded text: nothing for special tokens and unknown ids, and
+    /// possibly part of a UTF-8 character (byte-level and byte-fallback tokens).</summary>
+    byte[] TokenBytes(int id);
 }

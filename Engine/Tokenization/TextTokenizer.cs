@@ -66,5 +66,13 @@ internal sealed class TextTokenizer : ITextTokenizer
 
     public string? IdToToken(int id) => _addedById.TryGetValue(id, out var added) ? added.Content : _model.IdToToken(id);
 
+    public byte[] TokenBytes(int id)
+    {
+        if (_addedById.TryGetValue(id, out var added)) return added.Special ? [] : Encoding.UTF8.GetBytes(added.Content);
+        var bytes = new List<byte>();
+        _model.AppendBytes(id, bytes);
+        return [.. bytes];
+    }
+
     public int? TokenToId(string token) => _addedByContent.TryGetValue(token, out var added) ? added.Id : _model.TokenToId(token);
 }

@@ -9,6 +9,7 @@ namespace InferenceService.Api;
 /// <summary>
 /// POST /v1/chat/completions: messages (and tools) rendered with the model's chat template, then generated like a
 /// completion; each choice's text is parsed into reasoning, content and tool calls as the server's parsers say.
+/// tool_choice "required" or a named function constrains the answer to calls (<see cref="ToolCallGrammar"/>).
 /// </summary>
 public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
 {
@@ -35,23 +36,25 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
         {
             MaxTokens = maxTokens ?? Math.Max(1, engine.MaxModelLen - prompt.Count),   // vLLM's default: what the context leaves
             Logprobs = logprobs ? topLogprobs ?? 0 : null,
+            StructuredOutput = tools.Choice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Named
+                ? ToolCallGrammar.Compile(engine, tools, toolCalls!.Format)
+                : null,
         };
-        return new GenerationCall([prompt], sampling, choice => new Choice(choice.Index, engine.Tokenizer, logprobs, ChatOutputParser.For(served.Parsers, text, toolCalls, tools)))
+        return new GenerationCall([prompt], sampling, choice => new Choice(choice.Index, engine.Tokenizer, logprobs, tools.Choice.Mode, ChatOutputParser.For(served.Parsers, text, toolCalls, tools)))
         {
             // A parser reads markers the tokenizer may count as special ([TOOL_CALLS], <|python_tag|>): keep them in the text, as vLLM does.
             KeepSpecialTokens = toolCalls is not null,
         };
     }
 
-    /// <summary>The syntax to read tool calls in, or null when the model's text is all answer (no tools, tool_choice "none").</summary>
+    /// <summary>The syntax to read (and force) tool calls in, or null when the model's text is all answer (no tools, tool_choice "none").</summary>
     public static ToolCallSyntax? ToolCallSyntaxFor(ChatTools tools, ChatParsers parsers) => tools.Choice.Mode switch
     {
         ToolChoiceMode.None => null,
         ToolChoiceMode.Auto => parsers.AutoToolChoice ? parsers.ToolCalls : throw ApiException.BadRequest(
             "tool_choice \"auto\" (the default when 'tools' are given) requires the server to run with --enable-auto-tool-choice and " +
             "--tool-call-parser; send tool_choice \"none\" to use the tools only in the prompt.", "tool_choice"),
-        ToolChoiceMode.Required => throw ApiException.BadRequest("tool_choice 'required' is not supported yet.", "tool_choice"),
-        _ => throw ApiException.BadRequest($"tool_choice naming a function ('{tools.Choice.FunctionName}') is not supported yet.", "tool_choice"),
+        _ => parsers.ToolCalls ?? ToolCallGrammar.DefaultSyntax,   // required or named: the calls are forced, in any model
     };
 
     /// <summary>Renders the conversation with the chat template and tokenizes it (the template supplies BOS).</summary>
@@ -75,9 +78,10 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
     /// <summary>
     /// A chat choice: streamed as the role, then deltas of reasoning, content and tool calls (each call's index, id, type
     /// and name first, then its arguments in fragments, as OpenAI streams them), then a delta-less chunk with the finish
-    /// reason ("tool_calls" when the model called tools).
+    /// reason, as vLLM (and OpenAI) give it: "tool_calls" when the model called tools, except that a named function's
+    /// forced call finishes with "stop" and a forced "required" answer cut short with "length".
     /// </summary>
-    private sealed class Choice(int index, ITextTokenizer tokenizer, bool logprobs, ChatOutputParser parser) : ChoiceOutput
+    private sealed class Choice(int index, ITextTokenizer tokenizer, bool logprobs, ToolChoiceMode toolChoice, ChatOutputParser parser) : ChoiceOutput
     {
         private readonly AssistantMessage _message = new(parser.SplitsReasoning);
         private readonly List<object> _logprobs = [];
@@ -96,7 +100,12 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
             if (entries.Count == 0 && logs is { Count: > 0 }) entries.Add(Entry(new { content = "" }, logs, null));
             if (delta.FinishReason is { } reason)
             {
-                _finishReason = _message.HasToolCalls ? "tool_calls" : reason;
+                _finishReason = toolChoice switch
+                {
+                    ToolChoiceMode.Named => reason,
+                    ToolChoiceMode.Required => _message.HasToolCalls && reason == "stop" ? "tool_calls" : reason,
+                    _ => _message.HasToolCalls ? "tool_calls" : reason,
+                };
                 entries.Add(Entry(new { }, null, _finishReason));
             }
             return entries;

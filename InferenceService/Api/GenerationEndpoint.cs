@@ -18,6 +18,7 @@ public static class GenerationEndpoint
             var request = GenerationRequest.Read(body);
             served.Check(request.Model);
             var call = TEndpoint.Read(body, request, served);
+            if (request.StructuredOutput is { } structured) call = call with { Sampling = structured.Constrain(call.Sampling, engine) };
             body.RefuseUnread(TEndpoint.OpenAiFields, TEndpoint.Route);
             using var userScope = EndUser.Track(request.User, logger);
 

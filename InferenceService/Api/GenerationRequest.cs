@@ -24,8 +24,10 @@ public sealed record GenerationRequest
     public required IReadOnlyList<string> Stop { get; init; }
     public required bool IncludeStopStringInOutput { get; init; }
     public required int Priority { get; init; }
-    /// <summary>Everything but MaxTokens and Logprobs, which each endpoint sets.</summary>
+    /// <summary>Everything but MaxTokens and Logprobs, which each endpoint sets, and the structured output.</summary>
     public required SamplingParams Sampling { get; init; }
+    /// <summary>The grammar the output must match (response_format, guided_*, structured_outputs), or null.</summary>
+    public required StructuredOutputRequest? StructuredOutput { get; init; }
 
     public static GenerationRequest Read(JsonRequest body)
     {
@@ -46,6 +48,7 @@ public sealed record GenerationRequest
             Stop = body.Strings("stop", MaxStops, MaxStopLength).Where(s => s.Length > 0).ToList(),
             IncludeStopStringInOutput = body.Bool("include_stop_str_in_output") ?? false,
             Priority = body.Int("priority") ?? 0,
+            StructuredOutput = StructuredOutputRequest.Read(body),
             Sampling = new SamplingParams
             {
                 Temperature = body.Float("temperature", max: 2) ?? 1f,

@@ -13,7 +13,8 @@ namespace InferenceService.Cli;
 /// --quantization), printed as a report:
 /// single-stream prefill tok/s (--input-len prompt) and decode tok/s, aggregate decode tok/s at each
 /// --concurrency (comma list, --output-len tokens per request), and, with --prefix-len, time to first token
-/// for a request whose prefix is cached vs cold. --profile adds where the decode time goes at the highest concurrency.
+/// for a request whose prefix is cached vs cold. --json-schema FILE adds what a structured output costs (see
+/// <see cref="StructuredOutputBench"/>). --profile adds where the decode time goes at the highest concurrency.
 /// With a compact --kv-cache-dtype, aggregate decode at the highest concurrency is also measured with an F32 KV cache
 /// (a second engine, runs alternating) and printed as a ratio.
 /// The host's memory read bandwidth is printed before and after, and with its F32 multiply-add throughput the
@@ -25,7 +26,7 @@ public static class BenchCommand
     public static FlagSet Flags { get; } = EngineFlags.Options.With(
     [
         KnownFlag.Value("input-len"), KnownFlag.Value("output-len"), KnownFlag.Value("repeats"), KnownFlag.Value("prefix-len"),
-        KnownFlag.Value("concurrency"), KnownFlag.Switch("profile"),
+        KnownFlag.Value("concurrency"), KnownFlag.Value("json-schema"), KnownFlag.Switch("profile"),
     ]);
 
     public static async Task<int> RunAsync(CommandLine args, IConfiguration configuration)
@@ -35,6 +36,7 @@ public static class BenchCommand
         int repeats = args.GetInt("repeats") ?? 3;
         int prefixLen = args.GetInt("prefix-len") ?? 0;
         var concurrency = (args.Get("concurrency") ?? "1").Split(',').Select(int.Parse).ToArray();
+        var schemaFile = args.Get("json-schema");
         var options = EngineOptionsReader.Read(configuration);
         options = options with
         {
@@ -88,6 +90,8 @@ public static class BenchCommand
                 $"{reference:F1} tok/s with the F32 KV cache: {compact / reference:F2}x (best of {repeats}, alternating)");
         }
 
+        if (schemaFile is not null) await StructuredOutputBench.RunAsync(engine, schemaFile, concurrency, Prompt, inputLen, outputLen, repeats);
+
         if (prefixLen > 0)
         {
             var one = new SamplingParams { Temperature = 0, MaxTokens = 1, IgnoreEos = true };
@@ -131,11 +135,11 @@ public static class BenchCommand
         return bandwidth;
     }
 
-    private sealed record RunResult(double Elapsed, double MeanTtft, double DecodeTokensPerSecond);
+    internal sealed record RunResult(double Elapsed, double MeanTtft, double DecodeTokensPerSecond);
 
     /// <summary>Submits all prompts at once and times every token. Decode speed is measured in the window
     /// where every request has finished its prefill and none has finished yet.</summary>
-    private static async Task<RunResult> Run(LlmEngine engine, int[][] prompts, SamplingParams parameters, Action? onAllStarted = null)
+    internal static async Task<RunResult> Run(LlmEngine engine, int[][] prompts, SamplingParams parameters, Action? onAllStarted = null)
     {
         var start = Stopwatch.GetTimestamp();
         int waitingForFirstToken = prompts.Length;

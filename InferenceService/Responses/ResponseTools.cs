@@ -32,7 +32,9 @@ public sealed record ResponseTools(ChatTools Chat, JsonArray Echo, JsonNode Choi
                     throw ApiException.BadRequest($"'{param}.type' \"{kind.GetString()}\": only function tools are supported (no built-in tools).", param + ".type");
                 ChatTools.RequireObject(tool, param, ToolKeys);
                 if (!tool.TryGetProperty("type", out _)) throw ApiException.BadRequest($"'{param}.type' is required (\"function\").", param + ".type");
-                var name = ChatTools.ReadFunction(tool, param, names);
+                var name = ChatTools.ReadFunction(tool, param, names, out bool strict);
+                if (strict)   // calls are constrained only under a forced tool_choice, which this endpoint does not offer yet
+                    throw ApiException.BadRequest($"'{param}.strict': strict schema adherence of tool calls is not supported on this endpoint yet; set it to false.", param + ".strict");
                 var function = new JsonObject { ["name"] = name };
                 if (Value(tool, "description") is { } description) function["description"] = description;
                 if (Value(tool, "parameters") is { } parameters) function["parameters"] = parameters;

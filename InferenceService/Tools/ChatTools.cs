@@ -6,9 +6,10 @@ namespace InferenceService.Tools;
 
 /// <summary>
 /// A chat request's tools (OpenAI's shape: type "function" with name, description, parameters, strict), its tool_choice
-/// and parallel_tool_calls, validated: every mistake is a 400 naming the field, and so is what is not honoured yet
-/// (strict: true, which needs the schema constraint). <see cref="Definitions"/> go to the chat
-/// template as the request wrote them (null when absent, as Hugging Face passes them).
+/// and parallel_tool_calls, validated: every mistake is a 400 naming the field, and so is what cannot be honoured
+/// (strict: true under tool_choice "auto", where calls are not constrained; under "required" or a named function every
+/// call is). <see cref="Definitions"/> go to the chat template as the request wrote them (null when absent, as Hugging
+/// Face passes them).
 /// </summary>
 public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<string> Names, ToolChoice Choice, bool ParallelCalls)
 {
@@ -17,8 +18,11 @@ public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<st
 
     public static ChatTools Read(JsonRequest body)
     {
-        var (definitions, names) = ReadTools(body.Find("tools"));
+        var (definitions, names, strict) = ReadTools(body.Find("tools"));
         var choice = ReadChoice(body.Find("tool_choice"), names, definitions is not null);
+        if (strict is not null && choice.Mode == ToolChoiceMode.Auto)
+            throw ApiException.BadRequest($"'{strict}': strict schema adherence is enforced when tool_choice is \"required\" or names a function; " +
+                "under \"auto\" the model's calls are not constrained: leave strict out or false, or force the call.", strict);
         bool parallel = body.Bool("parallel_tool_calls") ?? true;
         foreach (var legacy in new[] { "functions", "function_call" })
             if (body.Has(legacy))
@@ -26,10 +30,12 @@ public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<st
         return new ChatTools(definitions, names, choice, parallel);
     }
 
-    private static (JsonElement? Definitions, HashSet<string> Names) ReadTools(JsonElement? tools)
+    /// <summary>The tools, their names, and the param of the first one with strict: true (null when none).</summary>
+    private static (JsonElement? Definitions, HashSet<string> Names, string? Strict) ReadTools(JsonElement? tools)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
-        if (tools is not { } list) return (null, names);
+        string? firstStrict = null;
+        if (tools is not { } list) return (null, names, null);
         if (list.ValueKind != JsonValueKind.Array) throw ApiException.BadRequest("'tools' must be a list of tools.", "tools");
         int i = 0;
         foreach (var tool in list.EnumerateArray())
@@ -41,14 +47,15 @@ public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<st
             if (!tool.TryGetProperty("function", out var function))
                 throw ApiException.BadRequest($"'{param}.function' is required.", param + ".function");
             RequireObject(function, param + ".function", FunctionKeys);
-            ReadFunction(function, param + ".function", names);
+            ReadFunction(function, param + ".function", names, out bool strict);
+            if (strict) firstStrict ??= param + ".function.strict";
         }
-        return (list, names);
+        return (list, names, firstStrict);
     }
 
     /// <summary>Checks a function's name (new among <paramref name="names"/>, where it is added), description, parameters and
-    /// strict, found in <paramref name="function"/> at <paramref name="param"/>.</summary>
-    public static string ReadFunction(JsonElement function, string param, ISet<string> names)
+    /// strict (<paramref name="strict"/>: whether it is true), found in <paramref name="function"/> at <paramref name="param"/>.</summary>
+    public static string ReadFunction(JsonElement function, string param, ISet<string> names, out bool strict)
     {
         var name = ReadName(function, param + ".name");
         if (!names.Add(name)) throw ApiException.BadRequest($"'{param}.name': the function '{name}' is defined twice.", param + ".name");
@@ -56,10 +63,9 @@ public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<st
             throw ApiException.BadRequest($"'{param}.description' must be a string.", param + ".description");
         if (function.TryGetProperty("parameters", out var parameters) && parameters.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
             throw ApiException.BadRequest($"'{param}.parameters' must be a JSON schema object.", param + ".parameters");
-        if (function.TryGetProperty("strict", out var strict) && strict.ValueKind is not (JsonValueKind.False or JsonValueKind.Null))
-            throw ApiException.BadRequest(strict.ValueKind == JsonValueKind.True
-                ? $"'{param}.strict': strict schema adherence of tool calls is not supported yet; leave it out or false."
-                : $"'{param}.strict' must be a boolean.", param + ".strict");
+        if (function.TryGetProperty("strict", out var flag) && flag.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null))
+            throw ApiException.BadRequest($"'{param}.strict' must be a boolean.", param + ".strict");
+        strict = flag.ValueKind == JsonValueKind.True;
         return name;
     }
 

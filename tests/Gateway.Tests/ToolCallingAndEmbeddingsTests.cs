@@ -15,8 +15,9 @@ namespace Gateway.Tests;
 /// <summary>
 /// The official OpenAI .NET SDK through the gateway to a real tool-calling replica: tools with tool_choice "auto"
 /// (stories260K writes no call, so it answers in content), streamed equal to non-streamed; a conversation carrying the
-/// assistant's call and the tool's result renders through the template and continues; "required" and named choices are
-/// refused with a 400 naming tool_choice until their constraint exists; embeddings, with their prompt tokens metered.
+/// assistant's call and the tool's result renders through the template and continues; "required" and a named function
+/// give calls whose arguments validate under the tool's schema (JsonSchema.Net), streamed equal to non-streamed, and their
+/// results sent back render and the conversation continues; embeddings, with their prompt tokens metered.
 /// </summary>
 public sealed class ToolCallingAndEmbeddingsTests(ToolReplicaCluster cluster) : IClassFixture<ToolReplicaCluster>
 {
@@ -25,7 +26,7 @@ public sealed class ToolCallingAndEmbeddingsTests(ToolReplicaCluster cluster) : 
 
     private OpenAIClientOptions Options(PipelinePolicy? policy = null)
     {
-        var options = new OpenAIClientOptions { Endpoint = new Uri(cluster.Gateway.BaseAddress, "v1"), NetworkTimeout = TimeSpan.FromSeconds(60) };
+        var options = new OpenAIClientOptions { Endpoint = new Uri(cluster.Gateway.BaseAddress, "v1"), NetworkTimeout = TimeSpan.FromSeconds(180) };
         if (policy is not null) options.AddPolicy(policy, PipelinePosition.PerCall);
         return options;
     }
@@ -82,17 +83,63 @@ public sealed class ToolCallingAndEmbeddingsTests(ToolReplicaCluster cluster) : 
         Assert.Equal(tokens["count"]!.GetValue<int>(), answer.Usage.InputTokenCount);
     }
 
-    [Fact]
-    public async Task RequiredAndNamedToolChoice_AreRefusedWithA400NamingToolChoice_UntilTheirConstraintExists()
+    private static ChatCompletionOptions Forced(ChatToolChoice choice, long seed)
     {
-        foreach (var choice in new[] { ChatToolChoice.CreateRequiredChoice(), ChatToolChoice.CreateFunctionChoice("get_weather") })
-        {
-            var refused = await Assert.ThrowsAsync<ClientResultException>(() => Chat().CompleteChatAsync([new UserChatMessage("Hi")], WithWeather(choice)));
-            Assert.Equal(400, refused.Status);
-            using var error = JsonDocument.Parse(refused.GetRawResponse()!.Content.ToString());
-            Assert.Equal("tool_choice", error.RootElement.GetProperty("error").GetProperty("param").GetString());
-            Assert.Contains("not supported yet", error.RootElement.GetProperty("error").GetProperty("message").GetString());
-        }
+#pragma warning disable OPENAI001   // the SDK marks Seed experimental; sampling at temperature 1 must be reproducible here
+        var options = new ChatCompletionOptions { ToolChoice = choice, Temperature = 1, Seed = seed, MaxOutputTokenCount = 120 };
+#pragma warning restore OPENAI001
+        foreach (var (name, parameters) in ForcedToolCalls.Parameters)
+            options.Tools.Add(ChatTool.CreateFunctionTool(name, $"The {name} tool", parameters is null ? null : BinaryData.FromString(parameters)));
+        return options;
+    }
+
+    [Fact]
+    public async Task RequiredAndNamedToolChoice_GiveCallsWithValidArguments_StreamedEqualToWhole_AndTheConversationContinues()
+    {
+        var sent = new RequestRecorder();
+        foreach (var (choice, finish) in new[] { (ChatToolChoice.CreateRequiredChoice(), ChatFinishReason.ToolCalls), (ChatToolChoice.CreateFunctionChoice("get_weather"), ChatFinishReason.Stop) })
+            for (long seed = 0; seed < 2; seed++)
+            {
+                List<ChatMessage> messages = [new UserChatMessage("Lily asked about the weather in Paris.")];
+                ChatCompletion whole = await Chat().CompleteChatAsync(messages, Forced(choice, seed));
+                Assert.Equal(finish, whole.FinishReason);
+                Assert.NotEmpty(whole.ToolCalls);
+                foreach (var call in whole.ToolCalls)
+                    Assert.True(ForcedToolCalls.CallErrors(call.FunctionName, call.FunctionArguments.ToString()) is null,
+                        $"{call.FunctionName} {call.FunctionArguments}: {ForcedToolCalls.CallErrors(call.FunctionName, call.FunctionArguments.ToString())}");
+                if (finish == ChatFinishReason.Stop) Assert.Equal("get_weather", Assert.Single(whole.ToolCalls).FunctionName);
+
+                // The same request streamed, the calls rebuilt from their deltas as the SDK's users do.
+                var calls = new SortedDictionary<int, (string Name, StringBuilder Arguments)>();
+                ChatFinishReason? streamedFinish = null;
+                await foreach (var update in Chat().CompleteChatStreamingAsync(messages, Forced(choice, seed)))
+                {
+                    foreach (var part in update.ToolCallUpdates)
+                    {
+                        if (!calls.ContainsKey(part.Index)) calls[part.Index] = (part.FunctionName, new StringBuilder());
+                        calls[part.Index].Arguments.Append(part.FunctionArgumentsUpdate?.ToString());
+                    }
+                    streamedFinish ??= update.FinishReason;
+                }
+                Assert.Equal(whole.ToolCalls.Select(c => (c.FunctionName, c.FunctionArguments.ToString())), calls.Values.Select(c => (c.Name, c.Arguments.ToString())));
+                Assert.Equal(whole.FinishReason, streamedFinish);
+
+                // The call and its result go back; the template renders them and the model answers.
+                messages.Add(new AssistantChatMessage(whole));
+                messages.AddRange(whole.ToolCalls.Select(c => new ToolChatMessage(c.Id, "sunny")));
+                ChatCompletion answer = await Chat(sent).CompleteChatAsync(messages, new ChatCompletionOptions { Tools = { Weather }, ToolChoice = ChatToolChoice.CreateNoneChoice(), Temperature = 0, MaxOutputTokenCount = 12 });
+                Assert.False(string.IsNullOrEmpty(answer.Content[0].Text));
+                var body = JsonNode.Parse(sent.LastBody!)!.AsObject();
+                var tokens = await PostAsync("tokenize", new JsonObject { ["model"] = ToolReplicaCluster.Model, ["messages"] = body["messages"]!.DeepClone(), ["tools"] = body["tools"]!.DeepClone() });
+                var prompt = (await PostAsync("detokenize", new JsonObject { ["model"] = ToolReplicaCluster.Model, ["tokens"] = tokens["tokens"]!.DeepClone() }))["prompt"]!.GetValue<string>();
+                foreach (var call in whole.ToolCalls)
+                {
+                    // The template shows arguments.city, read from the arguments the server parsed into an object.
+                    string city = JsonDocument.Parse(call.FunctionArguments).RootElement.TryGetProperty("city", out var c) ? c.GetString()! : "";
+                    Assert.Contains($"<tool_call>{call.FunctionName}({city})</tool_call>", prompt);
+                }
+                Assert.EndsWith($" Result of {whole.ToolCalls[^1].Id}: sunny.", prompt);
+            }
     }
 
     [Fact]

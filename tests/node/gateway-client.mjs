@@ -1,10 +1,16 @@
 // The npm openai client (6.49.0) against the gateway, run by Gateway.Tests (NodeOpenAiClientTests) with
-// OPENAI_BASE_URL, OPENAI_API_KEY and MODEL set. It prints one line, "RESULT {json}", with what the client saw;
+// OPENAI_BASE_URL, OPENAI_API_KEY, MODEL and FORCED_TOOLS (a JSON list of tools) set. It prints one line, "RESULT {json}", with what the client saw;
 // the test checks it. Any client error ends the script with a non-zero exit and the error on stderr.
 import OpenAI from "openai";
 
-const client = new OpenAI({ baseURL: process.env.OPENAI_BASE_URL, apiKey: process.env.OPENAI_API_KEY, maxRetries: 0, timeout: 60_000 });
+const client = new OpenAI({ baseURL: process.env.OPENAI_BASE_URL, apiKey: process.env.OPENAI_API_KEY, maxRetries: 0, timeout: 180_000 });
 const model = process.env.MODEL;
+// What the test compares of a completion: content, the calls (name and arguments; ids are random) and the finish reason.
+const message = (completion) => ({
+  content: completion.choices[0].message.content,
+  tool_calls: (completion.choices[0].message.tool_calls ?? []).map((c) => ({ name: c.function.name, arguments: c.function.arguments })),
+  finish_reason: completion.choices[0].finish_reason,
+});
 const tools = [{
   type: "function",
   function: {
@@ -33,14 +39,21 @@ const conversation = await client.chat.completions.create({
   ],
 });
 
-// tool_choice "required" is refused (400, param tool_choice) until its constraint exists.
-let required;
-try {
-  await client.chat.completions.create({ ...request, tool_choice: "required" });
-  required = { status: 200 };
-} catch (error) {
-  required = { status: error.status, param: error.param, message: error.message };
-}
+// tool_choice "required" and a named function (the tools in FORCED_TOOLS): the answer is constrained to calls, whole
+// and streamed; the calls' results sent back continue the conversation. The test validates the arguments.
+const forcedTools = JSON.parse(process.env.FORCED_TOOLS);
+const forced = { model, messages: [{ role: "user", content: "Lily asked about the weather in Paris." }], tools: forcedTools, temperature: 1, seed: 3, max_tokens: 120 };
+const forcedRun = async (tool_choice) => {
+  const whole = await client.chat.completions.create({ ...forced, tool_choice });
+  const streamed = await client.chat.completions.stream({ ...forced, tool_choice }).finalChatCompletion();
+  const call = whole.choices[0].message;
+  const followUp = await client.chat.completions.create({
+    model, tools: forcedTools, tool_choice: "none", temperature: 0, max_tokens: 12,
+    messages: [...forced.messages, { role: "assistant", content: null, tool_calls: call.tool_calls },
+      ...(call.tool_calls ?? []).map((c) => ({ role: "tool", tool_call_id: c.id, content: "sunny" }))],
+  });
+  return { whole: message(whole), streamed: message(streamed), follow_up: message(followUp) };
+};
 
 // Embeddings: the SDK asks for base64 and decodes it; the float encoding must give the same numbers.
 const inputs = ["Once upon a time", "The cat sat on the mat."];
@@ -72,17 +85,12 @@ try {
   responseRequired = { status: error.status, param: error.param, message: error.message };
 }
 const responseOf = (response) => ({ status: response.status, text: response.output_text, output_tokens: response.usage.output_tokens });
-
-const message = (completion) => ({
-  content: completion.choices[0].message.content,
-  tool_calls: completion.choices[0].message.tool_calls ?? [],
-  finish_reason: completion.choices[0].finish_reason,
-});
 console.log("RESULT " + JSON.stringify({
   whole: message(whole),
   streamed: message(streamed),
   conversation: { ...message(conversation), prompt_tokens: conversation.usage.prompt_tokens },
-  required,
+  required: await forcedRun("required"),
+  named: await forcedRun({ type: "function", function: { name: "get_weather" } }),
   responses: {
     whole: responseOf(responseWhole),
     streamed: responseOf(responseStreamed),

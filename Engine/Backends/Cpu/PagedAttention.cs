@@ -65,6 +65,8 @@ internal sealed unsafe class PagedAttention<TKv> where TKv : IKvElement
                 for (int b = 0; b * blockSize < seen; b++)
                     BlockScores(query, _keys.Run(table[b], kvHead), blockSize, headDim, row + b * blockSize);
                 var probabilities = new Span<float>(row, seen);
+                // TensorPrimitives.SoftMax does not subtract the maximum: a score above ~88 would overflow exp and give NaN.
+                TensorPrimitives.Subtract(probabilities, TensorPrimitives.Max(probabilities), probabilities);
                 TensorPrimitives.SoftMax(probabilities, probabilities);
 
                 float* output = Head(_output, r);

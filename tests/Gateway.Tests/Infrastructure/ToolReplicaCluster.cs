@@ -25,6 +25,7 @@ public sealed class ToolReplicaCluster : IAsyncLifetime
             Args = port => ["--port", port.ToString(), "--model", TestData.Stories260K, "--served-model-name", Model, .. ToolChatTemplate.ServerFlags(_templateFile), "--seed", "0"],
             BindWithAspNetCoreUrls = false,
             HealthTimeout = TimeSpan.FromSeconds(120),
+            HttpTimeout = TimeSpan.FromMinutes(5),
         });
         Gateway = await GatewayProcess.StartAsync("gateway-tools", [Replica.Url], redis: null);
         Key = await Gateway.CreateKeyAsync("tools");

@@ -96,15 +96,17 @@ public sealed class BadRequestTests(InferenceServerFixture server)
         { "tool schema not an object", Chat, $$$$"""{"messages":{{{{User}}}},"tools":[{"type":"function","function":{"name":"f","parameters":"object"}}]}""", 400, "tools[0].function.parameters" },
         { "tool description not a string", Chat, $$$$"""{"messages":{{{{User}}}},"tools":[{"type":"function","function":{"name":"f","description":7}}]}""", 400, "tools[0].function.description" },
         { "tool strict not a boolean", Chat, $$$$"""{"messages":{{{{User}}}},"tools":[{"type":"function","function":{"name":"f","strict":"yes"}}]}""", 400, "tools[0].function.strict" },
-        { "tool strict true (not yet)", Chat, $$$$"""{"messages":{{{{User}}}},"tools":[{"type":"function","function":{"name":"f","strict":true}}],"tool_choice":"none"}""", 400, "tools[0].function.strict" },
+        { "tool strict true under auto (calls not constrained)", Chat, $$$$"""{"messages":{{{{User}}}},"tools":[{"type":"function","function":{"name":"f","strict":true}}],"tool_choice":"auto"}""", 400, "tools[0].function.strict" },
         { "tool unknown field", Chat, $$$$"""{"messages":{{{{User}}}},"tools":[{"type":"function","function":{"name":"f","returns":{}}}]}""", 400, "tools[0].function.returns" },
         { "tool_choice unknown string", Chat, $$$$"""{"messages":{{{{User}}}},"tools":{{{{Tool}}}},"tool_choice":"always"}""", 400, "tool_choice" },
         { "tool_choice a number", Chat, $$$$"""{"messages":{{{{User}}}},"tools":{{{{Tool}}}},"tool_choice":5}""", 400, "tool_choice" },
         { "tool_choice naming an unknown tool", Chat, $$$$"""{"messages":{{{{User}}}},"tools":{{{{Tool}}}},"tool_choice":{"type":"function","function":{"name":"launch"}}}""", 400, "tool_choice.function.name" },
         { "tool_choice object of another type", Chat, $$$$"""{"messages":{{{{User}}}},"tools":{{{{Tool}}}},"tool_choice":{"type":"code","function":{"name":"get_weather"}}}""", 400, "tool_choice.type" },
         { "tool_choice without tools", Chat, $$$$"""{"messages":{{{{User}}}},"tool_choice":"required"}""", 400, "tool_choice" },
-        { "tool_choice required (not yet)", Chat, $$$$"""{"messages":{{{{User}}}},"tools":{{{{Tool}}}},"tool_choice":"required"}""", 400, "tool_choice" },
-        { "tool_choice named (not yet)", Chat, $$$$"""{"messages":{{{{User}}}},"tools":{{{{Tool}}}},"tool_choice":{"type":"function","function":{"name":"get_weather"}}}""", 400, "tool_choice" },
+        { "tool_choice required, a tool's parameters with an unsupported keyword", Chat, """{"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f"}},{"type":"function","function":{"name":"g","parameters":{"type":"object","properties":{"n":{"type":"integer","multipleOf":3}}}}}],"tool_choice":"required"}""", 400, "tools[1].function.parameters" },
+        { "tool_choice named, its parameters with an unsupported keyword", Chat, """{"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","patternProperties":{"^a":{"type":"string"}}}}}],"tool_choice":{"type":"function","function":{"name":"f"}}}""", 400, "tools[0].function.parameters" },
+        { "tool_choice required and response_format both constrain", Chat, $$$$"""{"messages":{{{{User}}}},"tools":{{{{Tool}}}},"tool_choice":"required","response_format":{"type":"json_object"}}""", 400, "response_format" },
+        { "tool_choice named and guided_regex both constrain", Chat, $$$$"""{"messages":{{{{User}}}},"tools":{{{{Tool}}}},"tool_choice":{"type":"function","function":{"name":"get_weather"}},"guided_regex":"a+"}""", 400, "guided_regex" },
         { "tool_choice auto without --enable-auto-tool-choice", Chat, $$$$"""{"messages":{{{{User}}}},"tools":{{{{Tool}}}}}""", 400, "tool_choice" },
         { "parallel_tool_calls not a boolean", Chat, $$$$"""{"messages":{{{{User}}}},"parallel_tool_calls":"no"}""", 400, "parallel_tool_calls" },
         { "legacy functions", Chat, $$$$"""{"messages":{{{{User}}}},"functions":[{"name":"f"}]}""", 400, "functions" },
@@ -167,7 +169,7 @@ public sealed class BadRequestTests(InferenceServerFixture server)
         AssertErrorShape(await response.Content.ReadAsStringAsync(), null);
     }
 
-    private static void AssertErrorShape(string text, string? param)
+    internal static void AssertErrorShape(string text, string? param)
     {
         using var json = JsonDocument.Parse(text);
         OpenAiSchema.AssertValid("ErrorResponse", json.RootElement);

@@ -9,8 +9,7 @@ namespace InferenceService.Tests.Api;
 /// Tool calling end to end on a real server with the hermes parser: tools reach the template, a conversation with the
 /// assistant's calls and the tools' results renders (arguments as objects) and continues, streamed and non-streamed
 /// answers are equal, and a model that writes no call (stories260K never does) answers in content with its own
-/// finish reason. (Calls the model writes are parsed in Parsing/*: a model whose output a test controls comes with the
-/// tool_choice "required" constraint.)
+/// finish reason. (Calls the model writes are parsed in Parsing/*; calls forced by tool_choice are in ForcedToolCallTests.)
 /// </summary>
 public sealed class ToolCallingTests(ToolServerFixture fixture) : IClassFixture<ToolServerFixture>
 {

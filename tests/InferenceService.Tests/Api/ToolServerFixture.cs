@@ -22,6 +22,7 @@ public sealed class ToolServerFixture : IAsyncLifetime
             ],
             BindWithAspNetCoreUrls = false,
             HealthTimeout = TimeSpan.FromSeconds(120),
+            HttpTimeout = TimeSpan.FromMinutes(5),   // many forced tool calls at once on a loaded machine
         });
     }
     public async Task DisposeAsync()

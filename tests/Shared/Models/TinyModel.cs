@@ -5,7 +5,8 @@ namespace Tests.Shared;
 
 /// <summary>
 /// A tiny random-weight Llama-family model written as a real Hugging Face folder (config.json + safetensors,
-/// optionally sharded), with its weights kept here for the reference forward.
+/// optionally sharded, and the tokenizer files of a real model when asked), with its weights kept here for the
+/// reference forward.
 /// </summary>
 public sealed class TinyModel : IDisposable
 {
@@ -24,7 +25,7 @@ public sealed class TinyModel : IDisposable
 
     public static TinyModel Create(string modelType = "llama", int hidden = 32, int heads = 4, int kvHeads = 2, int? headDim = null,
         int layers = 2, int intermediate = 48, int vocab = 67, bool tied = true, bool qkvBias = false, bool qkNorm = false,
-        object? ropeScaling = null, DType dtype = DType.F32, int shards = 1, int seed = 1)
+        object? ropeScaling = null, DType dtype = DType.F32, int shards = 1, int seed = 1, int maxPositions = 256, string? tokenizerFrom = null)
     {
         int hd = headDim ?? hidden / heads;
         var config = new Dictionary<string, object>
@@ -37,7 +38,7 @@ public sealed class TinyModel : IDisposable
             ["num_attention_heads"] = heads,
             ["num_key_value_heads"] = kvHeads,
             ["vocab_size"] = vocab,
-            ["max_position_embeddings"] = 256,
+            ["max_position_embeddings"] = maxPositions,
             ["rms_norm_eps"] = 1e-5,
             ["rope_theta"] = 10000.0,
             ["tie_word_embeddings"] = tied,
@@ -90,6 +91,9 @@ public sealed class TinyModel : IDisposable
         var directory = Path.Combine(Path.GetTempPath(), "tiny-model-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "config.json"), JsonSerializer.Serialize(config));
+        foreach (var file in new[] { "tokenizer.json", "tokenizer_config.json", "tokenizer.model" })
+            if (tokenizerFrom is not null && File.Exists(Path.Combine(tokenizerFrom, file)))
+                File.Copy(Path.Combine(tokenizerFrom, file), Path.Combine(directory, file));
         var names = weights.Keys.ToList();
         if (shards == 1)
         {
