@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using InferenceService.Api;
@@ -11,9 +12,9 @@ namespace InferenceService.Responses;
 /// </summary>
 public sealed record ResponseRequest
 {
-    /// <summary>Fields accepted with no effect on the output: identifiers of the end user and the prompt cache (this
-    /// server's prefix cache needs no key).</summary>
-    private static readonly string[] Identifiers = ["user", "safety_identifier", "prompt_cache_key"];
+    /// <summary>Fields accepted with no effect on the output: OpenAI's safety identifier and the prompt cache's key (this
+    /// server's prefix cache needs no key). <c>user</c> is honoured as on chat (<see cref="EndUser"/>).</summary>
+    private static readonly string[] Identifiers = ["safety_identifier", "prompt_cache_key"];
 
     public required string? Model { get; init; }
     public required JsonElement Messages { get; init; }
@@ -24,6 +25,7 @@ public sealed record ResponseRequest
     public required ResponseTools Tools { get; init; }
     public required bool Stream { get; init; }
     public required JsonObject Metadata { get; init; }
+    public required string? User { get; init; }
 
     public static ResponseRequest Read(JsonRequest body)
     {
@@ -58,9 +60,9 @@ public sealed record ResponseRequest
             Tools = ResponseTools.Read(body),
             Stream = body.Bool("stream") ?? false,
             Metadata = ReadMetadata(body.Object("metadata")),
+            User = body.String("user"),
         };
-        if (body.UnknownFields.FirstOrDefault() is { } unknown)
-            throw ApiException.BadRequest($"'{unknown}' is not a field of /v1/responses that this server supports.", unknown);
+        body.RefuseUnread(FrozenSet<string>.Empty, "/v1/responses");   // OpenAI's fields this server does not honour were refused above by name
         return request;
     }
 

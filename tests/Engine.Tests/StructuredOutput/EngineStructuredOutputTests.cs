@@ -45,7 +45,7 @@ public class EngineStructuredOutputTests
     public async Task Preemption_RecomputedSequencesKeepTheirGrammarState()
     {
         var config = ModelConfig.Load(TestData.Stories260K);
-        long perBlock = KvCache.BytesPerBlock(config.NumLayers, 16, config.NumKvHeads, config.HeadDim);
+        long perBlock = KvCache.BytesPerBlock(config.NumLayers, 16, config.NumKvHeads, config.HeadDim, KvCacheDType.Float32);
         using var engine = new LlmEngine(EngineRun.Options(o => o with { KvCacheMemory = 40 * perBlock, MaxModelLen = 320 }));
         var grammar = engine.CompileGrammar(Grammar.Json(JsonDocument.Parse(Schema).RootElement));
         var prompt = engine.Tokenizer.Encode("Once upon a time");
