@@ -31,6 +31,7 @@ public static class EngineFlags
         KnownFlag.Value("gpu-memory-utilization"),
         KnownFlag.Value("quantization"),
         KnownFlag.Value("tokenizer"),
+        KnownFlag.Value("gguf-file"),
     ]);
 
     /// <summary>What <c>serve</c> (an inference replica) takes: the engine's flags and the server's own.</summary>
