@@ -30,10 +30,14 @@ public sealed class HubRepository(string id)
 
     /// <summary>A GGUF repo as quantizers publish them: several quantizations of one model (quant-tiny-gguf's files
     /// quantized by llama.cpp) and a README.</summary>
-    public static HubRepository QuantTiny()
+    public static HubRepository QuantTiny() =>
+        Of(QuantTinyId, [.. QuantTinyFiles.Select(name => new HubFile(name, File.ReadAllBytes(TestData.Path("models", "quant-tiny-gguf", name))))]);
+
+    /// <summary>A repository whose branch main holds <paramref name="files"/>.</summary>
+    public static HubRepository Of(string id, IReadOnlyList<HubFile> files)
     {
-        var repo = new HubRepository(QuantTinyId);
-        repo.AddCommit("main", [.. QuantTinyFiles.Select(name => new HubFile(name, File.ReadAllBytes(TestData.Path("models", "quant-tiny-gguf", name))))]);
+        var repo = new HubRepository(id);
+        repo.AddCommit("main", files);
         return repo;
     }
 
