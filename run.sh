@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-# OS packages the AppHost starts: redis-server (prometheus is used when installed, but optional).
+# OS packages the AppHost starts: redis-server (run locally as an executable resource: no container runtime needed).
 # shellcheck source=/dev/null
 source .ci/packages.sh
 ensure_packages redis-server

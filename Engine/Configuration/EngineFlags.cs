@@ -32,6 +32,7 @@ public static class EngineFlags
         KnownFlag.Value("quantization"),
         KnownFlag.Value("tokenizer"),
         KnownFlag.Value("gguf-file"),
+        KnownFlag.Value("runner"),
     ]);
 
     /// <summary>What <c>serve</c> (an inference replica) takes: the engine's flags and the server's own.</summary>
@@ -43,6 +44,10 @@ public static class EngineFlags
         KnownFlag.Value("host"),
         KnownFlag.Value("port"),
         KnownFlag.Value("api-key"),
+        KnownFlag.Switch("enable-auto-tool-choice"),
+        KnownFlag.Value("tool-call-parser"),
+        KnownFlag.Value("reasoning-parser"),
+        KnownFlag.Value("pooling-type"),
     ]);
 
     /// <summary>The configuration key of a flag: max-model-len → Engine:MaxModelLen.</summary>

@@ -43,10 +43,21 @@ public sealed record EngineOptions
     public string Device { get; init; } = CpuBackend.DeviceName;
     /// <summary>--gpu-memory-utilization: on a GPU, the fraction of its memory left free by the model that the KV cache may take (unless --kv-cache-memory is given).</summary>
     public double GpuMemoryUtilization { get; init; } = 0.9;
+    /// <summary>--runner generate|pooling: pooling loads no lm_head and only embeds.</summary>
+    public EngineRunner Runner { get; init; } = EngineRunner.Generate;
 }
 
 public enum SchedulingPolicy
 {
     Fcfs,
     Priority,
+}
+
+/// <summary>vLLM's --runner: what the engine runs its model for.</summary>
+public enum EngineRunner
+{
+    /// <summary>Text generation (and embeddings, pooled from the same forward).</summary>
+    Generate,
+    /// <summary>Embeddings only (e.g. Qwen3-Embedding, whose checkpoint has no lm_head).</summary>
+    Pooling,
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Engine.Backends;
 using Engine.Backends.Cpu;
 using Engine.Models;
+using Engine.Pooling;
 using Engine.Sampling;
 using Engine.Tokenization;
 
@@ -38,7 +39,8 @@ public sealed class LlmEngine : IDisposable
             MaxModelLen = options.MaxModelLen ?? Math.Min(config.MaxPositionEmbeddings, 8192);
             Tokenizer = source.Tokenizer;
             ChatTemplate = source.ChatTemplate;
-            Model = ModelLoader.Load(source, _backend, options.DType, options.Quantization, options.DummyWeights, MaxModelLen, options.MaxNumBatchedTokens, options.MaxNumSeqs);
+            Model = ModelLoader.Load(source, _backend, options.DType, options.Quantization, options.DummyWeights, MaxModelLen, options.MaxNumBatchedTokens, options.MaxNumSeqs,
+                languageModelHead: options.Runner == EngineRunner.Generate);
         }
 
         long bytesPerBlock = KvCache.BytesPerBlock(config.NumLayers, options.BlockSize, config.NumKvHeads, config.HeadDim);
@@ -88,11 +90,17 @@ public sealed class LlmEngine : IDisposable
             throw new ArgumentException($"One request may have at most {Options.MaxNumQueuedRequests} sequences (prompts × n; " +
                 $"--max-num-queued-requests), this one has {sequences.Count}.", "n");
         var prepared = sequences.Select(s => Prepare(s.Id, s.Prompt, s.Parameters, priority)).ToList();
+        Enqueue(prepared);
+        return prepared;
+    }
+
+    private void Enqueue(IReadOnlyList<Sequence> sequences)
+    {
         lock (_gate)
         {
             try
             {
-                _scheduler.Add(prepared);
+                _scheduler.Add(sequences);
             }
             catch (QueueFullException)
             {
@@ -101,14 +109,13 @@ public sealed class LlmEngine : IDisposable
             }
             Monitor.Pulse(_gate);
         }
-        return prepared;
     }
 
     private Sequence Prepare(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters, int priority)
     {
-        if (prompt.Count == 0) throw new ArgumentException("The prompt is empty.", nameof(prompt));
-        if (prompt.Any(id => (uint)id >= (uint)Config.VocabSize))
-            throw new ArgumentException($"Prompt token ids must be in [0, {Config.VocabSize}).", nameof(prompt));
+        if (Options.Runner == EngineRunner.Pooling)
+            throw new ArgumentException("This model runs with --runner pooling: it computes embeddings and generates no text.", nameof(prompt));
+        CheckPrompt(prompt);
         if (prompt.Count + parameters.MaxTokens > MaxModelLen)
             throw new ArgumentException($"This model's maximum context length is {MaxModelLen} tokens. However, you requested " +
                 $"{prompt.Count + parameters.MaxTokens} tokens ({prompt.Count} in the messages, {parameters.MaxTokens} in the completion). " +
@@ -116,6 +123,27 @@ public sealed class LlmEngine : IDisposable
         parameters.Validate(Config.VocabSize);
         var seeded = parameters.Seed is null ? parameters with { Seed = NextSeed() } : parameters;
         return new Sequence(requestId, prompt, parameters, new SequenceSampler(seeded, _eosTokenIds), priority);
+    }
+
+    /// <summary>Queues a pooling request: the prompt is computed (through the same scheduler, batched with everything
+    /// else), nothing is sampled, and its one output carries the pooled final hidden state; its KV blocks are freed
+    /// at once. Throws like <see cref="Add"/>.</summary>
+    public Sequence AddPooling(string requestId, IReadOnlyList<int> prompt, PoolingType pooling, int priority = 0)
+    {
+        CheckPrompt(prompt);
+        if (prompt.Count > MaxModelLen)
+            throw new ArgumentException($"This model's maximum context length is {MaxModelLen} tokens, but the input has {prompt.Count}.", nameof(prompt));
+        var nothing = new SamplingParams { MaxTokens = 0 };
+        var seq = new Sequence(requestId, prompt, nothing, new SequenceSampler(nothing, _eosTokenIds), priority, new SequencePooling(pooling));
+        Enqueue([seq]);
+        return seq;
+    }
+
+    private void CheckPrompt(IReadOnlyList<int> prompt)
+    {
+        if (prompt.Count == 0) throw new ArgumentException("The prompt is empty.", nameof(prompt));
+        if (prompt.Any(id => (uint)id >= (uint)Config.VocabSize))
+            throw new ArgumentException($"Prompt token ids must be in [0, {Config.VocabSize}).", nameof(prompt));
     }
 
     /// <summary>Stops a request now: its blocks are freed and its channel completes. The API passes
@@ -159,21 +187,21 @@ public sealed class LlmEngine : IDisposable
                 Thread.Yield();
                 continue;
             }
-            SampleResult?[] sampled;
+            StepResults results;
             try
             {
-                sampled = _runner.Run(step);
+                results = _runner.Run(step);
             }
             catch (Exception error)
             {
                 FailStep(step, error);
                 continue;
             }
-            lock (_gate) Complete(step, sampled);
+            lock (_gate) Complete(step, results);
         }
     }
 
-    private void Complete(List<ScheduledSequence> step, SampleResult?[] sampled)
+    private void Complete(List<ScheduledSequence> step, StepResults results)
     {
         _scheduler.Computed(step);
         long now = Stopwatch.GetTimestamp();
@@ -181,8 +209,16 @@ public sealed class LlmEngine : IDisposable
         {
             var (seq, tokens) = step[i];
             if (seq.IsFinished) continue;   // aborted while the step ran
-            Statistics.PromptTokensComputed(seq, tokens, sampled[i] is not null);
-            if (sampled[i] is not { } result) continue;
+            Statistics.PromptTokensComputed(seq, tokens, step[i].Completes);
+            if (results.Pooled[i] is { } pooled)
+            {
+                _scheduler.Finish(seq, FinishReason.Stop);   // no KV kept: its blocks are free again
+                seq.Output.Writer.TryWrite(new SequenceOutput(-1, 0, null, FinishReason.Stop) { Pooled = pooled });
+                seq.Output.Writer.TryComplete();
+                Statistics.RequestFinished(seq);
+                continue;
+            }
+            if (results.Samples[i] is not { } result) continue;
             seq.TokenIds.Add(result.TokenId);
             seq.Sampler.Accept(result.TokenId);
             Statistics.TokenGenerated(seq, now);

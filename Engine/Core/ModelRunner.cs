@@ -7,19 +7,29 @@ namespace Engine.Core;
 /// <summary>
 /// Turns a scheduled step into one batched forward (token ids, positions, slot mapping, block tables) and
 /// samples the next token of every sequence whose last token the step computed, each with its own parameters.
+/// Pooling sequences in the step get the final hidden states of their tokens instead.
 /// </summary>
 public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCache cache)
 {
     private float[] _logits = [];
+    private float[] _hidden = [];
     private int[] _ids = [];
 
-    /// <summary>Runs the step; returns the sampled token for each sequence that samples (null for partial prefill chunks).</summary>
-    public SampleResult?[] Run(IReadOnlyList<ScheduledSequence> step)
+    /// <summary>Runs the step: the sampled token of each sequence that samples (null for partial prefill chunks), and the
+    /// pooled vector of each pooling sequence whose input the step completed.</summary>
+    public StepResults Run(IReadOnlyList<ScheduledSequence> step)
     {
         var batch = BuildBatch(step, cache.BlockSize);
-        var results = new SampleResult?[step.Count];
+        var results = new StepResults(new SampleResult?[step.Count], new float[]?[step.Count]);
         if (batch.TokenCount == 0) return results;
         var logits = model.Forward(batch, cache);
+        if (step.Any(s => s.Sequence.Pooling is not null)) Pool(step, batch, results.Pooled);
+        if (batch.LogitTokenIndices.Length > 0) Sample(step, logits, results.Samples);
+        return results;
+    }
+
+    private void Sample(IReadOnlyList<ScheduledSequence> step, Tensor logits, SampleResult?[] results)
+    {
         if (step.All(s => !s.Samples || IsPlainGreedy(s.Sequence)))
         {
             // Only the argmax decides: the backend computes it (on a GPU, so only the ids cross to the host).
@@ -27,7 +37,7 @@ public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCac
             backend.ArgMax(logits, _ids);
             for (int i = 0, r = 0; i < step.Count; i++)
                 if (step[i].Samples) results[i] = new SampleResult(_ids[r++], float.NaN, null);
-            return results;
+            return;
         }
         int vocab = model.Config.VocabSize;
         if (_logits.Length < logits.Rows * vocab) _logits = new float[logits.Rows * vocab];
@@ -40,7 +50,25 @@ public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCac
             var seq = step[i].Sequence;
             results[i] = seq.Sampler.Sample(_logits.AsSpan(row++ * vocab, vocab), seq.TokenIds.GetRange(0, seq.PromptLength));
         }
-        return results;
+    }
+
+    /// <summary>Hands each pooling sequence the final hidden states of its tokens in this step.</summary>
+    private void Pool(IReadOnlyList<ScheduledSequence> step, ForwardBatch batch, float[]?[] pooled)
+    {
+        var states = model.FinalHiddenStates();
+        int hidden = model.Config.HiddenSize, count = states.Rows * hidden;
+        if (_hidden.Length < count) _hidden = new float[count];
+        backend.Download(states, _hidden.AsSpan(0, count));
+        for (int i = 0, first = 0; i < step.Count; first += step[i].TokenCount, i++)
+        {
+            var (seq, tokens) = step[i];
+            if (seq.Pooling is not { } pooling) continue;
+            // Positions as the batch was built (an abort meanwhile may reset the sequence; its result is then dropped).
+            int start = batch.Positions[first];
+            bool completes = start + tokens == seq.Length;
+            pooling.Add(_hidden.AsSpan(first * hidden, tokens * hidden), hidden, start, completes);
+            if (completes) pooled[i] = pooling.Result;
+        }
     }
 
     /// <summary>Greedy with nothing that changes the logits before the argmax (no penalties, bias, min-tokens mask or logprobs).</summary>

@@ -69,7 +69,8 @@ public sealed class Scheduler
         while (!preempted && budget > 0 && _waiting.Count > 0 && _running.Count < _options.MaxNumSeqs)
         {
             var seq = _waiting.Min!;
-            if (seq.BlockTable.Count == 0) _blocks.AllocateCachedPrefix(seq);
+            // A mean needs every position's hidden state, so a mean-pooling sequence computes its whole prompt.
+            if (seq.BlockTable.Count == 0 && seq.Pooling?.Type != Pooling.PoolingType.Mean) _blocks.AllocateCachedPrefix(seq);
             int tokens = Math.Min(seq.UncomputedTokens, budget);
             if (!_blocks.TryAllocate(seq, tokens))
             {

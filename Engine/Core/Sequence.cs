@@ -1,19 +1,23 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Engine.Pooling;
 using Engine.Sampling;
 
 namespace Engine.Core;
 
 /// <summary>
 /// One request's tokens and state in the engine (nano-vllm's Sequence): prompt + generated ids, its block
-/// table, how many of its tokens already have K/V in the cache, and the channel its outputs go to.
+/// table, how many of its tokens already have K/V in the cache, and the channel its outputs go to. A pooling
+/// sequence (embeddings) only computes its prompt: it samples nothing and ends with its pooled hidden state.
 /// </summary>
 public sealed class Sequence
 {
     private static long _arrivals;
 
-    public Sequence(string requestId, IReadOnlyList<int> promptIds, SamplingParams parameters, SequenceSampler sampler, int priority = 0)
+    public Sequence(string requestId, IReadOnlyList<int> promptIds, SamplingParams parameters, SequenceSampler sampler, int priority = 0,
+        SequencePooling? pooling = null)
     {
+        Pooling = pooling;
         RequestId = requestId;
         TokenIds = [.. promptIds];
         PromptLength = promptIds.Count;
@@ -31,6 +35,8 @@ public sealed class Sequence
     /// <summary>The stop token ids as a set: looked up for every generated token, under the engine's lock.</summary>
     public IReadOnlySet<int> StopTokens { get; }
     public SequenceSampler Sampler { get; }
+    /// <summary>Set for a pooling sequence: what becomes of its final hidden states.</summary>
+    public SequencePooling? Pooling { get; }
     /// <summary>Lower runs first under the priority policy.</summary>
     public int Priority { get; }
     /// <summary>Arrival order: FCFS order, and the tie-break under priority.</summary>

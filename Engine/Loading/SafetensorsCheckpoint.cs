@@ -23,11 +23,19 @@ public sealed class SafetensorsCheckpoint : IWeightSource
 
     public HostTensor Get(string name, params int[] shape)
     {
-        if (!_byTensor.TryGetValue(name, out var file))
-            throw new InvalidDataException($"Weight '{name}' is missing from the checkpoint.");
-        var tensor = file.Get(name);
+        var (file, stored) = Find(name) ?? throw new InvalidDataException($"Weight '{name}' is missing from the checkpoint.");
+        var tensor = file.Get(stored);
         tensor.ExpectShape(shape);
         return tensor;
+    }
+
+    /// <summary>A "model." weight is also found without that prefix: embedding checkpoints (Qwen3-Embedding) are saved
+    /// from the bare decoder, whose weights are named without it.</summary>
+    private (SafetensorsFile File, string Name)? Find(string name)
+    {
+        if (_byTensor.TryGetValue(name, out var file)) return (file, name);
+        const string prefix = "model.";
+        return name.StartsWith(prefix, StringComparison.Ordinal) && _byTensor.TryGetValue(name[prefix.Length..], out file) ? (file, name[prefix.Length..]) : null;
     }
 
     private static IEnumerable<string> ShardPaths(string directory)

@@ -2,7 +2,8 @@ using Engine.Backends;
 
 namespace Engine.Models;
 
-/// <summary>Activation buffers allocated once for the largest step; each step uses views of their first rows.</summary>
+/// <summary>Activation buffers allocated once for the largest step; each step uses views of their first rows. A model
+/// without logits (maxLogitRows 0) allocates none for them.</summary>
 internal sealed class ForwardBuffers(IComputeBackend backend, ModelConfig c, int maxTokens, int maxLogitRows)
 {
     private readonly Tensor _residual = backend.Allocate(maxTokens, c.HiddenSize);
@@ -12,8 +13,8 @@ internal sealed class ForwardBuffers(IComputeBackend backend, ModelConfig c, int
     private readonly Tensor _hidden = backend.Allocate(maxTokens, c.HiddenSize);
     private readonly Tensor _gateUp = backend.Allocate(maxTokens, 2 * c.IntermediateSize);
     private readonly Tensor _activated = backend.Allocate(maxTokens, c.IntermediateSize);
-    private readonly Tensor _selected = backend.Allocate(maxLogitRows, c.HiddenSize);
-    private readonly Tensor _logits = backend.Allocate(maxLogitRows, c.VocabSize);
+    private readonly Tensor _selected = backend.Allocate(Math.Max(maxLogitRows, 1), c.HiddenSize);
+    private readonly Tensor _logits = backend.Allocate(Math.Max(maxLogitRows, 1), maxLogitRows == 0 ? 1 : c.VocabSize);
 
     public StepBuffers For(int tokens, int logitRows)
     {

@@ -5,7 +5,8 @@ namespace Engine.Models;
 
 /// <summary>
 /// The Llama-family decoder (Llama 2/3, Mistral, Qwen2, Qwen3) written only in backend ops, so any
-/// <see cref="IComputeBackend"/> runs it. One forward handles a whole mixed prefill/decode batch.
+/// <see cref="IComputeBackend"/> runs it. One forward handles a whole mixed prefill/decode batch. Without an lm_head
+/// (a pooling model: embeddings only) it gives final hidden states and no logits.
 /// </summary>
 public sealed class LlamaModel
 {
@@ -13,12 +14,15 @@ public sealed class LlamaModel
     private readonly Tensor _embedding;
     private readonly LlamaLayer[] _layers;
     private readonly Tensor _finalNorm;
-    private readonly Tensor _lmHead;
+    private readonly Tensor? _lmHead;
     private readonly RotaryTable _rope;
     private readonly ForwardBuffers _buffers;
     private readonly AttentionShape _shape;
 
-    public LlamaModel(ModelConfig config, IWeightSource weights, IComputeBackend backend, DType storage, int maxPositions, int maxBatchTokens, int maxLogitRows)
+    private ForwardBuffers.StepBuffers _last;
+
+    public LlamaModel(ModelConfig config, IWeightSource weights, IComputeBackend backend, DType storage, int maxPositions, int maxBatchTokens,
+        int maxLogitRows, bool languageModelHead = true)
     {
         Config = config;
         _backend = backend;
@@ -26,9 +30,10 @@ public sealed class LlamaModel
         _embedding = backend.LoadMatrix(storage, weights.Get("model.embed_tokens.weight", config.VocabSize, h));
         _layers = Enumerable.Range(0, config.NumLayers).Select(i => LlamaLayer.Load(weights, backend, config, i, storage)).ToArray();
         _finalNorm = backend.Upload(weights.Get("model.norm.weight", h));
-        _lmHead = config.TieWordEmbeddings ? _embedding : backend.LoadMatrix(storage, weights.Get("lm_head.weight", config.VocabSize, h));
+        _lmHead = !languageModelHead ? null
+            : config.TieWordEmbeddings ? _embedding : backend.LoadMatrix(storage, weights.Get("lm_head.weight", config.VocabSize, h));
         _rope = RotaryFrequencies.Build(backend, config, maxPositions);
-        _buffers = new ForwardBuffers(backend, config, maxBatchTokens, maxLogitRows);
+        _buffers = new ForwardBuffers(backend, config, maxBatchTokens, languageModelHead ? maxLogitRows : 0);
         _shape = new AttentionShape(config.NumHeads, config.NumKvHeads, config.HeadDim);
     }
 
@@ -36,12 +41,14 @@ public sealed class LlamaModel
 
     /// <summary>The stored types of the weight matrices, e.g. "Q4_K/Q6_K" or "BF16".</summary>
     public string WeightTypes => string.Join("/", _layers.SelectMany(l => new[] { l.Qkv, l.Output, l.GateUp, l.Down })
-        .Append(_lmHead).Select(t => t.DType).Distinct());
+        .Append(_lmHead).OfType<Tensor>().Select(t => t.DType).Distinct());
 
-    /// <summary>Runs the batch through the model; returns logits [batch.LogitTokenIndices.Length, vocab].</summary>
+    /// <summary>Runs the batch through the model; returns logits [batch.LogitTokenIndices.Length, vocab] (none computed when
+    /// no row is asked for).</summary>
     public Tensor Forward(ForwardBatch batch, KvCache cache)
     {
-        var b = _buffers.For(batch.TokenCount, batch.LogitTokenIndices.Length);
+        if (_lmHead is null && batch.LogitTokenIndices.Length > 0) throw new InvalidOperationException("This model has no lm_head: it computes no logits.");
+        var b = _last = _buffers.For(batch.TokenCount, batch.LogitTokenIndices.Length);
         float eps = (float)Config.RmsNormEps;
         int q = _shape.Heads * _shape.HeadDim, kv = _shape.KvHeads * _shape.HeadDim;
 
@@ -70,10 +77,19 @@ public sealed class LlamaModel
             _backend.MatMul(b.Activated, layer.Down, null, b.Hidden);
             _backend.Add(b.Residual, b.Hidden);
         }
+        if (batch.LogitTokenIndices.Length == 0) return b.Logits;
         // Only the sampled rows need the final norm and the (large) vocabulary projection.
         _backend.GatherLogitRows(b.Residual, b.Selected);
         _backend.RmsNorm(b.Selected, _finalNorm, eps, b.Selected);
-        _backend.MatMul(b.Selected, _lmHead, null, b.Logits);
+        _backend.MatMul(b.Selected, _lmHead!, null, b.Logits);
         return b.Logits;
+    }
+
+    /// <summary>The final hidden states (after the last norm) of every token of the last <see cref="Forward"/>, [tokens, hidden]:
+    /// what embeddings pool. Valid until the next forward.</summary>
+    public Tensor FinalHiddenStates()
+    {
+        _backend.RmsNorm(_last.Residual, _finalNorm, (float)Config.RmsNormEps, _last.Normed);
+        return _last.Normed;
     }
 }

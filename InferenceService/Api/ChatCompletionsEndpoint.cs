@@ -1,11 +1,15 @@
-using System.Text;
 using System.Text.Json;
 using ChatTemplates;
 using Engine.Tokenization;
+using InferenceService.Chat;
+using InferenceService.Tools;
 
 namespace InferenceService.Api;
 
-/// <summary>POST /v1/chat/completions: messages rendered with the model's chat template, then generated like a completion.</summary>
+/// <summary>
+/// POST /v1/chat/completions: messages (and tools) rendered with the model's chat template, then generated like a
+/// completion; each choice's text is parsed into reasoning, content and tool calls as the server's parsers say.
+/// </summary>
 public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
 {
     public static string Route => "/v1/chat/completions";
@@ -17,22 +21,43 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
     {
         var engine = served.Engine;
         var messages = ChatMessages.Read(body);
+        var tools = ChatTools.Read(body);
+        var toolCalls = ToolCallSyntaxFor(tools, served.Parsers);
         bool logprobs = body.Bool("logprobs") ?? false;
         int? topLogprobs = body.Int("top_logprobs", 0, 20);
         if (topLogprobs is not null && !logprobs)
             throw ApiException.BadRequest("'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
         int? maxTokens = body.Int("max_completion_tokens") ?? request.MaxTokens;
-        var prompt = RenderPrompt(served, engine.Tokenizer, messages, body.Bool("add_generation_prompt") ?? true);
+        var chat = new ChatPrompt(messages, tools.Definitions, ChatPrompt.ReadTemplateArguments(body), body.Bool("add_generation_prompt") ?? true);
+        var (text, prompt) = RenderPrompt(served, engine.Tokenizer, chat);
         var sampling = request.Sampling with
         {
             MaxTokens = maxTokens ?? Math.Max(1, engine.MaxModelLen - prompt.Count),   // vLLM's default: what the context leaves
             Logprobs = logprobs ? topLogprobs ?? 0 : null,
         };
-        return new GenerationCall([prompt], sampling, choice => new Choice(choice.Index, engine.Tokenizer, logprobs));
+        var reasoning = served.Parsers.Reasoning;
+        return new GenerationCall([prompt], sampling, choice => new Choice(choice.Index, engine.Tokenizer, logprobs, new ChatOutputParser(
+            reasoning?.NewStream(text),
+            toolCalls is null ? null : new ToolCallStream(toolCalls, tools.Names, tools.ParallelCalls))))
+        {
+            // A parser reads markers the tokenizer may count as special ([TOOL_CALLS], <|python_tag|>): keep them in the text, as vLLM does.
+            KeepSpecialTokens = toolCalls is not null,
+        };
     }
 
+    /// <summary>The syntax to read tool calls in, or null when the model's text is all answer (no tools, tool_choice "none").</summary>
+    private static ToolCallSyntax? ToolCallSyntaxFor(ChatTools tools, ChatParsers parsers) => tools.Choice.Mode switch
+    {
+        ToolChoiceMode.None => null,
+        ToolChoiceMode.Auto => parsers.AutoToolChoice ? parsers.ToolCalls : throw ApiException.BadRequest(
+            "tool_choice \"auto\" (the default when 'tools' are given) requires the server to run with --enable-auto-tool-choice and " +
+            "--tool-call-parser; send tool_choice \"none\" to use the tools only in the prompt.", "tool_choice"),
+        ToolChoiceMode.Required => throw ApiException.BadRequest("tool_choice 'required' is not supported yet.", "tool_choice"),
+        _ => throw ApiException.BadRequest($"tool_choice naming a function ('{tools.Choice.FunctionName}') is not supported yet.", "tool_choice"),
+    };
+
     /// <summary>Renders the conversation with the chat template and tokenizes it (the template supplies BOS).</summary>
-    public static IReadOnlyList<int> RenderPrompt(ServedModel served, ITextTokenizer tokenizer, JsonElement messages, bool addGenerationPrompt)
+    public static (string Text, IReadOnlyList<int> Ids) RenderPrompt(ServedModel served, ITextTokenizer tokenizer, ChatPrompt chat)
     {
         var template = served.ChatTemplate ?? throw ApiException.BadRequest(
             "This model has no chat template (neither tokenizer_config.json's chat_template nor a GGUF's tokenizer.chat_template). Start the server with " +
@@ -40,19 +65,23 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
         string text;
         try
         {
-            text = ChatTemplateRenderer.Render(template, messages, tokenizer.BosToken, tokenizer.EosToken, addGenerationPrompt);
+            text = chat.Render(template, tokenizer.BosToken, tokenizer.EosToken);
         }
         catch (TemplateException error)
         {
             throw ApiException.BadRequest("The chat template failed on these messages: " + error.Message, "messages");
         }
-        return tokenizer.Encode(text, addSpecialTokens: false);
+        return (text, tokenizer.Encode(text, addSpecialTokens: false));
     }
 
-    /// <summary>A chat choice: streamed as the role, then content deltas, then a delta-less chunk with the finish reason.</summary>
-    private sealed class Choice(int index, ITextTokenizer tokenizer, bool logprobs) : ChoiceOutput
+    /// <summary>
+    /// A chat choice: streamed as the role, then deltas of reasoning, content and tool calls (each call's index, id, type
+    /// and name first, then its arguments in fragments, as OpenAI streams them), then a delta-less chunk with the finish
+    /// reason ("tool_calls" when the model called tools).
+    /// </summary>
+    private sealed class Choice(int index, ITextTokenizer tokenizer, bool logprobs, ChatOutputParser parser) : ChoiceOutput
     {
-        private readonly StringBuilder _text = new();
+        private readonly AssistantMessage _message = new(parser.SplitsReasoning);
         private readonly List<object> _logprobs = [];
         private string? _finishReason;
 
@@ -62,18 +91,23 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
         {
             var logs = logprobs ? delta.Tokens.Select(TokenLogprob).ToList() : null;
             if (logs is not null) _logprobs.AddRange(logs);
-            _text.Append(delta.Text);
-            _finishReason = delta.FinishReason;
+            var parsed = new List<ChatDelta>(parser.Add(delta.Text));
+            if (delta.FinishReason is not null) parsed.AddRange(parser.Finish());
             var entries = new List<object>();
-            if (delta.Text.Length > 0 || logs is { Count: > 0 }) entries.Add(Entry(new { content = delta.Text }, logs, null));
-            if (delta.FinishReason is not null) entries.Add(Entry(new { }, null, delta.FinishReason));
+            foreach (var item in parsed) entries.Add(Entry(_message.Add(item), entries.Count == 0 ? logs : null, null));
+            if (entries.Count == 0 && logs is { Count: > 0 }) entries.Add(Entry(new { content = "" }, logs, null));
+            if (delta.FinishReason is { } reason)
+            {
+                _finishReason = _message.HasToolCalls ? "tool_calls" : reason;
+                entries.Add(Entry(new { }, null, _finishReason));
+            }
             return entries;
         }
 
         public override object Complete() => new
         {
             index,
-            message = new { role = "assistant", content = _text.ToString() },
+            message = _message.Message(),
             logprobs = logprobs ? new { content = _logprobs } : null,
             finish_reason = _finishReason,
         };
@@ -88,11 +122,11 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
             {
                 token = text,
                 logprob = token.Logprob,
-                bytes = Encoding.UTF8.GetBytes(text).Select(b => (int)b).ToArray(),
+                bytes = System.Text.Encoding.UTF8.GetBytes(text).Select(b => (int)b).ToArray(),
                 top_logprobs = (token.TopLogprobs ?? []).Select(t =>
                 {
                     string s = TokenText.After(tokenizer, token.Previous, t.TokenId);
-                    return new { token = s, logprob = t.Logprob, bytes = Encoding.UTF8.GetBytes(s).Select(b => (int)b).ToArray() };
+                    return new { token = s, logprob = t.Logprob, bytes = System.Text.Encoding.UTF8.GetBytes(s).Select(b => (int)b).ToArray() };
                 }).ToArray(),
             };
         }

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Engine.Core;
-using Engine.Sampling;
 
 namespace InferenceService.Api;
 
@@ -18,20 +17,23 @@ public sealed class ChoiceRun : IDisposable
     private readonly LlmEngine _engine;
     private readonly IReadOnlyList<(ChoiceInput Choice, Sequence Sequence)> _sequences;
     private readonly GenerationRequest _request;
+    private readonly bool _keepSpecialTokens;
 
-    private ChoiceRun(LlmEngine engine, IReadOnlyList<(ChoiceInput, Sequence)> sequences, GenerationRequest request)
+    private ChoiceRun(LlmEngine engine, IReadOnlyList<(ChoiceInput, Sequence)> sequences, GenerationRequest request, bool keepSpecialTokens)
     {
         _engine = engine;
         _sequences = sequences;
         _request = request;
+        _keepSpecialTokens = keepSpecialTokens;
     }
 
-    public static ChoiceRun Start(LlmEngine engine, string requestId, IReadOnlyList<ChoiceInput> choices, SamplingParams sampling, GenerationRequest request)
+    public static ChoiceRun Start(LlmEngine engine, string requestId, IReadOnlyList<ChoiceInput> choices, GenerationCall call, GenerationRequest request)
     {
+        var sampling = call.Sampling;
         // n > 1 with a seed: each choice its own (reproducible) stream.
         var added = engine.AddAll(choices.Select(choice => ($"{requestId}-{choice.Index}", choice.PromptIds,
             sampling.Seed is { } seed && request.N > 1 ? sampling with { Seed = seed + choice.Index % request.N } : sampling)).ToList(), request.Priority);
-        return new ChoiceRun(engine, choices.Zip(added).ToList(), request);
+        return new ChoiceRun(engine, choices.Zip(added).ToList(), request, call.KeepSpecialTokens);
     }
 
     public async IAsyncEnumerable<(int Index, GenerationDelta Delta)> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -40,7 +42,7 @@ public sealed class ChoiceRun : IDisposable
         var merged = Channel.CreateUnbounded<(int, GenerationDelta)>();
         var pumps = _sequences.Select(async item =>
         {
-            await foreach (var delta in GenerationRun.ReadAsync(_engine, item.Sequence, item.Choice.PromptIds, _request, stop.Token))
+            await foreach (var delta in GenerationRun.ReadAsync(_engine, item.Sequence, item.Choice.PromptIds, _request, _keepSpecialTokens, stop.Token))
                 await merged.Writer.WriteAsync((item.Choice.Index, delta), stop.Token);
         }).ToList();
         _ = Task.WhenAll(pumps).ContinueWith(t => merged.Writer.TryComplete(t.Exception?.InnerException), TaskScheduler.Default);

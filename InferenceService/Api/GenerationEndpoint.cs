@@ -15,6 +15,8 @@ public static class GenerationEndpoint
             var ct = context.RequestAborted;
             var body = await JsonRequest.ReadAsync(context.Request, ct);
             var engine = served.Engine;
+            if (engine.Options.Runner == Engine.Core.EngineRunner.Pooling)
+                throw ApiException.BadRequest($"This server runs with --runner pooling: it serves /v1/embeddings, not {TEndpoint.Route}.", "model");
             var request = GenerationRequest.Read(body);
             served.Check(request.Model);
             var call = TEndpoint.Read(body, request, served);
@@ -24,7 +26,7 @@ public static class GenerationEndpoint
                 .SelectMany((prompt, p) => Enumerable.Range(0, request.N).Select(j => new ChoiceInput(p * request.N + j, prompt)))
                 .ToList();
             string id = TEndpoint.IdPrefix + Guid.NewGuid().ToString("N");
-            using var run = ChoiceRun.Start(engine, id, inputs, call.Sampling, request);
+            using var run = ChoiceRun.Start(engine, id, inputs, call, request);
             long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             var choices = inputs.Select(call.NewChoice).ToList();
             object Chunk(object choice) => new { id, @object = TEndpoint.ChunkObject, created, model = served.Name, choices = new[] { choice } };

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Engine.Core;
 using Engine.Sampling;
 using Engine.Tokenization;
+using InferenceService.Chat;
 
 namespace InferenceService.Api;
 
@@ -19,12 +20,11 @@ public sealed record GenerationDelta(string Text, IReadOnlyList<GeneratedToken> 
 public static class GenerationRun
 {
     public static async IAsyncEnumerable<GenerationDelta> ReadAsync(LlmEngine engine, Sequence seq, IReadOnlyList<int> promptIds,
-        GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+        GenerationRequest request, bool keepSpecialTokens, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         try
         {
-            var detokenizer = new IncrementalDetokenizer(engine.Tokenizer, promptIds);
-            int longestStop = request.Stop.Count == 0 ? 0 : request.Stop.Max(s => s.Length);
+            var detokenizer = new IncrementalDetokenizer(engine.Tokenizer, promptIds, skipSpecialTokens: !keepSpecialTokens);
             string pending = "";
             var tokens = new List<GeneratedToken>();
             int? previous = promptIds[^1];
@@ -32,10 +32,11 @@ public static class GenerationRun
             {
                 tokens.Add(new GeneratedToken(output.TokenId, previous, output.Logprob, output.TopLogprobs));
                 previous = output.TokenId;
-                pending += detokenizer.Add(output.TokenId);
+                // With special tokens kept, the one that ended the sequence (EOS, a stop token id) is not text, as in vLLM.
+                if (!(keepSpecialTokens && output.FinishReason == FinishReason.Stop)) pending += detokenizer.Add(output.TokenId);
                 if (output.FinishReason is not null) pending += detokenizer.Flush();
 
-                if (FindStop(pending, request.Stop) is var (at, stop) && at >= 0)
+                if (TextMarkers.First(pending, request.Stop) is var (at, stop) && at >= 0)
                 {
                     engine.Abort(seq, FinishReason.Stop);
                     yield return new GenerationDelta(pending[..at] + (request.IncludeStopStringInOutput ? stop : ""), tokens, "stop");
@@ -46,7 +47,7 @@ public static class GenerationRun
                     yield return new GenerationDelta(pending, tokens, reason == FinishReason.Length ? "length" : reason == FinishReason.Stop ? "stop" : "abort");
                     yield break;
                 }
-                int hold = HoldBack(pending, request.Stop, longestStop);
+                int hold = TextMarkers.PartialTail(pending, request.Stop);   // it may be the start of a stop string
                 if (pending.Length - hold > 0 || tokens.Count > 0)
                 {
                     yield return new GenerationDelta(pending[..^hold], tokens, null);
@@ -60,28 +61,5 @@ public static class GenerationRun
             if (!seq.IsFinished) engine.Abort(seq);   // the client went away: free its blocks now
             RequestTracing.Record(seq);
         }
-    }
-
-    private static (int At, string Stop) FindStop(string text, IReadOnlyList<string> stops)
-    {
-        var best = (At: -1, Stop: "");
-        foreach (var stop in stops)
-        {
-            int at = text.IndexOf(stop, StringComparison.Ordinal);
-            if (at >= 0 && (best.At < 0 || at < best.At)) best = (at, stop);
-        }
-        return best;
-    }
-
-    /// <summary>Length of the longest tail of <paramref name="text"/> that begins some stop string.</summary>
-    private static int HoldBack(string text, IReadOnlyList<string> stops, int longest)
-    {
-        for (int length = Math.Min(longest - 1, text.Length); length > 0; length--)
-        {
-            var tail = text.AsSpan(text.Length - length);
-            foreach (var stop in stops)
-                if (stop.AsSpan().StartsWith(tail, StringComparison.Ordinal)) return length;
-        }
-        return 0;
     }
 }

@@ -36,8 +36,9 @@ public static class ModelEndpoints
                 IReadOnlyList<int> tokens;
                 if (body.Has("messages"))
                 {
-                    var messages = ChatMessages.Read(body);
-                    var rendered = ChatCompletionsEndpoint.RenderPrompt(served, engine.Tokenizer, messages, body.Bool("add_generation_prompt") ?? true);
+                    var chat = new ChatPrompt(ChatMessages.Read(body), Tools.ChatTools.Read(body).Definitions, ChatPrompt.ReadTemplateArguments(body),
+                        body.Bool("add_generation_prompt") ?? true);
+                    var (_, rendered) = ChatCompletionsEndpoint.RenderPrompt(served, engine.Tokenizer, chat);
                     tokens = body.Bool("add_special_tokens") ?? false ? [.. BosPrefix(engine), .. rendered] : rendered;
                 }
                 else

@@ -1,10 +1,11 @@
 using Engine.Core;
+using InferenceService.Chat;
 using InferenceService.Hosting;
 
 namespace InferenceService.Api;
 
-/// <summary>What this server serves: its public model name, its engine once loaded, and its chat template.</summary>
-public sealed class ServedModel(EngineHost host, IConfiguration configuration)
+/// <summary>What this server serves: its public model name, its engine once loaded, its chat template and how its chat output is parsed.</summary>
+public sealed class ServedModel(EngineHost host, IConfiguration configuration, ChatParsers parsers)
 {
     public string Name { get; } = ServedModelName.Resolve(configuration["Engine:ServedModelName"], configuration["Engine:Model"]);
 
@@ -23,6 +24,8 @@ public sealed class ServedModel(EngineHost host, IConfiguration configuration)
     }
 
     public int MaxModelLen => Engine.MaxModelLen;
+
+    public ChatParsers Parsers => parsers;
 
     private string? _chatTemplate;
     private bool _templateLoaded;

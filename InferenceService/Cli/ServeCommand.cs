@@ -1,6 +1,8 @@
 using CommandLineFlags;
 using Engine.Configuration;
 using InferenceService.Api;
+using InferenceService.Chat;
+using InferenceService.Embeddings;
 using InferenceService.Hosting;
 using InferenceService.Metrics;
 
@@ -23,6 +25,8 @@ public static class ServeCommand
 
         builder.AddServiceDefaults();
         builder.Services.AddSingleton(EngineOptionsReader.Read(builder.Configuration));
+        builder.Services.AddSingleton(new ChatParsers(builder.Configuration));
+        builder.Services.AddSingleton(PoolingSettings.Read(builder.Configuration));
         builder.Services.AddSingleton<VllmMetrics>();
         builder.Services.AddSingleton<ServedModel>();
         var modelCacheKey = builder.Configuration["ModelCache:ApiKey"];   // ModelCache__ApiKey, as the AppHost gives it to modelcache
@@ -47,8 +51,11 @@ public static class ServeCommand
             Results.Text(metrics.Render(served), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapPost(CompletionsEndpoint.Route, GenerationEndpoint.HandleAsync<CompletionsEndpoint>);
         app.MapPost(ChatCompletionsEndpoint.Route, GenerationEndpoint.HandleAsync<ChatCompletionsEndpoint>);
+        app.MapPost(EmbeddingsEndpoint.Route, EmbeddingsEndpoint.HandleAsync);
         ModelEndpoints.Map(app);
         app.MapGet("/", () => Results.Text("InferenceService: OpenAI-compatible API over the engine. Health: /health"));
+        app.MapFallback((HttpContext context) =>
+            Results.Json(new ApiException(404, $"Unknown path {context.Request.Path}.", code: "unknown_path").Body(), statusCode: StatusCodes.Status404NotFound));
         await app.RunAsync();
         return 0;
     }

@@ -49,6 +49,12 @@ public static class EngineOptionsReader
             Threads = Int(c, "Threads"),
             Device = c["Device"] is { Length: > 0 } device ? BackendFactory.ParseDevice(device) : defaults.Device,
             GpuMemoryUtilization = c["GpuMemoryUtilization"] is { } fraction ? Fraction(fraction) : defaults.GpuMemoryUtilization,
+            Runner = c["Runner"]?.ToLowerInvariant() switch
+            {
+                null or "generate" or "auto" => EngineRunner.Generate,
+                "pooling" => EngineRunner.Pooling,
+                var other => throw new ArgumentException($"--runner '{other}': expected generate or pooling."),
+            },
         };
     }
 

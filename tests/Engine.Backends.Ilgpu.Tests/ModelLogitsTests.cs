@@ -38,4 +38,25 @@ public class ModelLogitsTests
             BackendPair.AssertClose(logits[0], logits[1], $"{variant}, tokens {start}..{start + count - 1}");
         }
     }
+
+    /// <summary>A pooling model (no lm_head) in steps that ask for no logits: the final hidden states match the CPU's.</summary>
+    [Theory]
+    [InlineData("qwen3-qk-norm-head-dim")]
+    [InlineData("bf16-weights")]
+    public void PoolingSteps_FinalHiddenStatesMatchCpu(string variant)
+    {
+        using var tiny = TinyModelVariants.Create(variant);
+        var random = new Random(4);
+        var tokens = Enumerable.Range(0, 11).Select(_ => random.Next(tiny.Vocab)).ToArray();
+        using var cpu = new CpuBackend(1);
+        using var gpu = new IlgpuBackend(new IlgpuBackendOptions { Device = IlgpuDevice.Cpu });
+        var states = new[] { (IComputeBackend)cpu, gpu }.Select(backend =>
+        {
+            var model = ModelLoader.Load(tiny.Directory, backend, null, false, 64, 32, 32, languageModelHead: false);
+            var cache = backend.AllocateKvCache(tiny.Layers, 12, 4, tiny.KvHeads, tiny.HeadDim);
+            return PagedForward.FinalHiddenStates(backend, model, cache, [3, 8, 1], tokens, 0, tokens.Length);
+        }).ToArray();
+        Assert.Equal(tokens.Length * tiny.Hidden, states[0].Length);
+        BackendPair.AssertClose(states[0], states[1], $"{variant}, final hidden states");
+    }
 }

@@ -122,6 +122,21 @@ public sealed class ModelRoutingTests(SharedCluster cluster)
         await OpenAiErrorAssert.IsErrorAsync(unknownModel, HttpStatusCode.NotFound, "invalid_request_error", "model_not_found");
     }
 
+    /// <summary>The test backends serve no /v1/embeddings (an older replica): the gateway routes it by model like any
+    /// model call, and the replica's bodiless 404 reaches the client in OpenAI's shape.</summary>
+    [Fact]
+    public async Task A_path_the_replica_does_not_serve_gets_a_json_404()
+    {
+        var key = await cluster.Gateway1.CreateKeyAsync("routing-unknown-path");
+        foreach (var path in new[] { "v1/embeddings", "v1/no/such/path" })
+        {
+            using var response = await cluster.Gateway2.Http.SendAsync(OpenAiRequests.Post(path, key.Secret, new { model = SharedCluster.ModelB, input = "a" }));
+            Assert.Contains(OpenAiRequests.BackendOf(response), new[] { "b2", "b3" });
+            var error = await OpenAiErrorAssert.IsErrorAsync(response, HttpStatusCode.NotFound, "invalid_request_error", "unknown_path");
+            Assert.Contains(path, error.GetProperty("message").GetString());
+        }
+    }
+
     [Fact]
     public async Task Tokenize_is_routed_by_its_model()
     {

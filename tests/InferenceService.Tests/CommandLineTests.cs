@@ -65,6 +65,19 @@ public sealed class CommandLineTests
         await AssertRefused(["--no-enable-prefix-caching=true"], "--no-enable-prefix-caching takes no value");
     }
 
+    [Theory]
+    [InlineData(new[] { "--tool-call-parser", "pythonic" }, "--tool-call-parser 'pythonic': expected one of hermes, llama3_json, mistral.")]
+    [InlineData(new[] { "--enable-auto-tool-choice" }, "--enable-auto-tool-choice needs --tool-call-parser hermes|llama3_json|mistral.")]
+    [InlineData(new[] { "--reasoning-parser", "r1" }, "--reasoning-parser 'r1': expected one of deepseek_r1, qwen3.")]
+    [InlineData(new[] { "--runner", "embed" }, "--runner 'embed': expected generate or pooling.")]
+    [InlineData(new[] { "--pooling-type", "cls" }, "--pooling-type 'cls': expected last or mean.")]
+    public async Task ServeRefusesAParserRunnerOrPoolingItDoesNotKnow_BeforeServing(string[] args, string message)
+    {
+        var result = await Run(["--port", FreePort.Next().ToString(), .. args]);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal($"error: {message}", result.Stderr.Trim());
+    }
+
     [Fact]
     public async Task UnknownVerb_NamesTheClosestVerb()
     {

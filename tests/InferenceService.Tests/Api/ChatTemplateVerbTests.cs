@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace InferenceService.Tests.Api;
 
@@ -43,6 +44,52 @@ public sealed class ChatTemplateVerbTests
             Assert.Equal(1, exit);
             Assert.Equal("", stdout);
             Assert.Contains("Only user and assistant roles are supported!", stderr);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// --tools: the Qwen3 template renders the conversation sent in OpenAI's shape (assistant content null, call arguments
+    /// as JSON strings) exactly as Python Jinja2 renders it with the arguments as objects (the ChatTemplates tool cases).
+    /// </summary>
+    [Fact]
+    public async Task RenderVerb_WithTools_RendersOpenAiShapedToolCallsAsPythonJinjaDoes()
+    {
+        var dir = Directory.CreateTempSubdirectory("render-verb-tools-").FullName;
+        try
+        {
+            using var cases = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(BuildOutput.RepositoryRoot, "tests", "ChatTemplates.Tests", "ToolCases", "tool-cases.json")));
+            var c = cases.RootElement.GetProperty("cases").EnumerateArray().Single(x => x.GetProperty("name").GetString() == "qwen3 tool calls and results");
+            var messages = JsonNode.Parse(c.GetProperty("messages").GetRawText())!.AsArray();
+            foreach (var message in messages.Where(m => m!["tool_calls"] is not null))
+            {
+                message!["content"] = null;
+                foreach (var call in message["tool_calls"]!.AsArray()) call!["function"]!["arguments"] = call["function"]!["arguments"]!.ToJsonString();
+            }
+            using var config = JsonDocument.Parse(await File.ReadAllTextAsync(TestData.Path("tokenizers", "qwen3", "tokenizer_config.json")));
+            string template = Path.Combine(dir, "qwen3.jinja"), messagesFile = Path.Combine(dir, "m.json"), toolsFile = Path.Combine(dir, "tools.json");
+            await File.WriteAllTextAsync(template, config.RootElement.GetProperty("chat_template").GetString());
+            await File.WriteAllTextAsync(messagesFile, messages.ToJsonString());
+            await File.WriteAllTextAsync(toolsFile, c.GetProperty("tools").GetRawText());
+
+            var (exit, stdout, stderr) = await Run("render-chat-template", "--template", template, "--messages", messagesFile, "--tools", toolsFile);
+            Assert.True(exit == 0, stderr);
+            Assert.Equal(c.GetProperty("expected").GetString(), stdout);
+
+            var badArguments = JsonNode.Parse(messages.ToJsonString())!.AsArray();
+            badArguments[2]!["tool_calls"]![0]!["function"]!["arguments"] = "{not json";
+            await File.WriteAllTextAsync(Path.Combine(dir, "bad.json"), badArguments.ToJsonString());
+            (exit, _, stderr) = await Run("render-chat-template", "--template", template, "--messages", Path.Combine(dir, "bad.json"), "--tools", toolsFile);
+            Assert.Equal(1, exit);
+            Assert.Contains("messages[2].tool_calls[0].function.arguments", stderr);
+
+            await File.WriteAllTextAsync(toolsFile, """[{"type":"function","function":{"description":"no name"}}]""");
+            (exit, _, stderr) = await Run("render-chat-template", "--template", template, "--messages", messagesFile, "--tools", toolsFile);
+            Assert.Equal(1, exit);
+            Assert.Contains("tools[0].function.name", stderr);
         }
         finally
         {

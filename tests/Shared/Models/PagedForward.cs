@@ -13,8 +13,22 @@ public static class PagedForward
     public static float[] Logits(IComputeBackend backend, LlamaModel model, KvCache cache, int[] blockTable, int[] tokens, int start, int count,
         bool allPositions = true)
     {
+        var logits = model.Forward(Batch(cache, blockTable, tokens, start, count, allPositions ? Enumerable.Range(0, count).ToArray() : [count - 1]), cache);
+        return Download(backend, logits);
+    }
+
+    /// <summary>The final hidden states (after the last norm) on the host, a row per position, from a step that asks for
+    /// no logits (a pooling step).</summary>
+    public static float[] FinalHiddenStates(IComputeBackend backend, LlamaModel model, KvCache cache, int[] blockTable, int[] tokens, int start, int count)
+    {
+        model.Forward(Batch(cache, blockTable, tokens, start, count, []), cache);
+        return Download(backend, model.FinalHiddenStates());
+    }
+
+    private static ForwardBatch Batch(KvCache cache, int[] blockTable, int[] tokens, int start, int count, int[] logitRows)
+    {
         var positions = Enumerable.Range(start, count).ToArray();
-        var batch = new ForwardBatch
+        return new ForwardBatch
         {
             TokenIds = tokens[start..(start + count)],
             Positions = positions,
@@ -22,11 +36,14 @@ public static class PagedForward
             TokenSequence = new int[count],
             BlockTables = blockTable,
             MaxBlocksPerSequence = blockTable.Length,
-            LogitTokenIndices = allPositions ? Enumerable.Range(0, count).ToArray() : [count - 1],
+            LogitTokenIndices = logitRows,
         };
-        var logits = model.Forward(batch, cache);
-        var host = new float[logits.Rows * logits.Cols];
-        backend.Download(logits, host);
+    }
+
+    private static float[] Download(IComputeBackend backend, Tensor tensor)
+    {
+        var host = new float[tensor.Rows * tensor.Cols];
+        backend.Download(tensor, host);
         return host;
     }
 }

@@ -12,6 +12,7 @@ public sealed class TinyModel : IDisposable
     public required string Directory { get; init; }
     public required Dictionary<string, float[]> Weights { get; init; }
     public required Dictionary<string, object> Config { get; init; }
+    public required Dictionary<string, int[]> Shapes { get; init; }
 
     public int Hidden => (int)Config["hidden_size"];
     public int Layers => (int)Config["num_hidden_layers"];
@@ -107,7 +108,28 @@ public sealed class TinyModel : IDisposable
             File.WriteAllText(Path.Combine(directory, "model.safetensors.index.json"),
                 JsonSerializer.Serialize(new { metadata = new { total_size = 0 }, weight_map = map }));
         }
-        return new TinyModel { Directory = directory, Weights = weights, Config = config };
+        return new TinyModel { Directory = directory, Weights = weights, Config = config, Shapes = shapes };
+    }
+
+    /// <summary>Copies another model folder's tokenizer files here, so the engine can load this model (its vocabulary must
+    /// cover the tokenizer's ids).</summary>
+    public TinyModel WithTokenizerOf(string modelDirectory)
+    {
+        foreach (var name in new[] { "tokenizer.model", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json" })
+            if (File.Exists(System.IO.Path.Combine(modelDirectory, name)))
+                File.Copy(System.IO.Path.Combine(modelDirectory, name), System.IO.Path.Combine(Directory, name));
+        return this;
+    }
+
+    /// <summary>Writes the checkpoint again as one F32 model.safetensors with the weights renamed; a null name leaves a weight
+    /// out (an embedding model's checkpoint: the bare decoder, without lm_head or the "model." prefix).</summary>
+    public void RewriteCheckpoint(Func<string, string?> rename)
+    {
+        foreach (var file in System.IO.Directory.GetFiles(Directory, "model*.safetensors*")) File.Delete(file);
+        SafetensorsWriter.Write(System.IO.Path.Combine(Directory, "model.safetensors"), Weights
+            .Select(w => (Name: rename(w.Key), w.Key))
+            .Where(w => w.Name is not null)
+            .Select(w => new SafetensorsWriter.Entry(w.Name!, Shapes[w.Key], Weights[w.Key])), DType.F32);
     }
 
     public void Dispose()

@@ -1,18 +1,24 @@
-namespace Engine.Tests.Models;
+namespace Tests.Shared;
 
 /// <summary>
 /// An independent reference forward of the Llama family, straight from the papers/HF modeling code:
-/// plain loops, double accumulation, full causal attention without any cache. Returns logits for every position.
+/// plain loops, double accumulation, full causal attention without any cache. Gives logits, or the final hidden
+/// states (after the last norm: HF's last_hidden_state, what embeddings pool), for every position.
 /// </summary>
 public static class NaiveLlama
 {
     public static double[][] Forward(TinyModel m, IReadOnlyList<int> tokens)
     {
+        var lmHead = (bool)m.Config["tie_word_embeddings"] ? m.Weights["model.embed_tokens.weight"] : m.Weights["lm_head.weight"];
+        return FinalHiddenStates(m, tokens).Select(r => Linear(r, lmHead, m.Vocab, null)).ToArray();
+    }
+
+    public static double[][] FinalHiddenStates(TinyModel m, IReadOnlyList<int> tokens)
+    {
         var w = m.Weights;
         var c = m.Config;
         int n = tokens.Count, h = m.Hidden, hd = m.HeadDim, heads = m.Heads, kvHeads = m.KvHeads;
         double eps = (double)c["rms_norm_eps"];
-        bool tied = (bool)c["tie_word_embeddings"];
         string type = (string)c["model_type"];
         var invFreq = InverseFrequencies(hd, (double)c["rope_theta"], c.TryGetValue("rope_scaling", out var rs) ? rs : null);
 
@@ -69,8 +75,7 @@ public static class NaiveLlama
                 for (int i = 0; i < h; i++) x[t][i] += down[i];
             }
         }
-        var lmHead = tied ? w["model.embed_tokens.weight"] : w["lm_head.weight"];
-        return x.Select(r => Linear(RmsNorm(r, w["model.norm.weight"], eps), lmHead, m.Vocab, null)).ToArray();
+        return x.Select(r => RmsNorm(r, w["model.norm.weight"], eps)).ToArray();
     }
 
     private static double[] Row(float[] matrix, int row, int cols) => Enumerable.Range(0, cols).Select(i => (double)matrix[row * cols + i]).ToArray();

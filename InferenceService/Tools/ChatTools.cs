@@ -1,0 +1,114 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using InferenceService.Api;
+
+namespace InferenceService.Tools;
+
+/// <summary>
+/// A chat request's tools (OpenAI's shape: type "function" with name, description, parameters, strict), its tool_choice
+/// and parallel_tool_calls, validated: every mistake is a 400 naming the field, and so is what is not honoured yet
+/// (strict: true, which needs the schema constraint). <see cref="Definitions"/> go to the chat
+/// template as the request wrote them (null when absent, as Hugging Face passes them).
+/// </summary>
+public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<string> Names, ToolChoice Choice, bool ParallelCalls)
+{
+    private static readonly string[] ToolKeys = ["type", "function"];
+    private static readonly string[] FunctionKeys = ["name", "description", "parameters", "strict"];
+
+    public static ChatTools Read(JsonRequest body)
+    {
+        var (definitions, names) = ReadTools(body.Find("tools"));
+        var choice = ReadChoice(body.Find("tool_choice"), names, definitions is not null);
+        bool parallel = body.Bool("parallel_tool_calls") ?? true;
+        foreach (var legacy in new[] { "functions", "function_call" })
+            if (body.Has(legacy))
+                throw ApiException.BadRequest($"'{legacy}' is deprecated and not supported; use 'tools' and 'tool_choice'.", legacy);
+        return new ChatTools(definitions, names, choice, parallel);
+    }
+
+    private static (JsonElement? Definitions, HashSet<string> Names) ReadTools(JsonElement? tools)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (tools is not { } list) return (null, names);
+        if (list.ValueKind != JsonValueKind.Array) throw ApiException.BadRequest("'tools' must be a list of tools.", "tools");
+        int i = 0;
+        foreach (var tool in list.EnumerateArray())
+        {
+            string param = $"tools[{i++}]";
+            RequireObject(tool, param, ToolKeys);
+            if (!tool.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "function")
+                throw ApiException.BadRequest($"'{param}.type' must be \"function\" (the only tool type supported).", param + ".type");
+            if (!tool.TryGetProperty("function", out var function))
+                throw ApiException.BadRequest($"'{param}.function' is required.", param + ".function");
+            RequireObject(function, param + ".function", FunctionKeys);
+            var name = ReadName(function, param + ".function.name");
+            if (!names.Add(name)) throw ApiException.BadRequest($"'{param}.function.name': the function '{name}' is defined twice.", param + ".function.name");
+            if (function.TryGetProperty("description", out var description) && description.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+                throw ApiException.BadRequest($"'{param}.function.description' must be a string.", param + ".function.description");
+            if (function.TryGetProperty("parameters", out var parameters) && parameters.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+                throw ApiException.BadRequest($"'{param}.function.parameters' must be a JSON schema object.", param + ".function.parameters");
+            if (function.TryGetProperty("strict", out var strict) && strict.ValueKind is not (JsonValueKind.False or JsonValueKind.Null))
+                throw ApiException.BadRequest(strict.ValueKind == JsonValueKind.True
+                    ? $"'{param}.function.strict': strict schema adherence of tool calls is not supported yet; leave it out or false."
+                    : $"'{param}.function.strict' must be a boolean.", param + ".function.strict");
+        }
+        return (list, names);
+    }
+
+    private static ToolChoice ReadChoice(JsonElement? value, IReadOnlySet<string> names, bool hasTools)
+    {
+        if (value is not { } choice) return hasTools ? ToolChoice.Auto : ToolChoice.None;
+        var result = choice.ValueKind switch
+        {
+            JsonValueKind.String => choice.GetString() switch
+            {
+                "none" => ToolChoice.None,
+                "auto" => ToolChoice.Auto,
+                "required" => ToolChoice.Required,
+                var other => throw ApiException.BadRequest($"'tool_choice' must be \"none\", \"auto\", \"required\" or " +
+                    $"{{\"type\": \"function\", \"function\": {{\"name\": ...}}}}; got \"{other}\".", "tool_choice"),
+            },
+            JsonValueKind.Object => Named(choice, names),
+            _ => throw ApiException.BadRequest("'tool_choice' must be a string or an object naming a function.", "tool_choice"),
+        };
+        if (result.Mode != ToolChoiceMode.None && !hasTools)
+            throw ApiException.BadRequest("'tool_choice' needs 'tools': there is no tool to choose.", "tool_choice");
+        return result;
+    }
+
+    private static ToolChoice Named(JsonElement choice, IReadOnlySet<string> names)
+    {
+        RequireObject(choice, "tool_choice", ToolKeys);
+        if (!choice.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "function")
+            throw ApiException.BadRequest("'tool_choice.type' must be \"function\".", "tool_choice.type");
+        if (!choice.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object)
+            throw ApiException.BadRequest("'tool_choice.function' must be an object with the function's name.", "tool_choice.function");
+        RequireObject(function, "tool_choice.function", ["name"]);
+        var name = ReadName(function, "tool_choice.function.name");
+        if (!names.Contains(name))
+            throw ApiException.BadRequest($"'tool_choice' names the function '{name}', which 'tools' does not define.", "tool_choice.function.name");
+        return new ToolChoice(ToolChoiceMode.Named, name);
+    }
+
+    private static string ReadName(JsonElement function, string param)
+    {
+        if (!function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+            throw ApiException.BadRequest($"'{param}' is required and must be a string.", param);
+        var text = name.GetString()!;
+        if (!FunctionName().IsMatch(text))
+            throw ApiException.BadRequest($"'{param}' must be 1 to 64 letters, digits, underscores or dashes; got '{text}'.", param);
+        return text;
+    }
+
+    private static void RequireObject(JsonElement value, string param, IReadOnlyCollection<string> allowed)
+    {
+        if (value.ValueKind != JsonValueKind.Object) throw ApiException.BadRequest($"'{param}' must be an object.", param);
+        foreach (var property in value.EnumerateObject())
+            if (!allowed.Contains(property.Name))
+                throw ApiException.BadRequest($"'{param}.{property.Name}' is not a known field (expected {string.Join(", ", allowed)}).", $"{param}.{property.Name}");
+    }
+
+    /// <summary>OpenAI's rule for function names.</summary>
+    [GeneratedRegex("^[a-zA-Z0-9_-]{1,64}$")]
+    private static partial Regex FunctionName();
+}
