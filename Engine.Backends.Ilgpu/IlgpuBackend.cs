@@ -6,6 +6,7 @@ using ILGPU.Runtime.Cuda;
 using Engine.Backends.Ilgpu.CuBlas;
 using Engine.Backends.Ilgpu.Kernels;
 using Engine.Loading;
+using Engine.Loading.Quantization;
 
 namespace Engine.Backends.Ilgpu;
 
@@ -13,7 +14,8 @@ namespace Engine.Backends.Ilgpu;
 /// The compute backend on an ILGPU accelerator: CUDA (device memory, one stream, cuBLAS GEMMs for prefill where
 /// libcublas is found) or ILGPU's CPU accelerator, which runs the very same kernels in an emulator so tests can
 /// check them against <see cref="Cpu.CpuBackend"/> without a GPU. Weights are uploaded once in their stored
-/// format (F32, BF16 or F16); activations and the KV cache are F32. A step copies its batch (one buffer of ints)
+/// format (F32, BF16 or F16, or block-quantized Q8_0, Q4_0, Q4_K, Q6_K as <see cref="IQuantizedFormat"/> lays them
+/// out, dequantized inside the kernels); activations and the KV cache are F32. A step copies its batch (one buffer of ints)
 /// to the device in <see cref="BeginStep"/>; afterwards only kernel launches follow, until the logits or the
 /// greedy token ids come back in <see cref="Download"/> / <see cref="ArgMax"/>.
 /// </summary>
@@ -114,9 +116,7 @@ public sealed class IlgpuBackend : IComputeBackend
 
     public Tensor LoadMatrix(DType storage, params HostTensor[] rowBlocks)
     {
-        if (storage.IsQuantized() || rowBlocks.Any(b => b.DType.IsQuantized()))
-            throw new NotSupportedException($"Quantized weights ({string.Join(", ", rowBlocks.Select(b => b.DType.IsQuantized() ? b.DType : storage).Distinct())}) " +
-                "do not run on the ILGPU backend yet; use --device cpu.");
+        if (storage.IsQuantized() || rowBlocks.Any(b => b.DType.IsQuantized())) return LoadQuantized(storage, rowBlocks);
         Bind();
         int cols = rowBlocks[0].Cols;
         if (rowBlocks.Any(b => b.Cols != cols)) throw new ArgumentException("Row blocks differ in width.");
@@ -156,6 +156,44 @@ public sealed class IlgpuBackend : IComputeBackend
             }
             for (int c = 0; c < source.Cols; c++)
                 dst[c] = storage == DType.BF16 ? BFloat16.FromSingle(source[from + c]) : BitConverter.HalfToUInt16Bits((System.Half)source[from + c]);
+        }
+    }
+
+    /// <summary>Each row block in its quantized type (<see cref="QuantizedRowBlock"/>); adjacent blocks of one type
+    /// are uploaded as one segment, so a q|k|v of one type is one kernel launch.</summary>
+    private IlgpuQuantizedMatrix LoadQuantized(DType storage, HostTensor[] rowBlocks)
+    {
+        var blocks = new List<QuantizedRowBlock>();
+        try
+        {
+            for (int i = 0; i < rowBlocks.Length; i++) blocks.Add(QuantizedRowBlock.Of(rowBlocks, i, storage));
+            Bind();
+            var segments = new List<QuantizedSegment>();
+            int firstRow = 0;
+            for (int start = 0, end; start < blocks.Count; start = end)
+            {
+                var type = blocks[start].Type;
+                for (end = start + 1; end < blocks.Count && blocks[end].Type == type;) end++;
+                var parts = blocks[start..end].Select(b => b.Rows).ToList();
+                var (words, quantWords) = type switch
+                {
+                    DType.Q8_0 => QuantizedUpload.Split<Q8_0Blocks>(parts),
+                    DType.Q4_0 => QuantizedUpload.Split<Q4_0Blocks>(parts),
+                    DType.Q4_K => QuantizedUpload.Split<Q4_KBlocks>(parts),
+                    _ => QuantizedUpload.Split<Q6_KBlocks>(parts),
+                };
+                var buffer = Track(_accelerator.Allocate1D<uint>(words.LongLength));
+                buffer.View.CopyFromCPU(words);
+                int rows = parts.Sum(p => p.Rows);
+                segments.Add(new QuantizedSegment(type, firstRow, rows, buffer.View.SubView(0, quantWords), buffer.View.SubView(quantWords, words.LongLength - quantWords)));
+                firstRow += rows;
+            }
+            _accelerator.Synchronize();
+            return new IlgpuQuantizedMatrix(firstRow, rowBlocks[0].Cols, segments);
+        }
+        finally
+        {
+            foreach (var block in blocks) block.Dispose();
         }
     }
 
@@ -250,13 +288,25 @@ public sealed class IlgpuBackend : IComputeBackend
     public void Embed(Tensor table, Tensor output)
     {
         Bind();
-        var t = (IlgpuTensor)table;
         var o = (IlgpuTensor)output;
         foreach (int id in Batch.TokenIds)
-            if ((uint)id >= (uint)t.Rows) throw new ArgumentOutOfRangeException(nameof(output), $"Token id {id} is outside the vocabulary ({t.Rows}).");
-        var shape = new Shape2(o.Rows, t.Cols);
+            if ((uint)id >= (uint)table.Rows) throw new ArgumentOutOfRangeException(nameof(output), $"Token id {id} is outside the vocabulary ({table.Rows}).");
+        var shape = new Shape2(o.Rows, table.Cols);
         if (shape.Count == 0) return;
         var config = Elementwise(shape.Count);
+        if (table is IlgpuQuantizedMatrix quantized)
+        {
+            if (quantized.Segments is not [var q]) throw new NotSupportedException("An embedding table must be one weight, not fused ones.");
+            switch (q.Type)
+            {
+                case DType.Q8_0: _kernels.Quantized<Q8_0Blocks>().Embed(_stream, config, q.Quants, q.Parameters, _tokenIds, o.Floats, o.RowStride, shape); break;
+                case DType.Q4_0: _kernels.Quantized<Q4_0Blocks>().Embed(_stream, config, q.Quants, q.Parameters, _tokenIds, o.Floats, o.RowStride, shape); break;
+                case DType.Q4_K: _kernels.Quantized<Q4_KBlocks>().Embed(_stream, config, q.Quants, q.Parameters, _tokenIds, o.Floats, o.RowStride, shape); break;
+                default: _kernels.Quantized<Q6_KBlocks>().Embed(_stream, config, q.Quants, q.Parameters, _tokenIds, o.Floats, o.RowStride, shape); break;
+            }
+            return;
+        }
+        var t = (IlgpuTensor)table;
         switch (t.DType)
         {
             case DType.F32: _kernels.For<F32Format>().Embed(_stream, config, t.Words, t.RowStride, _tokenIds, o.Floats, o.RowStride, shape); break;
@@ -282,11 +332,25 @@ public sealed class IlgpuBackend : IComputeBackend
     {
         Bind();
         var xs = (IlgpuTensor)x;
-        var w = (IlgpuTensor)weight;
         var o = (IlgpuTensor)output;
-        if (!w.IsWeight || xs.Cols != w.Cols || o.Cols != w.Rows || o.Rows != xs.Rows)
-            throw new ArgumentException($"MatMul shapes: x {xs}, weight {w}, output {o}.");
+        if (xs.Cols != weight.Cols || o.Cols != weight.Rows || o.Rows != xs.Rows || weight is IlgpuTensor { IsWeight: false })
+            throw new ArgumentException($"MatMul shapes: x {xs}, weight {weight}, output {o}.");
         if (xs.Rows == 0) return;
+        if (weight is IlgpuQuantizedMatrix quantized)
+        {
+            foreach (var segment in quantized.Segments)
+            {
+                switch (segment.Type)
+                {
+                    case DType.Q8_0: MatMul<Q8_0Blocks>(xs, segment, quantized.Cols, (IlgpuTensor?)bias, o); break;
+                    case DType.Q4_0: MatMul<Q4_0Blocks>(xs, segment, quantized.Cols, (IlgpuTensor?)bias, o); break;
+                    case DType.Q4_K: MatMul<Q4_KBlocks>(xs, segment, quantized.Cols, (IlgpuTensor?)bias, o); break;
+                    default: MatMul<Q6_KBlocks>(xs, segment, quantized.Cols, (IlgpuTensor?)bias, o); break;
+                }
+            }
+            return;
+        }
+        var w = (IlgpuTensor)weight;
         switch (w.DType)
         {
             case DType.F32: MatMul<F32Format>(xs, w, (IlgpuTensor?)bias, o); break;
@@ -302,9 +366,7 @@ public sealed class IlgpuBackend : IComputeBackend
         var biasView = bias?.Floats ?? _noBias.View;
         if (x.Rows <= _options.MatVecMaxRows)
         {
-            int warpsPerGroup = _groupSize / _warpSize;
-            kernels.MatVec(_stream, PerItem((w.Rows + warpsPerGroup - 1) / warpsPerGroup, _groupSize),
-                x.Floats, x.RowStride, w.Words, w.RowStride, biasView, o.Floats, o.RowStride, shape);
+            kernels.MatVec(_stream, MatVecConfig(w.Rows), x.Floats, x.RowStride, w.Words, w.RowStride, biasView, o.Floats, o.RowStride, shape);
         }
         else if (CuBlas() is { } cuBlas)
         {
@@ -317,12 +379,38 @@ public sealed class IlgpuBackend : IComputeBackend
         }
         else
         {
-            int tile = 4 * _tileSide;
-            long tiles = (long)((x.Rows + tile - 1) / tile) * ((w.Rows + tile - 1) / tile);
-            var config = new KernelConfig((int)Math.Clamp(tiles, 1, _maxGrid), _tileSide * _tileSide,
-                SharedMemoryConfig.RequestDynamic<float>(2 * MatMulKernels.TileDepth * (tile + 1)));
-            kernels.Tiled(_stream, config, x.Floats, x.RowStride, w.Words, w.RowStride, biasView, o.Floats, o.RowStride, shape);
+            kernels.Tiled(_stream, TiledConfig(x.Rows, w.Rows), x.Floats, x.RowStride, w.Words, w.RowStride, biasView, o.Floats, o.RowStride, shape);
         }
+    }
+
+    /// <summary>Output columns [FirstRow, FirstRow + Rows) from one segment of a quantized weight: the matvec for
+    /// decode, else the tiled kernel (cuBLAS has no quantized GEMM).</summary>
+    private void MatMul<TFormat>(IlgpuTensor x, QuantizedSegment w, int cols, IlgpuTensor? bias, IlgpuTensor o) where TFormat : struct, IQuantizedFormat
+    {
+        var kernels = _kernels.Quantized<TFormat>();
+        var shape = new MatMulShape { N = x.Rows, Out = w.Rows, In = cols, HasBias = bias is null ? 0 : 1, Side = _tileSide };
+        var biasView = bias?.Floats.SubView(w.FirstRow, w.Rows) ?? _noBias.View;
+        var output = o.Floats.SubView(w.FirstRow, o.Floats.Length - w.FirstRow);
+        if (x.Rows <= _options.MatVecMaxRows)
+            kernels.MatVec(_stream, MatVecConfig(w.Rows), x.Floats, x.RowStride, w.Quants, w.Parameters, biasView, output, o.RowStride, shape);
+        else
+            kernels.Tiled(_stream, TiledConfig(x.Rows, w.Rows), x.Floats, x.RowStride, w.Quants, w.Parameters, biasView, output, o.RowStride, shape);
+    }
+
+    /// <summary>One warp per weight row.</summary>
+    private KernelConfig MatVecConfig(int rows)
+    {
+        int warpsPerGroup = _groupSize / _warpSize;
+        return PerItem((rows + warpsPerGroup - 1) / warpsPerGroup, _groupSize);
+    }
+
+    /// <summary>One group per (4·side)² output tile.</summary>
+    private KernelConfig TiledConfig(int tokens, int rows)
+    {
+        int tile = 4 * _tileSide;
+        long tiles = (long)((tokens + tile - 1) / tile) * ((rows + tile - 1) / tile);
+        return new KernelConfig((int)Math.Clamp(tiles, 1, _maxGrid), _tileSide * _tileSide,
+            SharedMemoryConfig.RequestDynamic<float>(2 * MatMulKernels.TileDepth * (tile + 1)));
     }
 
     /// <summary>cuBLAS (column-major) sees row-major output[N, Out] as Cᵀ: C[Out, N] = W[In, Out]ᵀ · X[In, N].

@@ -33,6 +33,12 @@ internal sealed class KernelSet(Accelerator accelerator)
         return (FormatKernels<TFormat>)kernels;
     }
 
+    public QuantizedFormatKernels<TFormat> Quantized<TFormat>() where TFormat : struct, IQuantizedFormat
+    {
+        if (!_formats.TryGetValue(typeof(TFormat), out var kernels)) _formats[typeof(TFormat)] = kernels = new QuantizedFormatKernels<TFormat>(accelerator);
+        return (QuantizedFormatKernels<TFormat>)kernels;
+    }
+
     private readonly Dictionary<KvCacheDType, KvKernels> _kv = [];
 
     /// <summary>The KV-cache kernels of one --kv-cache-dtype, compiled on first use.</summary>
@@ -86,4 +92,18 @@ internal sealed class FormatKernels<TFormat>(Accelerator accelerator) where TFor
         _tiled ??= accelerator.LoadKernel(Methods.Tiled);
     public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<ushort>, Shape2> Encode16 =>
         _encode16 ??= accelerator.LoadKernel(Methods.Encode16);
+}
+
+internal sealed class QuantizedFormatKernels<TFormat>(Accelerator accelerator) where TFormat : struct, IQuantizedFormat
+{
+    private static readonly QuantizedKernelMethods<TFormat> Methods = new();
+    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<uint>, ArrayView<uint>, ArrayView<float>, ArrayView<float>, int, MatMulShape>? _matVec, _tiled;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<uint>, ArrayView<uint>, ArrayView<int>, ArrayView<float>, int, Shape2>? _embed;
+
+    public Action<AcceleratorStream, KernelConfig, ArrayView<uint>, ArrayView<uint>, ArrayView<int>, ArrayView<float>, int, Shape2> Embed =>
+        _embed ??= accelerator.LoadKernel(Methods.Embed);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<uint>, ArrayView<uint>, ArrayView<float>, ArrayView<float>, int, MatMulShape> MatVec =>
+        _matVec ??= accelerator.LoadKernel(Methods.MatVec);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<uint>, ArrayView<uint>, ArrayView<float>, ArrayView<float>, int, MatMulShape> Tiled =>
+        _tiled ??= accelerator.LoadKernel(Methods.Tiled);
 }

@@ -43,7 +43,8 @@ app.UseJsonRequestBodies();
 app.MapDefaultEndpoints();
 app.MapPullEndpoints();
 app.MapModelEndpoints();
-app.MapGet("/", () => Results.Text("ModelCacheService is running. API: /api/models, /api/models/pull. Health: /health"));
+app.MapHubFilesEndpoint();
+app.MapGet("/", () => Results.Text("ModelCacheService is running. API: /api/models, /api/models/pull, /api/models/{org}/{name}/files. Health: /health"));
 
 app.Logger.LogInformation("Hub {Endpoint} ({Token}), cache {Cache}{Offline}, pull state {Store}",
     hub.Endpoint, hub.Token is null ? "no token" : "token set", hub.CacheDirectory, hub.Offline ? ", OFFLINE (HF_HUB_OFFLINE)" : "",

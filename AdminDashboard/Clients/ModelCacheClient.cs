@@ -8,7 +8,8 @@ using AdminDashboard.Configuration;
 namespace AdminDashboard.Clients;
 
 /// <summary>
-/// ModelCacheService's REST API: GET /api/models, GET and DELETE /api/models/{org}/{name}, POST /api/models/pull,
+/// ModelCacheService's REST API: GET /api/models, GET and DELETE /api/models/{org}/{name}, GET /api/models/{org}/{name}/files
+/// (a repo's files on the hub, before pulling), POST /api/models/pull,
 /// GET /api/models/pull (recent pulls), GET /api/models/pull/{id}/events (SSE: "progress" events, then "completed"
 /// or "failed", each carrying the whole pull state) and DELETE /api/models/pull/{id} (cancel, where the service has it).
 /// </summary>
@@ -30,11 +31,24 @@ public sealed class ModelCacheClient(ServiceHttp http, ServiceEndpoints endpoint
         using var response = await http.SendAsync(Service, Request(HttpMethod.Delete, $"api/models/{ModelPath(model)}"), ct);
     }
 
-    /// <summary>Starts a pull (or joins the one running for the same model and revision).</summary>
-    public Task<PullState> StartPullAsync(string model, string? revision, CancellationToken ct)
+    /// <summary>The repo's files at a revision, as the hub lists them (the cache asks the hub, with its retries: more time
+    /// than a call the cache answers itself).</summary>
+    public async Task<IReadOnlyList<RepoFile>> ListRepoFilesAsync(string model, string? revision, CancellationToken ct) =>
+        (await http.SendJsonAsync<ListOf<RepoFile>>(Service,
+            Request(HttpMethod.Get, $"api/models/{ModelPath(model)}/files{(revision is null ? "" : "?revision=" + Uri.EscapeDataString(revision))}"), ct,
+            HubCallTimeout)).Data ?? [];
+
+    private static readonly TimeSpan HubCallTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Starts a pull (or joins the one running for the same model, revision and files); <paramref name="gguf"/>
+    /// (a .gguf file name or a quantization tag) pulls that one file only.</summary>
+    public Task<PullState> StartPullAsync(string model, string? revision, string? gguf, CancellationToken ct)
     {
         var request = Request(HttpMethod.Post, "api/models/pull");
-        request.Content = JsonContent.Create(string.IsNullOrWhiteSpace(revision) ? new { model } : (object)new { model, revision });
+        var body = new Dictionary<string, string> { ["model"] = model };
+        if (revision is not null) body["revision"] = revision;
+        if (gguf is not null) body["gguf"] = gguf;
+        request.Content = JsonContent.Create(body);
         return http.SendJsonAsync<PullState>(Service, request, ct);
     }
 

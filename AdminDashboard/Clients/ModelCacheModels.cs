@@ -15,12 +15,17 @@ public sealed record ModelDetails(string? SnapshotPath, List<ModelFile>? Files, 
 
 public sealed record ModelFile(string Name, long Size, string? Blob, bool Broken);
 
+/// <summary>A file of a repo on the hub (GET /api/models/{org}/{name}/files).</summary>
+public sealed record RepoFile(string Path, long? Size);
+
 /// <summary>A pull (POST /api/models/pull's answer, GET /api/models/pull/{id} and each event of its stream).</summary>
 public sealed record PullState
 {
     public required string Id { get; init; }
     public required string Model { get; init; }
     public string? Revision { get; init; }
+    /// <summary>The .gguf file or quantization tag the pull was limited to; null: every file.</summary>
+    public string? Gguf { get; init; }
     public string? Commit { get; init; }
     public required string Status { get; init; }
     public int FilesDone { get; init; }

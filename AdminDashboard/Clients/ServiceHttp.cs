@@ -20,16 +20,17 @@ public sealed class ServiceHttp(IHttpClientFactory factory, DashboardOptions opt
 
     public HttpClient Client => factory.CreateClient(ClientName);
 
-    /// <summary>Sends a request and returns the successful response (headers read); throws <see cref="ServiceException"/> otherwise.</summary>
-    public async Task<HttpResponseMessage> SendAsync(string service, HttpRequestMessage request, CancellationToken ct, bool stream = false)
+    /// <summary>Sends a request and returns the successful response (headers read); throws <see cref="ServiceException"/> otherwise.
+    /// <paramref name="timeout"/> replaces the RequestTimeout for a call that waits on something slower (the hub).</summary>
+    public async Task<HttpResponseMessage> SendAsync(string service, HttpRequestMessage request, CancellationToken ct, bool stream = false, TimeSpan? timeout = null)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        if (!stream) timeout.CancelAfter(options.RequestTimeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (!stream) deadline.CancelAfter(timeout ?? options.RequestTimeout);
         HttpResponseMessage response;
         try
         {
             response = await Client.SendAsync(request, stream ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead,
-                timeout.Token);
+                deadline.Token);
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
@@ -40,9 +41,9 @@ public sealed class ServiceHttp(IHttpClientFactory factory, DashboardOptions opt
     }
 
     /// <summary>Sends a request and parses the JSON answer into <typeparamref name="T"/> (snake_case names).</summary>
-    public async Task<T> SendJsonAsync<T>(string service, HttpRequestMessage request, CancellationToken ct)
+    public async Task<T> SendJsonAsync<T>(string service, HttpRequestMessage request, CancellationToken ct, TimeSpan? timeout = null)
     {
-        using var response = await SendAsync(service, request, ct);
+        using var response = await SendAsync(service, request, ct, timeout: timeout);
         try
         {
             return await response.Content.ReadFromJsonAsync<T>(SnakeCase, ct)

@@ -13,12 +13,17 @@ public static class ElementwiseKernels
 
     /// <summary>output[r] = table[ids[r]] (a weight matrix in any format).</summary>
     public static void Embed<TFormat>(ArrayView<ulong> table, int tableStride, ArrayView<int> ids, ArrayView<float> output, int outStride, Shape2 s)
-        where TFormat : struct, IWeightFormat
+        where TFormat : struct, IWeightFormat =>
+        EmbedRows(new DenseRows<TFormat>(table, tableStride), ids, output, outStride, s);
+
+    /// <summary>output[r] = table[ids[r]], the table in any row form.</summary>
+    internal static void EmbedRows<TRows>(TRows table, ArrayView<int> ids, ArrayView<float> output, int outStride, Shape2 s)
+        where TRows : struct, IWeightRows
     {
         for (long i = First; i < s.Count; i += Step)
         {
             int row = (int)(i / s.Cols), col = (int)(i % s.Cols);
-            output[(long)row * outStride + col] = WeightLoad.At<TFormat>(table, (long)ids[row] * tableStride + col);
+            output[(long)row * outStride + col] = table.At(ids[row], col);
         }
     }
 

@@ -26,6 +26,10 @@ public static class KernelCatalog
         KvFormats<Bf16KvFormat>("bf16", list);
         KvFormats<Fp8E4M3KvFormat>("fp8-e4m3", list);
         KvFormats<Fp8E5M2KvFormat>("fp8-e5m2", list);
+        Quantized<Q8_0Blocks>("q8_0", list);
+        Quantized<Q4_0Blocks>("q4_0", list);
+        Quantized<Q4_KBlocks>("q4_k", list);
+        Quantized<Q6_KBlocks>("q6_k", list);
         return list;
     }
 
@@ -44,6 +48,14 @@ public static class KernelCatalog
         list.Add(($"matmul-tiled-{name}", kernels.Tiled.Method));
         if (name != "f32") list.Add(($"encode16-{name}", kernels.Encode16.Method));
     }
+
+    private static void Quantized<TFormat>(string name, List<(string, MethodInfo)> list) where TFormat : struct, IQuantizedFormat
+    {
+        var kernels = new QuantizedKernelMethods<TFormat>();
+        list.Add(($"embed-{name}", kernels.Embed.Method));
+        list.Add(($"matvec-{name}", kernels.MatVec.Method));
+        list.Add(($"matmul-tiled-{name}", kernels.Tiled.Method));
+    }
 }
 
 /// <summary>The KV-cache kernels closed over one cache element format.</summary>
@@ -61,4 +73,12 @@ public sealed class FormatKernelMethods<TFormat> where TFormat : struct, IWeight
     public Action<ArrayView<float>, int, ArrayView<ulong>, int, ArrayView<float>, ArrayView<float>, int, MatMulShape> MatVec { get; } = MatMulKernels.MatVec<TFormat>;
     public Action<ArrayView<float>, int, ArrayView<ulong>, int, ArrayView<float>, ArrayView<float>, int, MatMulShape> Tiled { get; } = MatMulKernels.Tiled<TFormat>;
     public Action<ArrayView<float>, int, ArrayView<ushort>, Shape2> Encode16 { get; } = ElementwiseKernels.Encode16<TFormat>;
+}
+
+/// <summary>The quantized-weight kernels closed over one block format.</summary>
+public sealed class QuantizedKernelMethods<TFormat> where TFormat : struct, IQuantizedFormat
+{
+    public Action<ArrayView<uint>, ArrayView<uint>, ArrayView<int>, ArrayView<float>, int, Shape2> Embed { get; } = QuantizedKernels.Embed<TFormat>;
+    public Action<ArrayView<float>, int, ArrayView<uint>, ArrayView<uint>, ArrayView<float>, ArrayView<float>, int, MatMulShape> MatVec { get; } = QuantizedKernels.MatVec<TFormat>;
+    public Action<ArrayView<float>, int, ArrayView<uint>, ArrayView<uint>, ArrayView<float>, ArrayView<float>, int, MatMulShape> Tiled { get; } = QuantizedKernels.Tiled<TFormat>;
 }

@@ -28,7 +28,6 @@ public static class MatMulKernels
         for (int j = Grid.IdxX * warpsPerGroup + Warp.WarpIdx; j < s.Out; j += Grid.DimX * warpsPerGroup)
         {
             long rowWord = (long)j * wordsPerRow;
-            float b = s.HasBias != 0 ? bias[j] : 0f;
             for (int t0 = 0; t0 < s.N; t0 += TokensPerPass)
             {
                 int n = s.N - t0;
@@ -48,21 +47,27 @@ public static class MatMulKernels
                         if (n > 3) a3 += w * x[x3 + k];
                     }
                 }
-                // n is the same for the whole warp, so every lane takes the same branches.
-                a0 = GroupReduce.WarpSum(a0);
-                if (n > 1) a1 = GroupReduce.WarpSum(a1);
-                if (n > 2) a2 = GroupReduce.WarpSum(a2);
-                if (n > 3) a3 = GroupReduce.WarpSum(a3);
-                if (lane == 0)
-                {
-                    long o = (long)t0 * outStride + j;
-                    output[o] = a0 + b;
-                    if (n > 1) output[o + outStride] = a1 + b;
-                    if (n > 2) output[o + 2L * outStride] = a2 + b;
-                    if (n > 3) output[o + 3L * outStride] = a3 + b;
-                }
+                StoreRowSums(a0, a1, a2, a3, n, j, t0, bias, output, outStride, s);
             }
         }
+    }
+
+    /// <summary>The warp's partial sums of row <paramref name="row"/> for tokens t0.. (n of them, at most 4) reduced and
+    /// stored with the bias. n is the same for the whole warp, so every lane takes the same branches.</summary>
+    internal static void StoreRowSums(float a0, float a1, float a2, float a3, int n, int row, int t0,
+        ArrayView<float> bias, ArrayView<float> output, int outStride, MatMulShape s)
+    {
+        a0 = GroupReduce.WarpSum(a0);
+        if (n > 1) a1 = GroupReduce.WarpSum(a1);
+        if (n > 2) a2 = GroupReduce.WarpSum(a2);
+        if (n > 3) a3 = GroupReduce.WarpSum(a3);
+        if (Warp.LaneIdx != 0) return;
+        float b = s.HasBias != 0 ? bias[row] : 0f;
+        long o = (long)t0 * outStride + row;
+        output[o] = a0 + b;
+        if (n > 1) output[o + outStride] = a1 + b;
+        if (n > 2) output[o + 2L * outStride] = a2 + b;
+        if (n > 3) output[o + 3L * outStride] = a3 + b;
     }
 
     /// <summary>
@@ -71,7 +76,14 @@ public static class MatMulKernels
     /// </summary>
     public static void Tiled<TFormat>(ArrayView<float> x, int xStride, ArrayView<ulong> weight, int weightStride,
         ArrayView<float> bias, ArrayView<float> output, int outStride, MatMulShape s)
-        where TFormat : struct, IWeightFormat
+        where TFormat : struct, IWeightFormat =>
+        TiledRows(x, xStride, new DenseRows<TFormat>(weight, weightStride), bias, output, outStride, s);
+
+    /// <summary>The body of <see cref="Tiled{TFormat}"/> for weights in any row form (dense or block-quantized, each
+    /// element loaded into shared memory once per tile).</summary>
+    internal static void TiledRows<TRows>(ArrayView<float> x, int xStride, TRows weight,
+        ArrayView<float> bias, ArrayView<float> output, int outStride, MatMulShape s)
+        where TRows : struct, IWeightRows
     {
         var shared = SharedMemory.GetDynamic<float>();
         int side = s.Side, tile = 4 * side, pitch = tile + 1;
@@ -93,7 +105,7 @@ public static class MatMulKernels
                     int row = m0 + m, k = k0 + kk;
                     xTile[kk * pitch + m] = row < s.N && k < s.In ? x[(long)row * xStride + k] : 0f;
                     int col = n0 + m;
-                    wTile[kk * pitch + m] = col < s.Out && k < s.In ? WeightLoad.At<TFormat>(weight, (long)col * weightStride + k) : 0f;
+                    wTile[kk * pitch + m] = col < s.Out && k < s.In ? weight.At(col, k) : 0f;
                 }
                 Group.Barrier();
                 for (int kk = 0; kk < TileDepth; kk++)

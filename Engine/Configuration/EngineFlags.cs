@@ -32,6 +32,7 @@ public static class EngineFlags
         KnownFlag.Value("gpu-memory-utilization"),
         KnownFlag.Value("quantization"),
         KnownFlag.Value("tokenizer"),
+        KnownFlag.Value("gguf-file"),
         KnownFlag.Value("runner"),
     ]);
 

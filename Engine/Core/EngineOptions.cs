@@ -9,6 +9,9 @@ public sealed record EngineOptions
 {
     /// <summary>--model: a local model folder, a .gguf file, or a folder holding exactly one .gguf.</summary>
     public required string Model { get; init; }
+    /// <summary>--gguf-file: with a repo id as --model, the one .gguf to pull (a file name or a quantization tag, as
+    /// "org/name:Q4_K_M" gives one); a local folder's file is joined to Model when the flags are read.</summary>
+    public string? GgufFile { get; init; }
     /// <summary>--tokenizer: a Hugging Face folder whose tokenizer (and chat template) replace the model's.</summary>
     public string? Tokenizer { get; init; }
     /// <summary>--quantization q8_0|q4_0|q4_k: quantize float weight matrices at load (null: keep them as stored).</summary>

@@ -5,7 +5,8 @@ namespace InferenceService.Hosting;
 
 /// <summary>
 /// Loads the engine in the background at start-up (so /health can say 503 meanwhile) and disposes it at shutdown.
-/// A `--model org/name` is first pulled through ModelCacheService and loaded from its snapshot folder.
+/// A `--model org/name` is first pulled through ModelCacheService and loaded from its snapshot folder (only the chosen
+/// .gguf for `org/name:TAG` or `--gguf-file`, loaded as that file).
 /// </summary>
 public sealed class EngineHost(EngineOptions options, VllmMetrics metrics, IServiceProvider services, IConfiguration configuration,
     ILogger<EngineHost> logger) : BackgroundService
@@ -23,12 +24,12 @@ public sealed class EngineHost(EngineOptions options, VllmMetrics metrics, IServ
     {
         try
         {
-            if (ModelCacheClient.IsRepoId(_options.Model))
+            if (RepoModel.TryParse(_options.Model, _options.GgufFile) is { } repo)
             {
-                var snapshot = await services.GetRequiredService<ModelCacheClient>()
-                    .PullAsync(_options.Model, configuration["Engine:Revision"] ?? "main", stoppingToken);
-                logger.LogInformation("{Model} is at {Snapshot}", _options.Model, snapshot);
-                _options = _options with { Model = snapshot };
+                var path = await services.GetRequiredService<ModelCacheClient>()
+                    .PullAsync(repo, configuration["Engine:Revision"] ?? "main", stoppingToken);
+                logger.LogInformation("{Model} is at {Path}", _options.Model, path);
+                _options = _options with { Model = path, GgufFile = null };
             }
             await Task.Run(Load, stoppingToken);
         }

@@ -17,9 +17,13 @@ public static class EngineOptionsReader
     {
         var c = configuration.GetSection("Engine");
         var defaults = new EngineOptions { Model = DefaultModelPath };
+        var model = c["Model"] is { Length: > 0 } named ? named : DefaultModelPath;
+        var ggufFile = c["GgufFile"] is { Length: > 0 } file ? file : null;
+        if (ggufFile is not null && RepoModel.TryParse(model, ggufFile) is null) (model, ggufFile) = (RepoModel.LocalPath(model, ggufFile), null);
         return new EngineOptions
         {
-            Model = c["Model"] is { Length: > 0 } model ? model : DefaultModelPath,
+            Model = model,
+            GgufFile = ggufFile,
             Tokenizer = c["Tokenizer"] is { Length: > 0 } tokenizer ? tokenizer : null,
             Quantization = DTypeInfo.ParseQuantization(c["Quantization"]),
             MaxModelLen = Int(c, "MaxModelLen"),

@@ -6,27 +6,29 @@ namespace InferenceService.Hosting;
 /// <summary>
 /// Resolves `--model org/name` through ModelCacheService (service discovery name `modelcache`): asks it to pull
 /// the model (joining a pull already running), logs the progress, and returns the local snapshot folder to
-/// load from (a volume both services share). Errors carry the cache's own message (gated: "accept the licence
-/// on the model page and set HF_TOKEN").
+/// load from (a volume both services share), or for a .gguf choice the one file it pulled. Errors carry the cache's own
+/// message (gated: "accept the licence on the model page and set HF_TOKEN"; no such quantization: the repo's .gguf files).
 /// </summary>
 public sealed class ModelCacheClient(HttpClient http, ILogger<ModelCacheClient> logger)
 {
-    /// <summary>A Hugging Face repo id ("org/name") rather than a local folder.</summary>
-    public static bool IsRepoId(string model) =>
-        !Directory.Exists(model) && !File.Exists(model) && !Path.IsPathRooted(model) && !model.StartsWith('.') &&
-        model.Split('/') is [{ Length: > 0 }, { Length: > 0 }];
-
-    public async Task<string> PullAsync(string repo, string revision, CancellationToken cancellationToken)
+    public async Task<string> PullAsync(RepoModel model, string revision, CancellationToken cancellationToken)
     {
-        logger.LogInformation("Asking modelcache ({Endpoint}) for {Model}@{Revision}", http.BaseAddress, repo, revision);
-        using var start = await http.PostAsJsonAsync("api/models/pull", new { model = repo, revision }, cancellationToken);
+        var repo = model.Repo;
+        logger.LogInformation("Asking modelcache ({Endpoint}) for {Model}@{Revision}{Gguf}", http.BaseAddress, repo, revision,
+            model.Gguf is null ? "" : $", the .gguf '{model.Gguf}'");
+        using var start = await http.PostAsJsonAsync("api/models/pull",
+            model.Gguf is null ? new { model = repo, revision } : (object)new { model = repo, revision, gguf = model.Gguf }, cancellationToken);
         var state = await ReadAsync(start, cancellationToken);
         string id = state.GetProperty("id").GetString()!;
         var lastLog = DateTime.MinValue;
         while (true)
         {
             string status = state.GetProperty("status").GetString()!;
-            if (status == "completed") return state.GetProperty("snapshot_path").GetString()!;
+            if (status == "completed")
+            {
+                var snapshot = state.GetProperty("snapshot_path").GetString()!;
+                return model.Gguf is null ? snapshot : Path.Combine(snapshot, state.GetProperty("files")[0].GetProperty("name").GetString()!);
+            }
             if (status == "failed")
                 throw new InvalidOperationException($"Pulling {repo}@{revision} failed: {state.GetProperty("error").GetProperty("message").GetString()}");
             if (DateTime.UtcNow - lastLog > TimeSpan.FromSeconds(2))

@@ -37,11 +37,11 @@ public static class PullEndpoints
 
     private static async Task<IResult> StartAsync(HttpRequest request, PullCoordinator pulls)
     {
-        var (repo, revision, error) = await PullRequestBody.ReadAsync(request);
+        var (repo, revision, selection, error) = await PullRequestBody.ReadAsync(request);
         if (error is not null) return error;
         try
         {
-            var state = await pulls.StartOrJoinAsync(repo, revision);
+            var state = await pulls.StartOrJoinAsync(repo, revision, selection);
             return Results.Json(state, JsonDefaults.Options, statusCode: StatusCodes.Status202Accepted);
         }
         catch (PullFailedException e) when (e.Error.Code == "model_not_cached")

@@ -15,6 +15,10 @@ public sealed record SnapshotManifest(string Repo, string Commit, IReadOnlyList<
     public static SnapshotManifest From(RepoRevision revision) =>
         new(revision.Repo.ToString(), revision.Commit, revision.Files.Select(f => new Entry(f.Path, f.Size)).ToList());
 
+    /// <summary>This manifest plus the entries of <paramref name="earlier"/> it lacks.</summary>
+    public SnapshotManifest Including(SnapshotManifest earlier) =>
+        this with { Files = [.. Files, .. earlier.Files.Where(e => Files.All(f => f.Path != e.Path))] };
+
     public void Write(RepoCacheLayout layout)
     {
         Directory.CreateDirectory(layout.ManifestsFolder);

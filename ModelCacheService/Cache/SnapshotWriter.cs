@@ -9,11 +9,14 @@ namespace ModelCacheService.Cache;
 /// </summary>
 public static class SnapshotWriter
 {
-    /// <summary>Creates the snapshot folder, then the ref (a ref must never point at a missing snapshot), and the manifest.</summary>
+    /// <summary>Creates the snapshot folder, then the ref (a ref must never point at a missing snapshot), and the manifest:
+    /// the files pulled into this snapshot so far (a pull of some files adds them; "complete" means all of those are there).</summary>
     public static void Prepare(RepoCacheLayout layout, RepoRevision revision)
     {
         Directory.CreateDirectory(layout.SnapshotFolder(revision.Commit));
-        SnapshotManifest.From(revision).Write(layout);
+        var manifest = SnapshotManifest.From(revision);
+        if (SnapshotManifest.TryRead(layout, revision.Commit) is { } earlier) manifest = manifest.Including(earlier);
+        manifest.Write(layout);
         WriteRef(layout, revision.Revision, revision.Commit);
     }
 

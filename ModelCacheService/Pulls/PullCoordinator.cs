@@ -27,12 +27,12 @@ public sealed class PullCoordinator(
     /// <summary>This process, as named in the pulls it runs.</summary>
     public static string Replica { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
-    public async Task<PullState> StartOrJoinAsync(RepoId repo, string revision)
+    public async Task<PullState> StartOrJoinAsync(RepoId repo, string revision, PullSelection selection)
     {
-        var progress = new PullProgress(PullIds.New(), repo, revision, Replica, time);
+        var progress = new PullProgress(PullIds.New(), repo, revision, selection, Replica, time);
         if (hub.Offline) return await CompleteOfflineAsync(progress);
 
-        var key = PullIds.ClaimKey(repo.ToString(), revision);
+        var key = PullIds.ClaimKey(repo.ToString(), revision, selection);
         var holder = await store.ClaimAsync(key, progress.Id, Lease);
         if (holder != progress.Id) return await JoinAsync(holder, repo, revision);
 
@@ -108,7 +108,7 @@ public sealed class PullCoordinator(
     {
         if (!CachedSnapshot.TryComplete(progress, scanner, "HF_HUB_OFFLINE is set: served from the cache without asking the hub."))
             throw new PullFailedException(new ErrorDetail(
-                $"{progress.Repo}@{progress.Revision} is not in the cache (or not complete) and HF_HUB_OFFLINE is set, so it cannot be downloaded. " +
+                $"{progress.Repo}@{progress.Revision}{(progress.Selection.IsEverything ? "" : $" ({progress.Selection.Key})")} is not in the cache (or not complete) and HF_HUB_OFFLINE is set, so it cannot be downloaded. " +
                 "Unset HF_HUB_OFFLINE, or pull it where the hub can be reached.",
                 "invalid_request_error", "model", "model_not_cached"));
         var state = progress.Snapshot();

@@ -7,7 +7,8 @@ using ModelCacheService.Hub;
 namespace ModelCacheService.Pulls;
 
 /// <summary>
-/// One pull, like `huggingface-cli download`: resolve the revision to a commit and its files, prepare the
+/// One pull, like `huggingface-cli download`: resolve the revision to a commit and its files (those the pull's
+/// <see cref="PullSelection"/> takes), prepare the
 /// snapshot (folder, ref, manifest), then for each file (several at once) read its metadata, make sure its
 /// blob is there (downloaded and verified if not) and link it into the snapshot. The first failure stops
 /// the others; whatever is linked is complete, whatever is not stays out of the snapshot. Before any download the
@@ -31,6 +32,7 @@ public sealed class PullJob(HubClient hub, BlobDownloader downloader, CacheScann
             return;
         }
 
+        revision = revision with { Files = progress.Selection.Apply(revision.Repo, revision.Revision, revision.Files) };
         progress.Resolved(revision.Commit, revision.Files.Select(f => (f.Path, f.Size)));
         CheckRoom(layout, revision);
         SnapshotWriter.Prepare(layout, revision);

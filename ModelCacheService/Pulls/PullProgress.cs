@@ -24,11 +24,12 @@ public sealed class PullProgress
     private ErrorDetail? _error;
     private long? _finishedAt;
 
-    public PullProgress(string id, RepoId repo, string revision, string replica, TimeProvider? time = null)
+    public PullProgress(string id, RepoId repo, string revision, PullSelection selection, string replica, TimeProvider? time = null)
     {
         Id = id;
         Repo = repo;
         Revision = revision;
+        Selection = selection;
         Replica = replica;
         _time = time ?? TimeProvider.System;
         _createdAt = _time.GetUtcNow().ToUnixTimeSeconds();
@@ -37,6 +38,7 @@ public sealed class PullProgress
     public string Id { get; }
     public RepoId Repo { get; }
     public string Revision { get; }
+    public PullSelection Selection { get; }
     public string Replica { get; }
 
     public void Resolving() => Set(() => _status = PullStatus.Resolving);
@@ -112,6 +114,8 @@ public sealed class PullProgress
                 Id = Id,
                 Model = Repo.ToString(),
                 Revision = Revision,
+                Include = Selection.Include,
+                Gguf = Selection.Gguf,
                 Commit = _commit,
                 Status = _status,
                 Files = _files.Select(f => new PullFileState(f.Name, f.Size, f.BytesDone, f.Status)).ToList(),

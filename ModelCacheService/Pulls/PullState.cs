@@ -13,6 +13,10 @@ public sealed record PullState
     public string Object { get; init; } = "model.pull";
     public required string Model { get; init; }
     public required string Revision { get; init; }
+
+    /// <summary>The pull's choice of files as asked (<see cref="PullSelection"/>); both null: every file.</summary>
+    public IReadOnlyList<string>? Include { get; init; }
+    public string? Gguf { get; init; }
     public string? Commit { get; init; }
     public required string Status { get; init; }
     public IReadOnlyList<PullFileState> Files { get; init; } = [];

@@ -57,6 +57,28 @@ public sealed class GenerateVerbTests
     }
 
     [Fact]
+    public async Task GgufFileFlag_PicksTheFileInTheModelFolder()
+    {
+        var (exit, stdout, stderr) = await Run("generate", "--model", TestData("models", "quant-tiny-gguf"), "--gguf-file", "qtiny-Q8_0.gguf",
+            "--prompt", "hi", "--max-tokens", "4", "--temperature", "0");
+        Assert.True(exit == 0, stderr);
+        Assert.NotEqual("", stdout);
+    }
+
+    [Theory]
+    [InlineData("quant-tiny-gguf", "qtiny-Q5_K_M.gguf", "--gguf-file qtiny-Q5_K_M.gguf: no such file in", "its .gguf files: qtiny-Q4_0.gguf, qtiny-Q4_K_M.gguf, qtiny-Q8_0.gguf")]
+    [InlineData("stories260K-gguf/stories260K.gguf", "stories260K.gguf", "--gguf-file stories260K.gguf names a file in the --model folder or repo", "is not a folder")]
+    public async Task GgufFileFlag_NamingNoFileOfAFolder_IsAClearError(string model, string file, string message, string detail)
+    {
+        var (exit, stdout, stderr) = await Run("generate", "--model", TestData("models", model), "--gguf-file", file, "--prompt", "hi");
+        Assert.True(exit == 1, $"exit {exit}: {stderr}");
+        Assert.Equal("", stdout);
+        Assert.Contains(message, stderr);
+        Assert.Contains(detail, stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
     public async Task TokenizerFlag_OverridesTheGgufTokenizer()
     {
         var (exit, stdout, stderr) = await Run("generate", "--model", TestData("models", "stories260K-gguf", "stories260K.gguf"),

@@ -55,37 +55,17 @@ public sealed unsafe class CpuBackend : IComputeBackend
 
     private static CpuQuantizedMatrix LoadQuantized(DType storage, HostTensor[] rowBlocks)
     {
-        int cols = rowBlocks[0].Cols;
-        if (rowBlocks.Any(b => b.Cols != cols)) throw new ArgumentException("Row blocks differ in width.");
         var segments = new List<QuantizedSegment>();
-        int firstRow = 0;
-        foreach (var block in rowBlocks)
+        int firstRow = 0, cols = rowBlocks[0].Cols;
+        for (int i = 0; i < rowBlocks.Length; i++)
         {
-            var type = block.DType.IsQuantized() ? block.DType
-                : storage.IsQuantized() ? storage
-                : throw new NotSupportedException($"Weight '{block.Name}' ({block.DType}) cannot be fused with quantized weights ({string.Join(", ", rowBlocks.Select(b => $"{b.Name}: {b.DType}"))}).");
-            if (cols % type.BlockElements() != 0)
-                throw new NotSupportedException($"Weight '{block.Name}' has rows of {cols} weights, not a multiple of the {type} block size {type.BlockElements()}.");
-            int blocks = cols / type.BlockElements();
-            var data = new NativeBuffer((long)QuantizedLayout.Panels(block.Rows) * blocks * QuantizedLayout.PanelBlockBytes(type));
-            if (block.DType == type)
-            {
-                QuantizedLayout.Repack(type, r => (nint)block.Row(r), block.Rows, blocks, (byte*)data.Pointer);
-            }
-            else
-            {
-                using var ggml = new NativeBuffer(block.Rows * type.RowBytes(cols));
-                long rowBytes = type.RowBytes(cols);
-                Parallel.For(0, block.Rows, r =>
-                {
-                    var values = new float[cols];
-                    for (int c = 0; c < cols; c++) values[c] = block[(long)r * cols + c];
-                    GgmlBlocks.QuantizeRow(type, values, (byte*)ggml.Pointer + r * rowBytes);
-                });
-                QuantizedLayout.Repack(type, r => (nint)((byte*)ggml.Pointer + r * rowBytes), block.Rows, blocks, (byte*)data.Pointer);
-            }
-            segments.Add(new QuantizedSegment(type, firstRow, block.Rows, cols, data));
-            firstRow += block.Rows;
+            using var block = QuantizedRowBlock.Of(rowBlocks, i, storage);
+            var rows = block.Rows;
+            int blocks = cols / block.Type.BlockElements();
+            var data = new NativeBuffer((long)QuantizedLayout.Panels(rows.Rows) * blocks * QuantizedLayout.PanelBlockBytes(block.Type));
+            QuantizedLayout.Repack(block.Type, r => (nint)rows.Row(r), rows.Rows, blocks, (byte*)data.Pointer);
+            segments.Add(new QuantizedSegment(block.Type, firstRow, rows.Rows, cols, data));
+            firstRow += rows.Rows;
         }
         return new CpuQuantizedMatrix(firstRow, cols, segments);
     }

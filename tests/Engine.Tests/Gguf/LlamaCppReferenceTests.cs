@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Engine.Backends.Cpu;
 using Engine.Models;
 using Engine.Tests.Models;
@@ -16,7 +15,7 @@ public sealed class LlamaCppReferenceTests
     public static TheoryData<string, int, bool> Cases()
     {
         var data = new TheoryData<string, int, bool>();
-        foreach (var file in new[] { "Q8_0", "Q4_0", "Q4_K_M" })
+        foreach (var file in LlamaCppReference.QuantizedFiles)
             for (int prompt = 0; prompt < 2; prompt++)
                 foreach (bool portable in new[] { false, true })
                     data.Add(file, prompt, portable);
@@ -27,28 +26,10 @@ public sealed class LlamaCppReferenceTests
     [MemberData(nameof(Cases))]
     public void LogitsAndGreedyTokens_MatchLlamaCpp(string file, int prompt, bool portableKernels)
     {
-        using var json = JsonDocument.Parse(File.ReadAllText(TestData.Path("models", "quant-tiny-gguf", "reference-llamacpp.json")));
-        var reference = json.RootElement.GetProperty("models").GetProperty(file)[prompt];
-        var promptIds = reference.GetProperty("prompt_ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        var greedy = reference.GetProperty("greedy_ids").EnumerateArray().Select(e => e.GetInt32()).ToList();
-
+        var reference = LlamaCppReference.Load(file, prompt);
         using var backend = new CpuBackend(2, portableKernels);
-        var model = ModelLoader.Load(TestData.Path("models", "quant-tiny-gguf", $"qtiny-{file}.gguf"), backend, null, false, 128, 64, 64);
-        var logits = PromptLogitsProbe.Run(model, backend, promptIds);
-        int position = 0;
-        foreach (var row in reference.GetProperty("top10_logits_per_position").EnumerateArray())
-        {
-            var ids = row.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-            var values = row.GetProperty("logits").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-            var ours = logits[position];
-            double scale = ours.Max(Math.Abs);
-            Assert.True(ids[0] == Array.IndexOf(ours, ours.Max()), $"{file} position {position}: top-1 {Array.IndexOf(ours, ours.Max())}, llama.cpp {ids[0]}");
-            for (int i = 0; i < ids.Length; i++)
-                Assert.True(Math.Abs(ours[ids[i]] - values[i]) <= 0.01 * scale,
-                    $"{file} position {position}: logit of {ids[i]} is {ours[ids[i]]}, llama.cpp {values[i]} (1 % of {scale} allowed)");
-            position++;
-        }
-        Assert.Equal(promptIds.Length, position);
-        Assert.Equal(greedy, GreedyProbe.Generate(model, backend, promptIds, greedy.Count));
+        var model = ModelLoader.Load(reference.GgufPath, backend, null, false, 128, 64, 64);
+        reference.AssertLogitsMatch(PromptLogitsProbe.Run(model, backend, reference.PromptIds));
+        Assert.Equal(reference.GreedyIds, GreedyProbe.Generate(model, backend, reference.PromptIds, reference.GreedyIds.Length));
     }
 }

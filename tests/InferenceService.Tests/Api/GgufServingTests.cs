@@ -33,10 +33,8 @@ public sealed class GgufServingTests(GgufServingTests.Server server) : IClassFix
     [InlineData(1)]
     public async Task GreedyCompletion_IsLlamaCppsTokens(int prompt)
     {
-        using var json = JsonDocument.Parse(File.ReadAllText(InferenceServerFixture.TestData("models", "quant-tiny-gguf", "reference-llamacpp.json")));
-        var reference = json.RootElement.GetProperty("models").GetProperty("Q4_K_M")[prompt];
-        var promptIds = reference.GetProperty("prompt_ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        var greedy = reference.GetProperty("greedy_ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        var reference = LlamaCppReference.Load("Q4_K_M", prompt);
+        var (promptIds, greedy) = (reference.PromptIds, reference.GreedyIds);
 
         var (status, body) = await server.PostAsync("v1/completions", new { prompt = promptIds, max_tokens = greedy.Length, temperature = 0, logprobs = 1 });
         Assert.Equal(200, status);

@@ -23,7 +23,7 @@ namespace Tests.Shared;
 /// </summary>
 public sealed class FakeHubServer : IAsyncDisposable
 {
-    private readonly Dictionary<string, HubRepository> _repositories = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HubRepository> _repositories = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _alreadyCut = new();
     private WebApplication? _hub, _cdn;
 
@@ -51,6 +51,9 @@ public sealed class FakeHubServer : IAsyncDisposable
         });
         return server;
     }
+
+    /// <summary>Serves <paramref name="repository"/> too (beside karpathy/stories260K).</summary>
+    public HubRepository Add(HubRepository repository) => _repositories[repository.Id] = repository;
 
     /// <summary>Back to a well-behaved hub with an empty request log (between tests sharing one hub).</summary>
     public void Reset()

@@ -28,6 +28,23 @@ public sealed class HubRepository(string id)
         return repo;
     }
 
+    /// <summary>A GGUF repo as quantizers publish them: several quantizations of one model (quant-tiny-gguf's files
+    /// quantized by llama.cpp) and a README.</summary>
+    public static HubRepository QuantTiny() =>
+        Of(QuantTinyId, [.. QuantTinyFiles.Select(name => new HubFile(name, File.ReadAllBytes(TestData.Path("models", "quant-tiny-gguf", name))))]);
+
+    /// <summary>A repository whose branch main holds <paramref name="files"/>.</summary>
+    public static HubRepository Of(string id, IReadOnlyList<HubFile> files)
+    {
+        var repo = new HubRepository(id);
+        repo.AddCommit("main", files);
+        return repo;
+    }
+
+    public const string QuantTinyId = "test-org/qtiny-GGUF";
+
+    public static readonly string[] QuantTinyFiles = ["README.md", "qtiny-Q4_0.gguf", "qtiny-Q4_K_M.gguf", "qtiny-Q8_0.gguf"];
+
     /// <summary>The model files as they are in ../shared/testdata (the test's independent source of truth).</summary>
     public static IEnumerable<HubFile> ModelFiles() =>
         Directory.GetFiles(TestData.Stories260K)

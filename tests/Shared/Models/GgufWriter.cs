@@ -14,6 +14,16 @@ public sealed class GgufWriter
 
     public const uint F32 = 0, F16 = 1, Q4_0 = 2, Q8_0 = 8, Q4_K = 12, Q6_K = 14;
 
+    /// <summary>The ggml type id of "Q8_0", "Q4_0", "Q4_K" or "Q6_K".</summary>
+    public static uint TypeId(string type) => type switch
+    {
+        "Q8_0" => Q8_0,
+        "Q4_0" => Q4_0,
+        "Q4_K" => Q4_K,
+        "Q6_K" => Q6_K,
+        _ => throw new ArgumentException($"No ggml type id for '{type}' here."),
+    };
+
     public GgufWriter Add(string key, object value)
     {
         _metadata.Add((key, value));

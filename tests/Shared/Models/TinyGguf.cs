@@ -4,11 +4,12 @@ namespace Tests.Shared;
 /// A <see cref="TinyModel"/> written as an F32 GGUF the way llama.cpp's convert_hf_to_gguf.py writes it: GGUF
 /// tensor names, llama.cpp's metadata keys, Q/K rows permuted for the `llama` architecture (ggml's adjacent-pair
 /// RoPE), output.weight only when untied, and a small SentencePiece vocabulary (unk, bos, eos, the 256 byte
-/// pieces, then "▁tokN" pieces) that llama.cpp accepts.
+/// pieces, then "▁tokN" pieces) that llama.cpp accepts. Matrices given in <c>quantized</c> (by Hugging Face name) are
+/// written as their ggml blocks, or, with <c>dequantized</c>, as F32 of their dequantized values: two files of one model.
 /// </summary>
 public static class TinyGguf
 {
-    public static void Write(TinyModel model, string path)
+    public static void Write(TinyModel model, string path, IReadOnlyDictionary<string, QuantizedWeight>? quantized = null, bool dequantized = false)
     {
         var c = model.Config;
         string arch = (string)c["model_type"] == "mistral" ? "llama" : (string)c["model_type"];
@@ -31,9 +32,14 @@ public static class TinyGguf
         var w = model.Weights;
         void Matrix(string ggufName, string hfName, int rows, int cols, int? permuteHeads = null)
         {
-            var values = w[hfName];
-            if (permuteHeads is { } heads && arch == "llama") values = Permute(values, rows, cols, heads);
-            writer.AddF32(ggufName, values, cols, rows);
+            int heads = arch == "llama" ? permuteHeads ?? 0 : 0;
+            if (quantized?.GetValueOrDefault(hfName) is { } q && !dequantized)
+            {
+                writer.AddTensor(ggufName, GgufWriter.TypeId(q.Type), [cols, rows], heads > 0 ? Permute(q.Blocks, rows, q.RowBytes, heads) : q.Blocks);
+                return;
+            }
+            var values = quantized?.GetValueOrDefault(hfName)?.Dequantized ?? w[hfName];
+            writer.AddF32(ggufName, heads > 0 ? Permute(values, rows, cols, heads) : values, cols, rows);
         }
         void Vector(string ggufName, string hfName, int? permuteHeads = null)
         {
@@ -73,9 +79,9 @@ public static class TinyGguf
     }
 
     /// <summary>convert_hf_to_gguf.py's permute: within each head, row half·d/2 + i moves to 2i + half.</summary>
-    private static float[] Permute(float[] values, int rows, int cols, int heads)
+    private static T[] Permute<T>(T[] values, int rows, int cols, int heads)
     {
-        var result = new float[values.Length];
+        var result = new T[values.Length];
         int headDim = rows / heads, half = headDim / 2;
         for (int h = 0; h < heads; h++)
             for (int part = 0; part < 2; part++)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Engine.Loading;
 
 namespace GpuBench;
 
@@ -30,6 +31,10 @@ public sealed class BenchArgs
     public int CheckLayers => Int("check-layers") ?? 2;
     public double HbmTerabytesPerSecond => Get("hbm-tbps") is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : 3.35;
     public double GpuMemoryUtilization => Get("gpu-memory-utilization") is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : 0.9;
+    /// <summary>Block-quantized runs after the BF16 one (--quantization q8_0,q4_0,q4_k; "none" for none): the logits
+    /// check and decode tok/s with the weights quantized at load, dequantized inside the device's kernels.</summary>
+    public IReadOnlyList<DType> Quantizations => Get("quantization") is "none" ? []
+        : (Get("quantization") ?? "q8_0,q4_0,q4_k").Split(',').Select(q => DTypeInfo.ParseQuantization(q.Trim())!.Value).ToList();
     public bool Profile => Has("profile");
     public bool NoCuBlas => Has("no-cublas");
 

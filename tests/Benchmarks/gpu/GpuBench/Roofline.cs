@@ -9,10 +9,11 @@ namespace GpuBench;
 /// </summary>
 public sealed record Roofline(long WeightBytes, long KvBytesPerToken, double BytesPerSecond)
 {
-    public static Roofline For(ModelConfig c, int weightBytesPerElement, double terabytesPerSecond)
+    /// <param name="weightBytesPerElement">2 for BF16; a block type's bytes per block / weights per block (Q4_K: 144/256).</param>
+    public static Roofline For(ModelConfig c, double weightBytesPerElement, double terabytesPerSecond)
     {
         long kvPerToken = 2L * c.NumLayers * c.NumKvHeads * c.HeadDim * sizeof(float);   // K and V rows, F32 cache
-        return new Roofline(c.MatMulElements * weightBytesPerElement, kvPerToken, terabytesPerSecond * 1e12);
+        return new Roofline((long)(c.MatMulElements * weightBytesPerElement), kvPerToken, terabytesPerSecond * 1e12);
     }
 
     /// <summary>Upper bound on aggregate decode tok/s for <paramref name="sequences"/> sequences at mean context <paramref name="context"/>.</summary>

@@ -1,4 +1,4 @@
-namespace Engine.Tests.Quantization;
+namespace Tests.Shared;
 
 /// <summary>ggml's dequantize_row_q8_0 / q4_0 / q4_K / q6_K (ggml-quants.c), transcribed independently of the
 /// engine's code, and random blocks of each type with sane scales.</summary>
@@ -80,14 +80,15 @@ public static class GgmlReference
         ? (q[at + j] & 63, q[at + j + 4] & 63)
         : ((q[at + j + 4] & 0xF) | ((q[at + j - 4] >> 6) << 4), (q[at + j + 4] >> 4) | ((q[at + j] >> 6) << 4));
 
-    /// <summary>Random bytes for the quants and sub-scales, with the f16 scales set to small values of either sign.</summary>
-    public static byte[] RandomBlocks(string type, int rows, int cols, Random random)
+    /// <summary>Random bytes for the quants and sub-scales, with the f16 scales set to small values of either sign
+    /// (times <paramref name="magnitude"/>: weights of about 0.5 at 1).</summary>
+    public static byte[] RandomBlocks(string type, int rows, int cols, Random random, float magnitude = 1)
     {
         int size = BlockBytes(type), blocks = rows * cols / BlockElements(type);
         var data = new byte[blocks * size];
         random.NextBytes(data);
         void SetHalf(int at, float value) => BitConverter.TryWriteBytes(data.AsSpan(at), (Half)value);
-        float Scale() => (float)(0.002 + 0.02 * random.NextDouble()) * (random.Next(2) == 0 ? 1 : -1);
+        float Scale() => magnitude * (float)(0.002 + 0.02 * random.NextDouble()) * (random.Next(2) == 0 ? 1 : -1);
         for (int b = 0; b < blocks; b++)
         {
             int x = b * size;
