@@ -41,7 +41,7 @@ public static class ResponsesEndpoint
             var generation = new GenerationRequest
             {
                 Model = request.Model, MaxTokens = sampling.MaxTokens, N = 1, Stream = request.Stream, IncludeUsageInStream = false,
-                Stop = [], IncludeStopStringInOutput = false, Priority = 0, Sampling = sampling, User = request.User,
+                Stop = [], IncludeStopStringInOutput = false, Priority = 0, Sampling = sampling, User = request.User, StructuredOutput = null,
             };
             using var userScope = EndUser.Track(request.User, logger);
             var call = new GenerationCall([prompt], sampling, _ => output) { KeepSpecialTokens = toolCalls is not null };

@@ -9,8 +9,10 @@ namespace Engine.Backends.Ilgpu.Tests;
 /// <summary>
 /// Quantized GGUF models on the ILGPU backend (CPU accelerator): a small random model whose matrices are Q8_0, Q4_0,
 /// Q4_K and Q6_K blocks (q|k|v fused from three types, odd vocabulary) gives the CPU backend's logits on the same
-/// weights dequantized to F32 within 1e-4 — a 13-token prefill (tiled kernel), then decodes (matvec) — and the CPU
-/// backend's quantized logits within 2 %; the quant-tiny GGUFs quantized by llama.cpp give llama.cpp's logits (top-1 and
+/// weights dequantized to F32 within 1e-4 — a 13-token prefill (tiled kernel), then decodes (matvec): the kernels
+/// dequantize exactly and keep activations in F32. (The CPU backend's quantized path also quantizes activations per block,
+/// as llama.cpp does; through this random model that moves logits by up to ~12 %, so it is checked against llama.cpp in
+/// Engine.Tests, not against this.) The quant-tiny GGUFs quantized by llama.cpp give llama.cpp's logits (top-1 and
 /// 1 %) and, through the whole engine on ilgpu-cpu, llama.cpp's greedy tokens.
 /// </summary>
 public class QuantizedModelTests
@@ -50,9 +52,8 @@ public class QuantizedModelTests
         var random = new Random(3);
         var tokens = Enumerable.Range(0, 17).Select(_ => random.Next(tiny.Vocab)).ToArray();
         using var cpuExact = new CpuBackend(1);
-        using var cpuQuantized = new CpuBackend(1);
         using var gpu = new IlgpuBackend(new IlgpuBackendOptions { Device = IlgpuDevice.Cpu });
-        var runs = new[] { (cpuExact, dequantized), (cpuQuantized, quantized), ((IComputeBackend)gpu, quantized) }.Select(run =>
+        var runs = new[] { (cpuExact, dequantized), ((IComputeBackend)gpu, quantized) }.Select(run =>
         {
             var model = ModelLoader.Load(run.Item2, run.Item1, null, false, 64, 32, 32);
             return (Backend: run.Item1, Model: model, Cache: run.Item1.AllocateKvCache(tiny.Layers, 12, 4, tiny.KvHeads, tiny.HeadDim));
@@ -61,8 +62,7 @@ public class QuantizedModelTests
         for (int start = 0, count = 13; start < tokens.Length; start += count, count = 1)
         {
             var logits = runs.Select(r => PagedForward.Logits(r.Backend, r.Model, r.Cache, table, tokens, start, count)).ToArray();
-            BackendPair.AssertClose(logits[0], logits[2], $"tokens {start}..{start + count - 1} vs CPU on the dequantized weights");
-            BackendPair.AssertClose(logits[1], logits[2], $"tokens {start}..{start + count - 1} vs CPU quantized", 2e-2);
+            BackendPair.AssertClose(logits[0], logits[1], $"tokens {start}..{start + count - 1} vs CPU on the dequantized weights");
         }
     }
 
