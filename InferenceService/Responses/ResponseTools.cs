@@ -48,6 +48,9 @@ public sealed record ResponseTools(ChatTools Chat, JsonArray Echo, JsonNode Choi
             hasTools = i > 0;
         }
         var (choice, choiceEcho) = ReadChoice(body.Find("tool_choice"), names, hasTools);
+        if (choice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Named)   // forced calls are constrained on chat only, so far
+            throw ApiException.BadRequest("tool_choice \"required\" or a named function is not supported on /v1/responses yet " +
+                "(/v1/chat/completions forces tool calls); use \"auto\" or \"none\".", "tool_choice");
         bool parallel = body.Bool("parallel_tool_calls") ?? true;
         var chat = new ChatTools(hasTools ? JsonSerializer.SerializeToElement(definitions) : null, names, choice, parallel);
         return new ResponseTools(chat, echo, choiceEcho);

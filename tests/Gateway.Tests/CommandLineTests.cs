@@ -31,7 +31,8 @@ public sealed class CommandLineTests
         await AssertRefused(["-u", "http://127.0.0.1:1"], "unexpected argument '-u' (flags look like --Key value or --Section:Key value)");
         var result = await ServiceCommand.RunAsync("Gateway", ["--Gateway:Nothing", "1"]);
         Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith("error: unknown flag --Gateway:Nothing (known flags: --Gateway:AdminKey, --Gateway:AdminUrls, --Gateway:AdminFailuresPerMinute, --Gateway:UpstreamApiKey, ", result.Stderr);
+        // The closest known setting is named; which one depends on the options class, so only its section is checked.
+        Assert.StartsWith("error: unknown flag --Gateway:Nothing (did you mean --Gateway:", result.Stderr);
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public sealed class BadRequestTests(InferenceServerFixture server)
         { "completions suffix", Completions, """{"prompt":"a","suffix":"b"}""", 400, "suffix" },
         // Nothing silently ignored: an unknown field (even null), or one of OpenAI's this server does not honour.
         { "completions unknown field", Completions, """{"prompt":"a","temprature":0.5}""", 400, "temprature" },
-        { "chat unknown field", Chat, $$$"""{"messages":{{{User}}},"guided_json":{"type":"object"}}""", 400, "guided_json" },
+        { "chat unknown field", Chat, $$$"""{"messages":{{{User}}},"gudied_json":{"type":"object"}}""", 400, "gudied_json" },
         { "chat unknown field null", Chat, $$$"""{"messages":{{{User}}},"foo":null}""", 400, "foo" },
         { "chat store (not honoured)", Chat, $$$"""{"messages":{{{User}}},"store":true}""", 400, "store" },
         { "chat service_tier (not honoured)", Chat, $$$"""{"messages":{{{User}}},"service_tier":"flex"}""", 400, "service_tier" },

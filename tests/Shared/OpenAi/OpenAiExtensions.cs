@@ -18,6 +18,8 @@ public static class OpenAiExtensions
         // vLLM's reasoning models: the thinking, apart from the answer.
         Property("ChatCompletionResponseMessage", "reasoning_content", """{"type": ["string", "null"]}"""),
         Property("ChatCompletionStreamResponseDelta", "reasoning_content", """{"type": ["string", "null"]}"""),
+        // A response of the Responses API: OpenAI's live API says whether it was stored (ours never is); the spec's Response lacks it.
+        schemas => schemas["Response"]!["allOf"]![2]!["properties"]!.AsObject().Add("store", JsonNode.Parse("""{"type": "boolean"}""")),
         // A streamed completions chunk: the specification gives it the response's shape, but OpenAI (and vLLM) send
         // finish_reason null on every chunk but a choice's last.
         Derived("CreateCompletionStreamResponse", from: "CreateCompletionResponse", "properties/choices/items/properties/finish_reason",

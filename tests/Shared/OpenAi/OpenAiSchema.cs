@@ -81,7 +81,8 @@ public static class OpenAiSchema
             foreach (var item in value.EnumerateArray()) UnknownProperties(item, $"{location}/{i++}", known, problems);
         }
         if (value.ValueKind != JsonValueKind.Object) return;
-        var names = known.GetValueOrDefault(location, []);
+        // No annotation here: no properties keyword applied to this object (a free-form map such as a tool's parameters).
+        var names = known.TryGetValue(location, out var evaluated) ? evaluated : null;
         foreach (var property in value.EnumerateObject())
         {
             var path = $"{location}/{property.Name.Replace("~", "~0").Replace("/", "~1")}";
@@ -130,6 +131,12 @@ public static class OpenAiSchema
         foreach (var key in schema.Select(p => p.Key).ToList())
         {
             if (key.StartsWith("x-", StringComparison.Ordinal) || key is "example" or "examples" or "description" or "default") schema.Remove(key);
+            else if (key is "properties" or "patternProperties" or "$defs" && schema[key] is JsonObject map)
+            {
+                // A map of names to schemas: the names (a property may be called "description") stay, the schemas are rewritten.
+                foreach (var name in map.Select(p => p.Key).ToList())
+                    if (ToJsonSchema(map[name]) is var child && !ReferenceEquals(child, map[name])) map[name] = child;
+            }
             else if (key is not ("enum" or "const") && ToJsonSchema(schema[key]) is var value && !ReferenceEquals(value, schema[key])) schema[key] = value;
         }
         if (schema["$ref"] is JsonValue reference && reference.GetValue<string>() is var target && target.StartsWith(ComponentsRef, StringComparison.Ordinal))
