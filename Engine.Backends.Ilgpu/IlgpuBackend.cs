@@ -459,8 +459,8 @@ public sealed class IlgpuBackend : IComputeBackend
     {
         Bind();
         var xs = (IlgpuTensor)x;
-        var shape = new RopeShape { Rows = xs.Rows, Cols = xs.Cols, HeadDim = rope.HeadDim };
-        long pairs = (long)xs.Rows * xs.Cols / 2;
+        var shape = new RopeShape { Rows = xs.Rows, Cols = xs.Cols, HeadDim = rope.HeadDim, RotaryDim = rope.RotaryDim };
+        long pairs = (long)xs.Rows * (xs.Cols / rope.HeadDim) * (rope.RotaryDim / 2);
         if (pairs == 0) return;
         _kernels.Rope(_stream, Elementwise(pairs), xs.Floats, xs.RowStride, ((IlgpuTensor)rope.Cos).Floats, ((IlgpuTensor)rope.Sin).Floats, _positions, shape);
     }

@@ -39,6 +39,7 @@ public struct RopeShape
     public int Rows;
     public int Cols;
     public int HeadDim;
+    public int RotaryDim;
 }
 
 /// <summary>Paged attention: Tile keys are staged in shared memory at a time.</summary>

@@ -69,11 +69,12 @@ public static class GgufModelConfig
         var m = file.Metadata;
         string type = m.String($"{arch}.rope.scaling.type") ?? "none";
         double factor = m.Float($"{arch}.rope.scaling.factor") ?? 1;
+        int original = m.PositiveInt($"{arch}.rope.scaling.original_context_length") ?? m.PositiveInt($"{arch}.context_length") ?? 2048;
         return type switch
         {
             "none" => null,
-            "linear" => new RopeScaling("linear", factor, 1, 4, m.PositiveInt($"{arch}.rope.scaling.original_context_length") ?? 0),
-            _ => throw new NotSupportedException($"{file.Path}: rope scaling '{type}' is not supported (supported: none, linear, and Llama 3's rope_freqs)."),
+            "linear" or "yarn" => new RopeScaling { Type = type, Factor = factor, OriginalMaxPositionEmbeddings = original },
+            _ => throw new NotSupportedException($"{file.Path}: rope scaling '{type}' is not supported (supported: none, linear, yarn, and Llama 3's rope_freqs)."),
         };
     }
 

@@ -20,7 +20,7 @@ public static class NaiveLlama
         int n = tokens.Count, h = m.Hidden, hd = m.HeadDim, heads = m.Heads, kvHeads = m.KvHeads;
         double eps = (double)c["rms_norm_eps"];
         string type = (string)c["model_type"];
-        var invFreq = InverseFrequencies(hd, (double)c["rope_theta"], c.TryGetValue("rope_scaling", out var rs) ? rs : null);
+        var rope = NaiveRope.Compute(c, hd, (int)c["max_position_embeddings"]);
 
         var x = new double[n][];
         for (int t = 0; t < n; t++) x[t] = Row(w["model.embed_tokens.weight"], tokens[t], h);
@@ -39,8 +39,8 @@ public static class NaiveLlama
                     PerHeadNorm(q[t], w[p + "self_attn.q_norm.weight"], hd, eps);
                     PerHeadNorm(k[t], w[p + "self_attn.k_norm.weight"], hd, eps);
                 }
-                RotateHalf(q[t], t, hd, invFreq);
-                RotateHalf(k[t], t, hd, invFreq);
+                NaiveRope.Apply(q[t], t, hd, rope);
+                NaiveRope.Apply(k[t], t, hd, rope);
             }
             var attn = new double[n][];
             for (int t = 0; t < n; t++)
@@ -106,37 +106,5 @@ public static class NaiveLlama
             var normed = RmsNorm(x[start..(start + hd)], weight, eps);
             Array.Copy(normed, 0, x, start, hd);
         }
-    }
-
-    /// <summary>HF rotate_half: pairs (i, i + hd/2) rotated by position · inv_freq[i].</summary>
-    private static void RotateHalf(double[] x, int position, int hd, double[] invFreq)
-    {
-        int half = hd / 2;
-        for (int start = 0; start < x.Length; start += hd)
-            for (int i = 0; i < half; i++)
-            {
-                double angle = position * invFreq[i], cos = Math.Cos(angle), sin = Math.Sin(angle);
-                double a = x[start + i], b = x[start + i + half];
-                x[start + i] = a * cos - b * sin;
-                x[start + i + half] = b * cos + a * sin;
-            }
-    }
-
-    /// <summary>HF's _compute_llama3_parameters, transcribed.</summary>
-    private static double[] InverseFrequencies(int hd, double theta, object? scaling)
-    {
-        var inv = Enumerable.Range(0, hd / 2).Select(i => 1.0 / Math.Pow(theta, 2.0 * i / hd)).ToArray();
-        if (scaling is not Dictionary<string, object> s) return inv;
-        double factor = (double)s["factor"], low = (double)s["low_freq_factor"], high = (double)s["high_freq_factor"];
-        double old = (int)s["original_max_position_embeddings"];
-        double lowWavelen = old / low, highWavelen = old / high;
-        return inv.Select(f =>
-        {
-            double wavelen = 2 * Math.PI / f;
-            if (wavelen < highWavelen) return f;
-            if (wavelen > lowWavelen) return f / factor;
-            double smooth = (old / wavelen - low) / (high - low);
-            return (1 - smooth) * f / factor + smooth * f;
-        }).ToArray();
     }
 }

@@ -27,6 +27,7 @@ public static class TinyGguf
             .Add($"{arch}.rope.dimension_count", (uint)model.HeadDim)
             .Add($"{arch}.attention.layer_norm_rms_epsilon", (float)(double)c["rms_norm_eps"])
             .Add($"{arch}.rope.freq_base", (float)(double)c["rope_theta"]);
+        if (c.TryGetValue("rope_scaling", out var rs) && rs is Dictionary<string, object> scaling) AddRopeScaling(writer, arch, scaling);
         AddVocabulary(writer, model.Vocab);
 
         var w = model.Weights;
@@ -76,6 +77,17 @@ public static class TinyGguf
             Matrix(b + "ffn_down.weight", p + "mlp.down_proj.weight", model.Hidden, model.Intermediate);
         }
         writer.Write(path);
+    }
+
+    /// <summary>convert_hf_to_gguf.py's rope.scaling.* keys (linear and YaRN; Llama 3's scaling is a rope_freqs tensor,
+    /// not written here).</summary>
+    private static void AddRopeScaling(GgufWriter writer, string arch, Dictionary<string, object> scaling)
+    {
+        string type = (string)scaling["rope_type"];
+        if (type is not ("linear" or "yarn")) throw new NotSupportedException($"TinyGguf writes linear and yarn rope scaling, not {type}.");
+        writer.Add($"{arch}.rope.scaling.type", type).Add($"{arch}.rope.scaling.factor", (float)(double)scaling["factor"]);
+        if (scaling.TryGetValue("original_max_position_embeddings", out var original))
+            writer.Add($"{arch}.rope.scaling.original_context_length", (uint)(int)original);
     }
 
     /// <summary>convert_hf_to_gguf.py's permute: within each head, row half·d/2 + i moves to 2i + half.</summary>

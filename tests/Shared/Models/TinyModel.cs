@@ -25,7 +25,8 @@ public sealed class TinyModel : IDisposable
 
     public static TinyModel Create(string modelType = "llama", int hidden = 32, int heads = 4, int kvHeads = 2, int? headDim = null,
         int layers = 2, int intermediate = 48, int vocab = 67, bool tied = true, bool qkvBias = false, bool qkNorm = false,
-        object? ropeScaling = null, DType dtype = DType.F32, int shards = 1, int seed = 1, int maxPositions = 256, string? tokenizerFrom = null)
+        object? ropeScaling = null, DType dtype = DType.F32, int shards = 1, int seed = 1, int maxPositions = 256, string? tokenizerFrom = null,
+        IReadOnlyDictionary<string, object>? extraConfig = null)
     {
         int hd = headDim ?? hidden / heads;
         var config = new Dictionary<string, object>
@@ -46,6 +47,7 @@ public sealed class TinyModel : IDisposable
         };
         if (headDim is not null) config["head_dim"] = hd;
         if (ropeScaling is not null) config["rope_scaling"] = ropeScaling;
+        foreach (var (key, value) in extraConfig ?? new Dictionary<string, object>()) config[key] = value;
 
         var random = new Random(seed);
         var weights = new Dictionary<string, float[]>();

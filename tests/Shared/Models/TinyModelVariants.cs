@@ -18,6 +18,18 @@ public static class TinyModelVariants
             ["rope_type"] = "llama3", ["factor"] = 8.0, ["low_freq_factor"] = 1.0, ["high_freq_factor"] = 4.0,
             ["original_max_position_embeddings"] = 64,
         }),
+        ["linear-rope-scaling"] = () => TinyModel.Create(ropeScaling: new Dictionary<string, object> { ["rope_type"] = "linear", ["factor"] = 3.0 }),
+        ["dynamic-rope-scaling"] = () => TinyModel.Create(ropeScaling: new Dictionary<string, object> { ["rope_type"] = "dynamic", ["factor"] = 4.0 }),
+        // head_dim 16: the ramp between beta_fast and beta_slow then spans several pairs over a 64-token original context.
+        ["yarn-rope-scaling"] = () => TinyModel.Create(heads: 2, kvHeads: 1, ropeScaling: new Dictionary<string, object>
+        {
+            ["rope_type"] = "yarn", ["factor"] = 4.0, ["original_max_position_embeddings"] = 64, ["beta_fast"] = 8.0, ["beta_slow"] = 0.5,
+        }),
+        ["longrope-partial-rotary"] = () => TinyModel.Create(heads: 2, kvHeads: 1, ropeScaling: new Dictionary<string, object>
+        {
+            ["rope_type"] = "longrope", ["short_factor"] = new[] { 1.0, 1.3, 2.1, 3.4, 5.5, 8.9 },
+            ["long_factor"] = new[] { 1.1, 1.9, 3.7, 6.2, 9.5, 14.0 },
+        }, extraConfig: new Dictionary<string, object> { ["original_max_position_embeddings"] = 64, ["partial_rotary_factor"] = 0.75 }),
         ["f16-weights"] = () => TinyModel.Create(dtype: DType.F16),
         ["bf16-weights"] = () => TinyModel.Create(dtype: DType.BF16, tied: false),
         ["sharded-3"] = () => TinyModel.Create(shards: 3, tied: false),
