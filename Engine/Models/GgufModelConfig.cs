@@ -7,11 +7,11 @@ namespace Engine.Models;
 /// The <see cref="ModelConfig"/> of a GGUF file, from llama.cpp's metadata keys ({arch}.embedding_length,
 /// block_count, feed_forward_length, attention.head_count(_kv), attention.key_length, layer_norm_rms_epsilon,
 /// rope.freq_base, rope.dimension_count, rope.scaling.*, context_length) and the tensors present: q/k/v biases
-/// (Qwen2), q/k norms (Qwen3), a tied output when output.weight is absent, rope_freqs (Llama 3.1 scaling).
+/// (Qwen2), q/k norms (Qwen3), Phi-3's fused attn_qkv and ffn_up (gate|up), a tied output when output.weight is absent, rope_freqs (Llama 3.1 scaling).
 /// </summary>
 public static class GgufModelConfig
 {
-    private static readonly string[] Supported = ["llama", "qwen2", "qwen3"];
+    private static readonly string[] Supported = ["llama", "qwen2", "qwen3", "phi3"];
 
     public static ModelConfig Read(GgufFile file)
     {
@@ -30,6 +30,8 @@ public static class GgufModelConfig
             throw Invalid(file, $"has {heads} heads, {kvHeads} KV heads of size {headDim} (heads must be a multiple of KV heads, the size even)");
         if (m.PositiveInt($"{arch}.rope.dimension_count") is { } ropeDims && ropeDims != headDim)
             throw new NotSupportedException($"{file.Path}: rotary embedding over {ropeDims} of {headDim} head dimensions (partial rotary) is not supported.");
+        if (file.Contains("rope_factors_long.weight"))
+            throw new NotSupportedException($"{file.Path}: LongRoPE factors in GGUF (rope_factors_long/short) are not supported; use the safetensors checkpoint.");
         var vocabShape = file.Info("token_embd.weight").Shape;
         if (vocabShape.Length != 2 || vocabShape[1] != hidden)
             throw Invalid(file, $"has token_embd.weight of shape [{string.Join(", ", vocabShape)}], expected [vocab, {hidden}]");
@@ -58,6 +60,7 @@ public static class GgufModelConfig
             QkvBias = file.Contains("blk.0.attn_q.bias"),
             OutputBias = file.Contains("blk.0.attn_output.bias"),
             QkNorm = file.Contains("blk.0.attn_q_norm.weight"),
+            FusedProjections = arch == "phi3",
             StoredDType = embedType is { } t && !t.IsQuantized() ? t : null,
             BosTokenId = bos is >= 0 and < int.MaxValue ? (int)bos : null,
             EosTokenIds = eos,

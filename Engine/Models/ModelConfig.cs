@@ -5,7 +5,8 @@ namespace Engine.Models;
 
 /// <summary>
 /// The parts of a Hugging Face config.json (+ generation_config.json) that the Llama-family model needs.
-/// Llama 2/3, Mistral, Qwen2 (q/k/v bias) and Qwen3 (q/k RMSNorm, explicit head_dim) share one shape.
+/// Llama 2/3, Mistral, Qwen2 (q/k/v bias), Qwen3 (q/k RMSNorm, explicit head_dim) and Phi-3/3.5/4 (fused q|k|v and
+/// gate|up, LongRoPE, partial rotary) share one shape.
 /// </summary>
 public sealed record ModelConfig
 {
@@ -33,6 +34,8 @@ public sealed record ModelConfig
     public bool OutputBias { get; init; }
     /// <summary>Per-head RMSNorm of q and k before RoPE (Qwen3).</summary>
     public bool QkNorm { get; init; }
+    /// <summary>q|k|v and gate|up stored as single matrices (Phi-3's qkv_proj and gate_up_proj).</summary>
+    public bool FusedProjections { get; init; }
     public DType? StoredDType { get; init; }
     public int? BosTokenId { get; init; }
     public IReadOnlyList<int> EosTokenIds { get; init; } = [];
@@ -48,7 +51,7 @@ public sealed record ModelConfig
         }
     }
 
-    private static readonly string[] Supported = ["llama", "mistral", "qwen2", "qwen3"];
+    private static readonly string[] Supported = ["llama", "mistral", "qwen2", "qwen3", "phi3"];
 
     public static ModelConfig Load(string modelDirectory)
     {
@@ -98,6 +101,7 @@ public sealed record ModelConfig
             QkvBias = type == "qwen2" || attentionBias,
             OutputBias = type is "llama" or "mistral" && attentionBias,
             QkNorm = type == "qwen3",
+            FusedProjections = type == "phi3",
             StoredDType = DTypeInfo.ParseTorch(root.TryGetProperty("torch_dtype", out var d) ? d.GetString() : null),
             BosTokenId = Int(root, "bos_token_id"),
             EosTokenIds = TokenIds(root, "eos_token_id"),

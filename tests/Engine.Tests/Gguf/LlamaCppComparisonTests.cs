@@ -24,6 +24,7 @@ public sealed class LlamaCppComparisonTests
         ["llama-tied"] = () => TinyModel.Create(hidden: 256, heads: 4, kvHeads: 4, intermediate: 256, vocab: 267, tied: true, seed: 12),
         ["qwen2-qkv-bias"] = () => TinyModel.Create(modelType: "qwen2", qkvBias: true, hidden: 256, heads: 4, kvHeads: 2, intermediate: 512, vocab: 300, tied: false, seed: 13),
         ["qwen3-qk-norm"] = () => TinyModel.Create(modelType: "qwen3", qkNorm: true, hidden: 256, heads: 4, kvHeads: 2, headDim: 64, intermediate: 512, vocab: 290, tied: false, seed: 14),
+        ["phi3-fused"] = () => TinyModel.Create(modelType: "phi3", hidden: 256, heads: 4, kvHeads: 2, intermediate: 512, vocab: 280, tied: false, seed: 17),
         // YaRN over an original context of 8: the 14 positions reach past it, the ramp spans pairs 0–4 of 32.
         ["qwen2-yarn"] = () => TinyModel.Create(modelType: "qwen2", qkvBias: true, hidden: 256, heads: 4, kvHeads: 2, intermediate: 512, vocab: 300, tied: false, seed: 15,
             ropeScaling: new Dictionary<string, object> { ["rope_type"] = "yarn", ["factor"] = 4.0, ["original_max_position_embeddings"] = 8 }),

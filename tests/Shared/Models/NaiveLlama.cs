@@ -29,9 +29,21 @@ public static class NaiveLlama
         {
             string p = $"model.layers.{l}.";
             var normed = x.Select(r => RmsNorm(r, w[p + "input_layernorm.weight"], eps)).ToArray();
-            var q = normed.Select(r => Linear(r, w[p + "self_attn.q_proj.weight"], heads * hd, w.GetValueOrDefault(p + "self_attn.q_proj.bias"))).ToArray();
-            var k = normed.Select(r => Linear(r, w[p + "self_attn.k_proj.weight"], kvHeads * hd, w.GetValueOrDefault(p + "self_attn.k_proj.bias"))).ToArray();
-            var v = normed.Select(r => Linear(r, w[p + "self_attn.v_proj.weight"], kvHeads * hd, w.GetValueOrDefault(p + "self_attn.v_proj.bias"))).ToArray();
+            double[][] q, k, v;
+            if (type == "phi3")
+            {
+                // HF Phi3Attention: qkv = qkv_proj(x); q = qkv[..., :heads·hd], k = the next kvHeads·hd, v = the rest.
+                var qkv = normed.Select(r => Linear(r, w[p + "self_attn.qkv_proj.weight"], (heads + 2 * kvHeads) * hd, null)).ToArray();
+                q = qkv.Select(r => r[..(heads * hd)]).ToArray();
+                k = qkv.Select(r => r[(heads * hd)..((heads + kvHeads) * hd)]).ToArray();
+                v = qkv.Select(r => r[((heads + kvHeads) * hd)..]).ToArray();
+            }
+            else
+            {
+                q = normed.Select(r => Linear(r, w[p + "self_attn.q_proj.weight"], heads * hd, w.GetValueOrDefault(p + "self_attn.q_proj.bias"))).ToArray();
+                k = normed.Select(r => Linear(r, w[p + "self_attn.k_proj.weight"], kvHeads * hd, w.GetValueOrDefault(p + "self_attn.k_proj.bias"))).ToArray();
+                v = normed.Select(r => Linear(r, w[p + "self_attn.v_proj.weight"], kvHeads * hd, w.GetValueOrDefault(p + "self_attn.v_proj.bias"))).ToArray();
+            }
             for (int t = 0; t < n; t++)
             {
                 if (type == "qwen3")
@@ -68,8 +80,18 @@ public static class NaiveLlama
                 var o = Linear(attn[t], w[p + "self_attn.o_proj.weight"], h, null);
                 for (int i = 0; i < h; i++) x[t][i] += o[i];
                 var hn = RmsNorm(x[t], w[p + "post_attention_layernorm.weight"], eps);
-                var gate = Linear(hn, w[p + "mlp.gate_proj.weight"], m.Intermediate, null);
-                var up = Linear(hn, w[p + "mlp.up_proj.weight"], m.Intermediate, null);
+                double[] gate, up;
+                if (type == "phi3")
+                {
+                    // HF Phi3MLP: gate, up = gate_up_proj(x).chunk(2, dim=-1).
+                    var gateUp = Linear(hn, w[p + "mlp.gate_up_proj.weight"], 2 * m.Intermediate, null);
+                    (gate, up) = (gateUp[..m.Intermediate], gateUp[m.Intermediate..]);
+                }
+                else
+                {
+                    gate = Linear(hn, w[p + "mlp.gate_proj.weight"], m.Intermediate, null);
+                    up = Linear(hn, w[p + "mlp.up_proj.weight"], m.Intermediate, null);
+                }
                 var act = gate.Select((g, i) => g / (1 + Math.Exp(-g)) * up[i]).ToArray();
                 var down = Linear(act, w[p + "mlp.down_proj.weight"], h, null);
                 for (int i = 0; i < h; i++) x[t][i] += down[i];

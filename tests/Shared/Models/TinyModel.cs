@@ -89,6 +89,23 @@ public sealed class TinyModel : IDisposable
         }
         Add("model.norm.weight", 0, hidden);
         if (!tied) Add("lm_head.weight", 1f / MathF.Sqrt(hidden), vocab, hidden);
+        if (modelType == "phi3")
+        {
+            config["architectures"] = new[] { "Phi3ForCausalLM" };
+            for (int l = 0; l < layers; l++)
+            {
+                string p = $"model.layers.{l}.";
+                Fuse(p + "self_attn.qkv_proj.weight", p + "self_attn.q_proj.weight", p + "self_attn.k_proj.weight", p + "self_attn.v_proj.weight");
+                Fuse(p + "mlp.gate_up_proj.weight", p + "mlp.gate_proj.weight", p + "mlp.up_proj.weight");
+            }
+        }
+        // Phi-3 checkpoints store q|k|v and gate|up as single matrices, the parts' rows one after the other.
+        void Fuse(string fused, params string[] parts)
+        {
+            weights[fused] = parts.SelectMany(part => weights[part]).ToArray();
+            shapes[fused] = [parts.Sum(part => shapes[part][0]), shapes[parts[0]][1]];
+            foreach (var part in parts) { weights.Remove(part); shapes.Remove(part); }
+        }
 
         var directory = Path.Combine(Path.GetTempPath(), "tiny-model-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);

@@ -30,6 +30,13 @@ public static class TinyModelVariants
             ["rope_type"] = "longrope", ["short_factor"] = new[] { 1.0, 1.3, 2.1, 3.4, 5.5, 8.9 },
             ["long_factor"] = new[] { 1.1, 1.9, 3.7, 6.2, 9.5, 14.0 },
         }, extraConfig: new Dictionary<string, object> { ["original_max_position_embeddings"] = 64, ["partial_rotary_factor"] = 0.75 }),
+        ["phi3-fused"] = () => TinyModel.Create(modelType: "phi3", heads: 4, kvHeads: 2, tied: false),
+        // Phi-4-mini's shape: LongRoPE over 3/4 of each head, tied embeddings.
+        ["phi3-longrope-partial"] = () => TinyModel.Create(modelType: "phi3", heads: 2, kvHeads: 1, ropeScaling: new Dictionary<string, object>
+        {
+            ["rope_type"] = "longrope", ["short_factor"] = new[] { 1.0, 1.1, 1.4, 2.2, 3.1, 4.4 },
+            ["long_factor"] = new[] { 1.2, 2.0, 3.3, 5.1, 8.8, 12.5 },
+        }, extraConfig: new Dictionary<string, object> { ["original_max_position_embeddings"] = 32, ["partial_rotary_factor"] = 0.75 }),
         ["f16-weights"] = () => TinyModel.Create(dtype: DType.F16),
         ["bf16-weights"] = () => TinyModel.Create(dtype: DType.BF16, tied: false),
         ["sharded-3"] = () => TinyModel.Create(shards: 3, tied: false),
