@@ -495,7 +495,7 @@ public sealed class IlgpuBackend : IComputeBackend
         var p = new AttentionParams
         {
             Tokens = qs.Rows, Heads = shape.Heads, KvHeads = shape.KvHeads, HeadDim = shape.HeadDim,
-            BlockSize = cache.BlockSize, MaxBlocks = batch.MaxBlocksPerSequence, Tile = tile, Scale = shape.Scale,
+            BlockSize = cache.BlockSize, MaxBlocks = batch.MaxBlocksPerSequence, Tile = tile, Scale = shape.Scale, Window = shape.Window,
         };
         var config = new KernelConfig((int)Math.Clamp((long)qs.Rows * shape.KvHeads, 1, _maxGrid), _attentionGroupSize,
             SharedMemoryConfig.RequestDynamic<float>(floats));

@@ -53,6 +53,8 @@ public struct AttentionParams
     public int MaxBlocks;
     public int Tile;
     public float Scale;
+    /// <summary>Sliding window (0: every earlier position).</summary>
+    public int Window;
 
     /// <summary>Floats of dynamic shared memory the kernel needs for this shape and tile.</summary>
     public static int SharedFloats(int heads, int kvHeads, int headDim, int tile)

@@ -6,7 +6,7 @@ namespace Engine.Models;
 /// <summary>
 /// The <see cref="ModelConfig"/> of a GGUF file, from llama.cpp's metadata keys ({arch}.embedding_length,
 /// block_count, feed_forward_length, attention.head_count(_kv), attention.key_length, layer_norm_rms_epsilon,
-/// rope.freq_base, rope.dimension_count, rope.scaling.*, context_length) and the tensors present: q/k/v biases
+/// rope.freq_base, rope.dimension_count, rope.scaling.*, context_length, attention.sliding_window) and the tensors present: q/k/v biases
 /// (Qwen2), q/k norms (Qwen3), Phi-3's fused attn_qkv and ffn_up (gate|up), a tied output when output.weight is absent, rope_freqs (Llama 3.1 scaling).
 /// </summary>
 public static class GgufModelConfig
@@ -61,6 +61,8 @@ public static class GgufModelConfig
             OutputBias = file.Contains("blk.0.attn_output.bias"),
             QkNorm = file.Contains("blk.0.attn_q_norm.weight"),
             FusedProjections = arch == "phi3",
+            // As config.json's sliding_window (Hugging Face's semantics; llama.cpp itself reads but does not apply Phi-3's).
+            SlidingWindow = m.PositiveInt($"{arch}.attention.sliding_window"),
             StoredDType = embedType is { } t && !t.IsQuantized() ? t : null,
             BosTokenId = bos is >= 0 and < int.MaxValue ? (int)bos : null,
             EosTokenIds = eos,

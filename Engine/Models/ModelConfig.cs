@@ -34,6 +34,14 @@ public sealed record ModelConfig
     public bool OutputBias { get; init; }
     /// <summary>Per-head RMSNorm of q and k before RoPE (Qwen3).</summary>
     public bool QkNorm { get; init; }
+    /// <summary>Sliding-window attention: a token reads only the last SlidingWindow positions, in every layer but
+    /// <see cref="FullAttentionLayers"/> (config.json sliding_window and layer_types).</summary>
+    public int? SlidingWindow { get; init; }
+    public IReadOnlySet<int> FullAttentionLayers { get; init; } = new HashSet<int>();
+
+    /// <summary>The attention window of a layer (0: the whole context).</summary>
+    public int WindowOf(int layer) => SlidingWindow is { } window && !FullAttentionLayers.Contains(layer) ? window : 0;
+
     /// <summary>q|k|v and gate|up stored as single matrices (Phi-3's qkv_proj and gate_up_proj).</summary>
     public bool FusedProjections { get; init; }
     public DType? StoredDType { get; init; }
@@ -102,6 +110,8 @@ public sealed record ModelConfig
             OutputBias = type is "llama" or "mistral" && attentionBias,
             QkNorm = type == "qwen3",
             FusedProjections = type == "phi3",
+            SlidingWindow = ParseSlidingWindow(root, type),
+            FullAttentionLayers = FullAttentionLayerSet(root),
             StoredDType = DTypeInfo.ParseTorch(root.TryGetProperty("torch_dtype", out var d) ? d.GetString() : null),
             BosTokenId = Int(root, "bos_token_id"),
             EosTokenIds = TokenIds(root, "eos_token_id"),
@@ -143,6 +153,39 @@ public sealed record ModelConfig
         if (type == "longrope" && (scaling.ShortFactor?.Count != rotaryDim / 2 || scaling.LongFactor?.Count != rotaryDim / 2))
             throw new InvalidDataException($"config.json rope_scaling of type 'longrope' needs short_factor and long_factor lists of {rotaryDim / 2} numbers (one per rotated pair).");
         return scaling;
+    }
+
+    /// <summary>sliding_window applies to Mistral and Phi-3 as it stands; Qwen2/Qwen3 only under use_sliding_window, and then
+    /// only with layer_types saying which layers (the older max_window_layers rule has changed meaning between versions).</summary>
+    private static int? ParseSlidingWindow(JsonElement root, string type)
+    {
+        if (Int(root, "sliding_window") is not { } window) return null;
+        if (window <= 0) throw new InvalidDataException($"config.json sliding_window {window} must be positive.");
+        if (type is "qwen2" or "qwen3")
+        {
+            if (!(root.TryGetProperty("use_sliding_window", out var use) && use.ValueKind == JsonValueKind.True)) return null;
+            if (!root.TryGetProperty("layer_types", out _))
+                throw new NotSupportedException("config.json sets use_sliding_window without layer_types; which layers slide is not defined the same way by every version (max_window_layers), so it is not guessed.");
+        }
+        return window;
+    }
+
+    private static HashSet<int> FullAttentionLayerSet(JsonElement root)
+    {
+        if (!root.TryGetProperty("layer_types", out var types) || types.ValueKind != JsonValueKind.Array) return [];
+        var full = new HashSet<int>();
+        int index = 0;
+        foreach (var layer in types.EnumerateArray())
+        {
+            switch (layer.GetString())
+            {
+                case "full_attention": full.Add(index); break;
+                case "sliding_attention": break;
+                case var other: throw new NotSupportedException($"config.json layer_types[{index}] '{other}' is not supported (full_attention, sliding_attention).");
+            }
+            index++;
+        }
+        return full;
     }
 
     private static int RotaryDimensions(JsonElement root, int headDim)

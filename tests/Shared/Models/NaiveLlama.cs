@@ -21,6 +21,8 @@ public static class NaiveLlama
         double eps = (double)c["rms_norm_eps"];
         string type = (string)c["model_type"];
         var rope = NaiveRope.Compute(c, hd, (int)c["max_position_embeddings"]);
+        int slidingWindow = c.TryGetValue("sliding_window", out var sw) ? (int)sw : 0;
+        var layerTypes = c.TryGetValue("layer_types", out var lt) ? (string[])lt : null;
 
         var x = new double[n][];
         for (int t = 0; t < n; t++) x[t] = Row(w["model.embed_tokens.weight"], tokens[t], h);
@@ -54,6 +56,8 @@ public static class NaiveLlama
                 NaiveRope.Apply(q[t], t, hd, rope);
                 NaiveRope.Apply(k[t], t, hd, rope);
             }
+            // HF's sliding-window mask: key j is visible to query t when j > t − sliding_window.
+            int window = slidingWindow > 0 && (layerTypes is null || layerTypes[l] == "sliding_attention") ? slidingWindow : 0;
             var attn = new double[n][];
             for (int t = 0; t < n; t++)
             {
@@ -62,7 +66,9 @@ public static class NaiveLlama
                 {
                     int kvh = head / (heads / kvHeads);
                     var scores = new double[t + 1];
-                    for (int j = 0; j <= t; j++)
+                    int first = window > 0 ? Math.Max(0, t - window + 1) : 0;
+                    for (int j = 0; j < first; j++) scores[j] = double.NegativeInfinity;
+                    for (int j = first; j <= t; j++)
                     {
                         double dot = 0;
                         for (int d = 0; d < hd; d++) dot += q[t][head * hd + d] * k[j][kvh * hd + d];

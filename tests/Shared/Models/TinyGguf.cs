@@ -27,6 +27,7 @@ public static class TinyGguf
             .Add($"{arch}.rope.dimension_count", (uint)model.HeadDim)
             .Add($"{arch}.attention.layer_norm_rms_epsilon", (float)(double)c["rms_norm_eps"])
             .Add($"{arch}.rope.freq_base", (float)(double)c["rope_theta"]);
+        if (c.TryGetValue("sliding_window", out var window)) writer.Add($"{arch}.attention.sliding_window", (uint)(int)window);
         if (c.TryGetValue("rope_scaling", out var rs) && rs is Dictionary<string, object> scaling) AddRopeScaling(writer, arch, scaling);
         AddVocabulary(writer, model.Vocab);
 

@@ -37,6 +37,13 @@ public static class TinyModelVariants
             ["rope_type"] = "longrope", ["short_factor"] = new[] { 1.0, 1.1, 1.4, 2.2, 3.1, 4.4 },
             ["long_factor"] = new[] { 1.2, 2.0, 3.3, 5.1, 8.8, 12.5 },
         }, extraConfig: new Dictionary<string, object> { ["original_max_position_embeddings"] = 32, ["partial_rotary_factor"] = 0.75 }),
+        // Window 5 over prompts of ~20 tokens and cache blocks of 4: windows start inside blocks.
+        ["mistral-sliding-window"] = () => TinyModel.Create(modelType: "mistral", heads: 4, kvHeads: 1,
+            extraConfig: new Dictionary<string, object> { ["sliding_window"] = 5 }),
+        ["qwen2-sliding-layer-types"] = () => TinyModel.Create(modelType: "qwen2", qkvBias: true, extraConfig: new Dictionary<string, object>
+        {
+            ["sliding_window"] = 6, ["use_sliding_window"] = true, ["layer_types"] = new[] { "full_attention", "sliding_attention" },
+        }),
         ["f16-weights"] = () => TinyModel.Create(dtype: DType.F16),
         ["bf16-weights"] = () => TinyModel.Create(dtype: DType.BF16, tied: false),
         ["sharded-3"] = () => TinyModel.Create(shards: 3, tied: false),
