@@ -36,9 +36,7 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
         {
             MaxTokens = maxTokens ?? Math.Max(1, engine.MaxModelLen - prompt.Count),   // vLLM's default: what the context leaves
             Logprobs = logprobs ? topLogprobs ?? 0 : null,
-            StructuredOutput = tools.Choice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Named
-                ? ToolCallGrammar.Compile(engine, tools, toolCalls!.Format)
-                : null,
+            StructuredOutput = ToolCallGrammar.ForChoice(engine, tools, toolCalls),
         };
         return new GenerationCall([prompt], sampling, choice => new Choice(choice.Index, engine.Tokenizer, logprobs, tools.Choice.Mode, ChatOutputParser.For(served.Parsers, text, toolCalls, tools)))
         {

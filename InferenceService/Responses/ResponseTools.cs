@@ -21,6 +21,7 @@ public sealed record ResponseTools(ChatTools Chat, JsonArray Echo, JsonNode Choi
         var definitions = new JsonArray();
         var echo = new JsonArray();
         bool hasTools = false;
+        string? firstStrict = null;
         if (body.Find("tools") is { } tools)
         {
             if (tools.ValueKind != JsonValueKind.Array) throw ApiException.BadRequest("'tools' must be a list of tools.", "tools");
@@ -33,8 +34,7 @@ public sealed record ResponseTools(ChatTools Chat, JsonArray Echo, JsonNode Choi
                 ChatTools.RequireObject(tool, param, ToolKeys);
                 if (!tool.TryGetProperty("type", out _)) throw ApiException.BadRequest($"'{param}.type' is required (\"function\").", param + ".type");
                 var name = ChatTools.ReadFunction(tool, param, names, out bool strict);
-                if (strict)   // calls are constrained only under a forced tool_choice, which this endpoint does not offer yet
-                    throw ApiException.BadRequest($"'{param}.strict': strict schema adherence of tool calls is not supported on this endpoint yet; set it to false.", param + ".strict");
+                if (strict) firstStrict ??= param + ".strict";
                 var function = new JsonObject { ["name"] = name };
                 if (Value(tool, "description") is { } description) function["description"] = description;
                 if (Value(tool, "parameters") is { } parameters) function["parameters"] = parameters;
@@ -48,11 +48,9 @@ public sealed record ResponseTools(ChatTools Chat, JsonArray Echo, JsonNode Choi
             hasTools = i > 0;
         }
         var (choice, choiceEcho) = ReadChoice(body.Find("tool_choice"), names, hasTools);
-        if (choice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Named)   // forced calls are constrained on chat only, so far
-            throw ApiException.BadRequest("tool_choice \"required\" or a named function is not supported on /v1/responses yet " +
-                "(/v1/chat/completions forces tool calls); use \"auto\" or \"none\".", "tool_choice");
+        ChatTools.RefuseUnenforcedStrict(firstStrict, choice);
         bool parallel = body.Bool("parallel_tool_calls") ?? true;
-        var chat = new ChatTools(hasTools ? JsonSerializer.SerializeToElement(definitions) : null, names, choice, parallel);
+        var chat = new ChatTools(hasTools ? JsonSerializer.SerializeToElement(definitions) : null, names, choice, parallel) { ParametersField = "parameters" };
         return new ResponseTools(chat, echo, choiceEcho);
     }
 

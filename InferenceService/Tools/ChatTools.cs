@@ -13,6 +13,9 @@ namespace InferenceService.Tools;
 /// </summary>
 public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<string> Names, ToolChoice Choice, bool ParallelCalls)
 {
+    /// <summary>Where a tool's parameters are in the request, after tools[i] (the Responses API's tools are flat).</summary>
+    public string ParametersField { get; init; } = "function.parameters";
+
     private static readonly string[] ToolKeys = ["type", "function"];
     private static readonly string[] FunctionKeys = ["name", "description", "parameters", "strict"];
 
@@ -20,9 +23,7 @@ public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<st
     {
         var (definitions, names, strict) = ReadTools(body.Find("tools"));
         var choice = ReadChoice(body.Find("tool_choice"), names, definitions is not null);
-        if (strict is not null && choice.Mode == ToolChoiceMode.Auto)
-            throw ApiException.BadRequest($"'{strict}': strict schema adherence is enforced when tool_choice is \"required\" or names a function; " +
-                "under \"auto\" the model's calls are not constrained: leave strict out or false, or force the call.", strict);
+        RefuseUnenforcedStrict(strict, choice);
         bool parallel = body.Bool("parallel_tool_calls") ?? true;
         foreach (var legacy in new[] { "functions", "function_call" })
             if (body.Has(legacy))
@@ -67,6 +68,14 @@ public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<st
             throw ApiException.BadRequest($"'{param}.strict' must be a boolean.", param + ".strict");
         strict = flag.ValueKind == JsonValueKind.True;
         return name;
+    }
+
+    /// <summary>Refuses strict: true (at <paramref name="strictParam"/>, null when no tool asks for it) where the calls are not constrained.</summary>
+    public static void RefuseUnenforcedStrict(string? strictParam, ToolChoice choice)
+    {
+        if (strictParam is not null && choice.Mode == ToolChoiceMode.Auto)
+            throw ApiException.BadRequest($"'{strictParam}': strict schema adherence is enforced when tool_choice is \"required\" or names a function; " +
+                "under \"auto\" the model's calls are not constrained: leave strict out or false, or force the call.", strictParam);
     }
 
     private static ToolChoice ReadChoice(JsonElement? value, IReadOnlySet<string> names, bool hasTools)

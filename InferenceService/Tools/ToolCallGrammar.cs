@@ -18,8 +18,13 @@ public static class ToolCallGrammar
     /// &lt;tool_call&gt; tags, which mark the call off plainly in any model's text.</summary>
     public static ToolCallSyntax DefaultSyntax { get; } = new HermesSyntax();
 
+    /// <summary>The constraint of a forced tool_choice ("required" or a named function) in <paramref name="syntax"/>, or null
+    /// when the calls are not forced.</summary>
+    public static CompiledGrammar? ForChoice(LlmEngine engine, ChatTools tools, ToolCallSyntax? syntax) =>
+        tools.Choice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Named ? Compile(engine, tools, syntax!.Format) : null;
+
     /// <summary>The compiled constraint; a tool whose parameters schema cannot be compiled is a 400 naming it.</summary>
-    public static CompiledGrammar Compile(LlmEngine engine, ChatTools tools, ToolCallFormat format)
+    private static CompiledGrammar Compile(LlmEngine engine, ChatTools tools, ToolCallFormat format)
     {
         var allowed = Tools(tools)
             .Where(t => tools.Choice.Mode != ToolChoiceMode.Named || t.Name == tools.Choice.FunctionName)
@@ -64,7 +69,7 @@ public static class ToolCallGrammar
         {
             var function = tool.GetProperty("function");
             var parameters = function.TryGetProperty("parameters", out var p) && p.ValueKind == JsonValueKind.Object ? JsonNode.Parse(p.GetRawText()) : null;
-            yield return (function.GetProperty("name").GetString()!, parameters, $"tools[{i++}].function.parameters");
+            yield return (function.GetProperty("name").GetString()!, parameters, $"tools[{i++}].{tools.ParametersField}");
         }
     }
 }
