@@ -1,7 +1,8 @@
 using System.Text.Json;
 using ChatTemplates;
+using Engine.Chat;
+using Engine.Chat.Tools;
 using Engine.Tokenization;
-using InferenceService.Chat;
 using InferenceService.Tools;
 
 namespace InferenceService.Api;
@@ -23,7 +24,7 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
     {
         var engine = served.Engine;
         var messages = ChatMessages.Read(body);
-        var tools = ChatTools.Read(body);
+        var tools = ChatToolsRequest.Read(body);
         var toolCalls = ToolCallSyntaxFor(tools, served.Parsers);
         bool logprobs = body.Bool("logprobs") ?? false;
         int? topLogprobs = body.Int("top_logprobs", 0, 20);

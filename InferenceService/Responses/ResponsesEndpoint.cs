@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Engine.Chat;
+using Engine.Chat.Tools;
 using Engine.Sampling;
 using InferenceService.Api;
-using InferenceService.Chat;
-using InferenceService.Tools;
 
 namespace InferenceService.Responses;
 

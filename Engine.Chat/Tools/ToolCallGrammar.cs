@@ -2,9 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Engine.Core;
 using Engine.StructuredOutput;
-using InferenceService.Api;
 
-namespace InferenceService.Tools;
+namespace Engine.Chat.Tools;
 
 /// <summary>
 /// The structured-output constraint of tool_choice "required" or a named function: the whole answer is tool calls in
@@ -23,7 +22,7 @@ public static class ToolCallGrammar
     public static CompiledGrammar? ForChoice(LlmEngine engine, ChatTools tools, ToolCallSyntax? syntax) =>
         tools.Choice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Named ? Compile(engine, tools, syntax!.Format) : null;
 
-    /// <summary>The compiled constraint; a tool whose parameters schema cannot be compiled is a 400 naming it.</summary>
+    /// <summary>The compiled constraint; a tool whose parameters schema cannot be compiled is an ArgumentException naming it (its ParamName).</summary>
     private static CompiledGrammar Compile(LlmEngine engine, ChatTools tools, ToolCallFormat format)
     {
         var allowed = Tools(tools)
@@ -48,7 +47,7 @@ public static class ToolCallGrammar
                 }
                 catch (GrammarException error)
                 {
-                    throw ApiException.BadRequest($"'{tool.Param}' cannot constrain a tool call: {error.Message}", tool.Param);
+                    throw new ArgumentException($"'{tool.Param}' cannot constrain a tool call: {error.Message}", tool.Param);
                 }
             }
             throw;

@@ -1,21 +1,18 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Engine.Chat.Tools;
 using InferenceService.Api;
 
 namespace InferenceService.Tools;
 
 /// <summary>
-/// A chat request's tools (OpenAI's shape: type "function" with name, description, parameters, strict), its tool_choice
+/// Reads a chat request's tools (OpenAI's shape: type "function" with name, description, parameters, strict), its tool_choice
 /// and parallel_tool_calls, validated: every mistake is a 400 naming the field, and so is what cannot be honoured
 /// (strict: true under tool_choice "auto", where calls are not constrained; under "required" or a named function every
-/// call is). <see cref="Definitions"/> go to the chat template as the request wrote them (null when absent, as Hugging
-/// Face passes them).
+/// call is) into <see cref="ChatTools"/>, whose definitions go to the chat template as the request wrote them.
 /// </summary>
-public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<string> Names, ToolChoice Choice, bool ParallelCalls)
+public static partial class ChatToolsRequest
 {
-    /// <summary>Where a tool's parameters are in the request, after tools[i] (the Responses API's tools are flat).</summary>
-    public string ParametersField { get; init; } = "function.parameters";
-
     private static readonly string[] ToolKeys = ["type", "function"];
     private static readonly string[] FunctionKeys = ["name", "description", "parameters", "strict"];
 
