@@ -1,4 +1,4 @@
-namespace InferenceService.Tools;
+namespace Engine.Chat.Tools;
 
 /// <summary>
 /// Hermes 2 Pro / Qwen2.5 / Qwen3 (vLLM's "hermes"): each call is <c>&lt;tool_call&gt;\n{"name": ..., "arguments": {...}}\n&lt;/tool_call&gt;</c>.

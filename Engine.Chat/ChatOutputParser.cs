@@ -1,7 +1,7 @@
-using InferenceService.Reasoning;
-using InferenceService.Tools;
+using Engine.Chat.Reasoning;
+using Engine.Chat.Tools;
 
-namespace InferenceService.Chat;
+namespace Engine.Chat;
 
 /// <summary>
 /// One choice's text, as it arrives, parsed into what an assistant message holds: reasoning first (when a reasoning

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace InferenceService.Tools;
+namespace Engine.Chat.Tools;
 
 /// <summary>
 /// How a model family writes tool calls, as text to generate: <c>CallsOpen (CallOpen call CallClose) (Separator CallOpen

@@ -2,9 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Engine.Core;
 using Engine.StructuredOutput;
-using InferenceService.Api;
 
-namespace InferenceService.Tools;
+namespace Engine.Chat.Tools;
 
 /// <summary>
 /// The structured-output constraint of tool_choice "required" or a named function: the whole answer is tool calls in
@@ -18,8 +17,13 @@ public static class ToolCallGrammar
     /// &lt;tool_call&gt; tags, which mark the call off plainly in any model's text.</summary>
     public static ToolCallSyntax DefaultSyntax { get; } = new HermesSyntax();
 
-    /// <summary>The compiled constraint; a tool whose parameters schema cannot be compiled is a 400 naming it.</summary>
-    public static CompiledGrammar Compile(LlmEngine engine, ChatTools tools, ToolCallFormat format)
+    /// <summary>The constraint of a forced tool_choice ("required" or a named function) in <paramref name="syntax"/>, or null
+    /// when the calls are not forced.</summary>
+    public static CompiledGrammar? ForChoice(LlmEngine engine, ChatTools tools, ToolCallSyntax? syntax) =>
+        tools.Choice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Named ? Compile(engine, tools, syntax!.Format) : null;
+
+    /// <summary>The compiled constraint; a tool whose parameters schema cannot be compiled is an ArgumentException naming it (its ParamName).</summary>
+    private static CompiledGrammar Compile(LlmEngine engine, ChatTools tools, ToolCallFormat format)
     {
         var allowed = Tools(tools)
             .Where(t => tools.Choice.Mode != ToolChoiceMode.Named || t.Name == tools.Choice.FunctionName)
@@ -43,7 +47,7 @@ public static class ToolCallGrammar
                 }
                 catch (GrammarException error)
                 {
-                    throw ApiException.BadRequest($"'{tool.Param}' cannot constrain a tool call: {error.Message}", tool.Param);
+                    throw new ArgumentException($"'{tool.Param}' cannot constrain a tool call: {error.Message}", tool.Param);
                 }
             }
             throw;
@@ -64,7 +68,7 @@ public static class ToolCallGrammar
         {
             var function = tool.GetProperty("function");
             var parameters = function.TryGetProperty("parameters", out var p) && p.ValueKind == JsonValueKind.Object ? JsonNode.Parse(p.GetRawText()) : null;
-            yield return (function.GetProperty("name").GetString()!, parameters, $"tools[{i++}].function.parameters");
+            yield return (function.GetProperty("name").GetString()!, parameters, $"tools[{i++}].{tools.ParametersField}");
         }
     }
 }

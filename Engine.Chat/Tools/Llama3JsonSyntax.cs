@@ -1,4 +1,4 @@
-namespace InferenceService.Tools;
+namespace Engine.Chat.Tools;
 
 /// <summary>
 /// Llama 3.1 / 3.2 JSON tool calls (vLLM's "llama3_json", Meta's JSON-based tool calling):

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace InferenceService.Chat;
+namespace Engine.Chat;
 
 /// <summary>
 /// One choice's assistant message as it grows from parsed pieces: each piece becomes the delta OpenAI streams for it

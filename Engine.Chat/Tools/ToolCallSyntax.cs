@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace InferenceService.Tools;
+namespace Engine.Chat.Tools;
 
 /// <summary>Whether a call region could be read: all of it, not yet (more text may complete it), or never.</summary>
 public enum RegionStatus

@@ -1,6 +1,6 @@
-using InferenceService.Chat;
+using Engine.Chat;
 
-namespace InferenceService.Reasoning;
+namespace Engine.Chat.Reasoning;
 
 /// <summary>
 /// Splits one choice's text, as it arrives, into reasoning (up to &lt;/think&gt;) and the answer after it. A leading

@@ -1,4 +1,4 @@
-namespace InferenceService.Chat;
+namespace Engine.Chat;
 
 /// <summary>Finding markers (tags such as &lt;/think&gt; or &lt;tool_call&gt;, stop strings) in text that arrives in pieces.</summary>
 public static class TextMarkers

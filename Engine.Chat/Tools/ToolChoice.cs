@@ -1,4 +1,4 @@
-namespace InferenceService.Tools;
+namespace Engine.Chat.Tools;
 
 /// <summary>OpenAI's tool_choice: "none", "auto", "required", or one function by name.</summary>
 public enum ToolChoiceMode

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace InferenceService.Tools;
+namespace Engine.Chat.Tools;
 
 /// <summary>
 /// One call as the model wrote it: the function's name, and its arguments' JSON exactly as written, with where that

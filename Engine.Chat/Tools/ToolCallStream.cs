@@ -1,6 +1,6 @@
-using InferenceService.Chat;
+using Engine.Chat;
 
-namespace InferenceService.Tools;
+namespace Engine.Chat.Tools;
 
 /// <summary>
 /// Reads one choice's answer text, as it arrives, into content and tool calls in a family's syntax. A call is sent

@@ -1,4 +1,4 @@
-namespace InferenceService.Chat;
+namespace Engine.Chat;
 
 /// <summary>A piece of an assistant message as it is parsed out of the model's text, in the order to send it.</summary>
 public abstract record ChatDelta;

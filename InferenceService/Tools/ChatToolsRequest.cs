@@ -1,17 +1,17 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Engine.Chat.Tools;
 using InferenceService.Api;
 
 namespace InferenceService.Tools;
 
 /// <summary>
-/// A chat request's tools (OpenAI's shape: type "function" with name, description, parameters, strict), its tool_choice
+/// Reads a chat request's tools (OpenAI's shape: type "function" with name, description, parameters, strict), its tool_choice
 /// and parallel_tool_calls, validated: every mistake is a 400 naming the field, and so is what cannot be honoured
 /// (strict: true under tool_choice "auto", where calls are not constrained; under "required" or a named function every
-/// call is). <see cref="Definitions"/> go to the chat template as the request wrote them (null when absent, as Hugging
-/// Face passes them).
+/// call is) into <see cref="ChatTools"/>, whose definitions go to the chat template as the request wrote them.
 /// </summary>
-public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<string> Names, ToolChoice Choice, bool ParallelCalls)
+public static partial class ChatToolsRequest
 {
     private static readonly string[] ToolKeys = ["type", "function"];
     private static readonly string[] FunctionKeys = ["name", "description", "parameters", "strict"];
@@ -20,9 +20,7 @@ public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<st
     {
         var (definitions, names, strict) = ReadTools(body.Find("tools"));
         var choice = ReadChoice(body.Find("tool_choice"), names, definitions is not null);
-        if (strict is not null && choice.Mode == ToolChoiceMode.Auto)
-            throw ApiException.BadRequest($"'{strict}': strict schema adherence is enforced when tool_choice is \"required\" or names a function; " +
-                "under \"auto\" the model's calls are not constrained: leave strict out or false, or force the call.", strict);
+        RefuseUnenforcedStrict(strict, choice);
         bool parallel = body.Bool("parallel_tool_calls") ?? true;
         foreach (var legacy in new[] { "functions", "function_call" })
             if (body.Has(legacy))
@@ -67,6 +65,14 @@ public sealed partial record ChatTools(JsonElement? Definitions, IReadOnlySet<st
             throw ApiException.BadRequest($"'{param}.strict' must be a boolean.", param + ".strict");
         strict = flag.ValueKind == JsonValueKind.True;
         return name;
+    }
+
+    /// <summary>Refuses strict: true (at <paramref name="strictParam"/>, null when no tool asks for it) where the calls are not constrained.</summary>
+    public static void RefuseUnenforcedStrict(string? strictParam, ToolChoice choice)
+    {
+        if (strictParam is not null && choice.Mode == ToolChoiceMode.Auto)
+            throw ApiException.BadRequest($"'{strictParam}': strict schema adherence is enforced when tool_choice is \"required\" or names a function; " +
+                "under \"auto\" the model's calls are not constrained: leave strict out or false, or force the call.", strictParam);
     }
 
     private static ToolChoice ReadChoice(JsonElement? value, IReadOnlySet<string> names, bool hasTools)

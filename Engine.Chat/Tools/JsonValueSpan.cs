@@ -1,4 +1,4 @@
-namespace InferenceService.Tools;
+namespace Engine.Chat.Tools;
 
 /// <summary>Where a JSON object or array written by the model ends, found without parsing it (so on text still arriving).</summary>
 public enum JsonSpanStatus

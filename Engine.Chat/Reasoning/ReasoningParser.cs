@@ -1,4 +1,4 @@
-namespace InferenceService.Reasoning;
+namespace Engine.Chat.Reasoning;
 
 /// <summary>
 /// vLLM's --reasoning-parser: which models think in &lt;think&gt;…&lt;/think&gt; before they answer, and how their output

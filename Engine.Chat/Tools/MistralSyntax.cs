@@ -1,4 +1,4 @@
-namespace InferenceService.Tools;
+namespace Engine.Chat.Tools;
 
 /// <summary>
 /// Mistral (vLLM's "mistral"): <c>[TOOL_CALLS] [{"name": ..., "arguments": {...}}, ...]</c> (tokenizer v3; a single object
