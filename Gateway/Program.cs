@@ -1,5 +1,6 @@
 // The gateway: OpenAI clients' front door. YARP in-process forwards /v1/*, /tokenize and /detokenize to the
-// inference replicas (model-aware, least outstanding requests, health-checked), behind API keys and rate limits.
+// inference replicas (model-aware, least outstanding requests, health-checked), behind API keys and rate limits;
+// HTTPS (HTTP/1.1 and HTTP/2) with a certificate from files that is reloaded when they change.
 using CommandLineFlags;
 using Gateway.Access;
 using Gateway.Admin;
@@ -7,16 +8,27 @@ using Gateway.Configuration;
 using Gateway.Errors;
 using Gateway.Observability;
 using Gateway.Routing;
+using Gateway.Tls;
 using Gateway.Usage;
 
 if (!ServiceCommandLine.Check(args, OptionsFlags.Of<GatewayOptions>(GatewayOptions.SectionName))) return CommandLineException.ExitCode;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-var options = await builder.AddGatewayAsync();
-ListenerUrls.Apply(builder, options);
+GatewayOptions options;
+try
+{
+    options = await builder.AddGatewayAsync();
+    ListenerUrls.Apply(builder, options);
+}
+catch (InvalidSettingException error)
+{
+    Console.Error.WriteLine($"error: {error.Message}");
+    return InvalidSettingException.ExitCode;
+}
 
 var app = builder.Build();
+app.UseGatewayTls(options.Tls);
 app.UseMiddleware<PathNormalizationMiddleware>();
 app.UseMiddleware<AccessLogMiddleware>();
 app.UseMiddleware<ErrorShapeMiddleware>();

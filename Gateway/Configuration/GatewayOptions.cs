@@ -1,4 +1,5 @@
 using Gateway.Routing;
+using Gateway.Tls;
 
 namespace Gateway.Configuration;
 
@@ -64,4 +65,7 @@ public sealed class GatewayOptions
     /// <summary>With PrefixAffinity: a replica with more than this many times the average of the requests in flight is passed
     /// over for the prefix's next replica (at least 1).</summary>
     public double PrefixAffinityLoadFactor { get; set; } = 1.25;
+
+    /// <summary>The certificate of the https:// listeners, HTTP→HTTPS redirect and HSTS.</summary>
+    public TlsOptions Tls { get; set; } = new();
 }

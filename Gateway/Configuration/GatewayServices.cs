@@ -4,6 +4,7 @@ using Gateway.Limits;
 using Gateway.Observability;
 using Gateway.Redis;
 using Gateway.Routing;
+using Gateway.Tls;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Yarp.ReverseProxy.LoadBalancing;
@@ -21,9 +22,10 @@ public static class GatewayServices
         var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
         var services = builder.Services;
         if (options.PrefixAffinityChars < 1 || options.PrefixAffinityLoadFactor < 1)
-            throw new InvalidOperationException(
+            throw new InvalidSettingException(
                 $"Gateway:PrefixAffinityChars must be at least 1 (got {options.PrefixAffinityChars}) and Gateway:PrefixAffinityLoadFactor at least 1 (got {options.PrefixAffinityLoadFactor}).");
         services.AddSingleton(options);
+        builder.AddGatewayTls(options.Tls);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AdminAccess>();
         services.AddSingleton<GatewayMetrics>();

@@ -9,8 +9,10 @@ namespace InferenceService.Cli;
 /// `bench-serve`: a load test in the spirit of `vllm bench serve` against any OpenAI-compatible server.
 /// Sends --num-prompts streaming completions of random token-id prompts (--input-len tokens, ids in
 /// [10, --max-token-id)) asking for exactly --output-len tokens (ignore_eos), at most --max-concurrency at
-/// once and, with --request-rate R, arriving as a Poisson process of R requests/s. Prints request and output
-/// token throughput, and TTFT, TPOT and ITL mean/median/p99. OPENAI_API_KEY, if set, is sent as the Bearer key.
+/// once and, with --request-rate R, arriving as a Poisson process of R requests/s. With --prefix-len P, each prompt
+/// starts with one of --num-prefixes shared random prefixes of P tokens, picked at random (vLLM's prefix-repetition
+/// workload: what prefix caching and prefix-aware routing serve). Prints request and output token throughput, and TTFT,
+/// TPOT and ITL mean/median/p90/p99. OPENAI_API_KEY, if set, is sent as the Bearer key.
 /// </summary>
 public static class BenchServeCommand
 {
@@ -18,6 +20,7 @@ public static class BenchServeCommand
     [
         KnownFlag.Value("base-url"), KnownFlag.Value("model"), KnownFlag.Value("num-prompts"), KnownFlag.Value("max-concurrency"),
         KnownFlag.Value("request-rate"), KnownFlag.Value("input-len"), KnownFlag.Value("output-len"), KnownFlag.Value("max-token-id"),
+        KnownFlag.Value("prefix-len"), KnownFlag.Value("num-prefixes"),
     ]);
 
     public static async Task<int> RunAsync(CommandLine args)
@@ -28,6 +31,11 @@ public static class BenchServeCommand
         int inputLen = args.GetInt("input-len") ?? 128;
         int outputLen = args.GetInt("output-len") ?? 64;
         int maxTokenId = args.GetInt("max-token-id") ?? 500;
+        int prefixLen = args.GetInt("prefix-len") ?? 0;
+        int? numPrefixes = args.GetInt("num-prefixes");
+        if (prefixLen < 0) throw new ArgumentException($"--prefix-len must be at least 0 (got {prefixLen}).");
+        if (numPrefixes is not null && (numPrefixes < 1 || prefixLen == 0))
+            throw new ArgumentException($"--num-prefixes needs --prefix-len and must be at least 1 (got {numPrefixes}).");
         double rate = args.Get("request-rate") is { } r && r != "inf" ? double.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : double.PositiveInfinity;
         using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(30) };
         // A server started with --api-key (or the gateway) wants a key: vLLM's benchmark sends OPENAI_API_KEY.
@@ -36,8 +44,12 @@ public static class BenchServeCommand
         string model = args.Get("model") ?? (await http.GetFromJsonAsync<JsonElement>("v1/models")).GetProperty("data")[0].GetProperty("id").GetString()!;
 
         var random = new Random(0);
-        var inputs = Enumerable.Range(0, prompts).Select(_ => Enumerable.Range(0, inputLen).Select(_ => random.Next(10, maxTokenId)).ToArray()).ToList();
-        Console.WriteLine($"bench-serve: {baseUrl} model {model}, {prompts} requests, input {inputLen}, output {outputLen}, max concurrency {concurrency}, request rate {rate}/s");
+        int[] RandomIds(int count) => Enumerable.Range(0, count).Select(_ => random.Next(10, maxTokenId)).ToArray();
+        var prefixes = prefixLen == 0 ? [] : Enumerable.Range(0, numPrefixes ?? 1).Select(_ => RandomIds(prefixLen)).ToList();
+        var inputs = Enumerable.Range(0, prompts).Select(_ => prefixes.Count == 0 ? RandomIds(inputLen) : [.. prefixes[random.Next(prefixes.Count)], .. RandomIds(inputLen)]).ToList();
+        Console.WriteLine($"bench-serve: {baseUrl} model {model}, {prompts} requests, input {inputLen}" +
+            (prefixLen == 0 ? "" : $" after one of {prefixes.Count} shared prefixes of {prefixLen}") +
+            $", output {outputLen}, max concurrency {concurrency}, request rate {rate}/s");
 
         using var gate = new SemaphoreSlim(concurrency);
         var start = Stopwatch.GetTimestamp();
@@ -61,7 +73,7 @@ public static class BenchServeCommand
         Console.WriteLine($"benchmark duration (s):     {duration:F2}");
         Console.WriteLine($"request throughput (req/s): {ok.Count / duration:F2}");
         Console.WriteLine($"output token throughput (tok/s): {ok.Sum(t => t.OutputTokens) / duration:F2}");
-        Console.WriteLine($"total token throughput (tok/s):  {ok.Sum(t => t.OutputTokens + inputLen) / duration:F2}");
+        Console.WriteLine($"total token throughput (tok/s):  {ok.Sum(t => t.OutputTokens + prefixLen + inputLen) / duration:F2}");
         Report("TTFT", ok.Select(t => t.Ttft));
         Report("TPOT", ok.Where(t => t.OutputTokens > 1).Select(t => (t.Total - t.Ttft) / (t.OutputTokens - 1)));
         Report("ITL", ok.SelectMany(t => t.InterTokenLatencies));
@@ -113,6 +125,6 @@ public static class BenchServeCommand
         var values = seconds.Order().ToList();
         if (values.Count == 0) return;
         double Percentile(double p) => values[Math.Min(values.Count - 1, (int)Math.Ceiling(p * values.Count) - 1)];
-        Console.WriteLine($"{name,-5} (ms): mean {1000 * values.Average(),9:F2}   median {1000 * Percentile(0.5),9:F2}   p99 {1000 * Percentile(0.99),9:F2}");
+        Console.WriteLine($"{name,-5} (ms): mean {1000 * values.Average(),9:F2}   median {1000 * Percentile(0.5),9:F2}   p90 {1000 * Percentile(0.9),9:F2}   p99 {1000 * Percentile(0.99),9:F2}");
     }
 }

@@ -25,13 +25,13 @@ public sealed class OptionsFlagsTests
     }
 
     [Fact]
-    public void ScalarsAreKeys_CollectionsAndNestedClassesAreSections_ReadOnlyPropertiesAreNothing()
+    public void ScalarsAndNestedClassesKeysAreKeys_CollectionsAreSections_ReadOnlyPropertiesAreNothing()
     {
         var flags = OptionsFlags.Of<SampleOptions>("Sample").Select(f => $"{f.Kind} {f.Name}");
         Assert.Equal(
         [
             "Value Sample:AdminKey", "Value Sample:Limit", "Value Sample:Bytes", "Value Sample:Interval", "Value Sample:Enabled",
-            "Value Sample:Day", "Section Sample:Origins", "Section Sample:Ports", "Section Sample:Inner",
+            "Value Sample:Day", "Section Sample:Origins", "Section Sample:Ports", "Value Sample:Inner:Depth",
         ], flags);
     }
 }

@@ -19,12 +19,13 @@ public sealed class GatewayProcess : ServiceDriver
     public string Name { get; }
 
     public static Task<GatewayProcess> StartAsync(string name, IReadOnlyList<BackendProcess> replicas, RedisServer? redis,
-        IReadOnlyDictionary<string, string>? settings = null) =>
-        StartAsync(name, replicas.Select(r => r.Url).ToList(), redis, settings);
+        IReadOnlyDictionary<string, string>? settings = null, int? httpsPort = null) =>
+        StartAsync(name, replicas.Select(r => r.Url).ToList(), redis, settings, httpsPort);
 
-    /// <summary>A gateway in front of replicas given by URL (real InferenceService processes, say).</summary>
+    /// <summary>A gateway in front of replicas given by URL (real InferenceService processes, say); with <paramref name="httpsPort"/>,
+    /// also listening on https://127.0.0.1:PORT (the settings then give it a certificate).</summary>
     public static async Task<GatewayProcess> StartAsync(string name, IReadOnlyList<string> replicaUrls, RedisServer? redis,
-        IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string>? settings = null, int? httpsPort = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -44,6 +45,8 @@ public sealed class GatewayProcess : ServiceDriver
             Environment = environment,
             Ready = health => GatewayHealth.ReplicasReady(health, replicaUrls.Count),
             HealthKey = AdminKey,
+            Args = port => httpsPort is null ? [] : ["--urls", $"http://127.0.0.1:{port};https://127.0.0.1:{httpsPort}"],
+            BindWithAspNetCoreUrls = httpsPort is null,
         });
         return new GatewayProcess(name, service);
     }
