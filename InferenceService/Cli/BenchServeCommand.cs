@@ -10,7 +10,8 @@ namespace InferenceService.Cli;
 /// Sends --num-prompts streaming completions of random token-id prompts (--input-len tokens, ids in
 /// [10, --max-token-id)) asking for exactly --output-len tokens (ignore_eos), at most --max-concurrency at
 /// once and, with --request-rate R, arriving as a Poisson process of R requests/s. Prints request and output
-/// token throughput, and TTFT, TPOT and ITL mean/median/p99. OPENAI_API_KEY, if set, is sent as the Bearer key.
+/// token throughput, and TTFT, TPOT and ITL mean/median/p99. --seed (0 by default) picks the prompts and arrivals, so a
+/// warm-up run with another seed shares no prefix with the measured one. OPENAI_API_KEY, if set, is sent as the Bearer key.
 /// </summary>
 public static class BenchServeCommand
 {
@@ -18,6 +19,7 @@ public static class BenchServeCommand
     [
         KnownFlag.Value("base-url"), KnownFlag.Value("model"), KnownFlag.Value("num-prompts"), KnownFlag.Value("max-concurrency"),
         KnownFlag.Value("request-rate"), KnownFlag.Value("input-len"), KnownFlag.Value("output-len"), KnownFlag.Value("max-token-id"),
+        KnownFlag.Value("seed"),
     ]);
 
     public static async Task<int> RunAsync(CommandLine args)
@@ -35,9 +37,10 @@ public static class BenchServeCommand
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
         string model = args.Get("model") ?? (await http.GetFromJsonAsync<JsonElement>("v1/models")).GetProperty("data")[0].GetProperty("id").GetString()!;
 
-        var random = new Random(0);
+        int seed = args.GetInt("seed") ?? 0;
+        var random = new Random(seed);
         var inputs = Enumerable.Range(0, prompts).Select(_ => Enumerable.Range(0, inputLen).Select(_ => random.Next(10, maxTokenId)).ToArray()).ToList();
-        Console.WriteLine($"bench-serve: {baseUrl} model {model}, {prompts} requests, input {inputLen}, output {outputLen}, max concurrency {concurrency}, request rate {rate}/s");
+        Console.WriteLine($"bench-serve: {baseUrl} model {model}, {prompts} requests, input {inputLen}, output {outputLen}, max concurrency {concurrency}, request rate {rate}/s, seed {seed}");
 
         using var gate = new SemaphoreSlim(concurrency);
         var start = Stopwatch.GetTimestamp();
