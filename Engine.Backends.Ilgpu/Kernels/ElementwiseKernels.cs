@@ -27,11 +27,12 @@ public static class ElementwiseKernels
         }
     }
 
-    /// <summary>Rotate-half RoPE in place at each row's position; cos/sin are [positions, headDim/2].</summary>
+    /// <summary>Rotate-half RoPE in place at each row's position over the first RotaryDim dimensions of each head (pairs
+    /// k and k + RotaryDim/2); cos/sin are [positions, RotaryDim/2].</summary>
     public static void Rope(ArrayView<float> x, int xStride, ArrayView<float> cos, ArrayView<float> sin, ArrayView<int> positions, RopeShape s)
     {
-        int half = s.HeadDim / 2;
-        int pairsPerRow = s.Cols / 2;
+        int half = s.RotaryDim / 2;
+        int pairsPerRow = s.Cols / s.HeadDim * half;
         long count = (long)s.Rows * pairsPerRow;
         for (long i = First; i < count; i += Step)
         {
@@ -109,6 +110,16 @@ public static class ElementwiseKernels
         {
             int row = (int)(i / s.Cols), col = (int)(i % s.Cols);
             output[(long)row * outStride + col] = x[(long)rows[row] * xStride + col];
+        }
+    }
+
+    /// <summary>x[rows[r]] += weights[r] · y[r] (rows distinct: no two threads add to one element).</summary>
+    public static void AddScaledRows(ArrayView<float> x, int xStride, ArrayView<float> y, int yStride, ArrayView<int> rows, ArrayView<float> weights, Shape2 s)
+    {
+        for (long i = First; i < s.Count; i += Step)
+        {
+            int row = (int)(i / s.Cols), col = (int)(i % s.Cols);
+            x[(long)rows[row] * xStride + col] += weights[row] * y[(long)row * yStride + col];
         }
     }
 

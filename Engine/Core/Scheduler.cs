@@ -100,6 +100,7 @@ public sealed class Scheduler
             if (seq.Status != SequenceStatus.Running) continue;
             seq.CachedTokens += tokens;
             _blocks.CacheFullBlocks(seq);
+            _blocks.ReleaseOutsideWindow(seq);
         }
     }
 

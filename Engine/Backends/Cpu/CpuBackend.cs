@@ -201,7 +201,7 @@ public sealed unsafe class CpuBackend : IComputeBackend
         var xs = (CpuTensor)x;
         var cos = (CpuTensor)rope.Cos;
         var sin = (CpuTensor)rope.Sin;
-        int half = rope.HeadDim / 2;
+        int half = rope.RotaryDim / 2;
         var positions = _batch.Positions;
         for (int row = 0; row < xs.Rows; row++)
         {
@@ -280,6 +280,18 @@ public sealed unsafe class CpuBackend : IComputeBackend
         var o = (CpuTensor)output;
         var rows = _batch.LogitTokenIndices;
         for (int i = 0; i < rows.Length; i++) xs.RowSpan(rows[i]).CopyTo(o.RowSpan(i));
+    }
+
+    public void GatherRows(Tensor x, ReadOnlySpan<int> rows, Tensor output)
+    {
+        var (xs, o) = ((CpuTensor)x, (CpuTensor)output);
+        for (int i = 0; i < rows.Length; i++) xs.RowSpan(rows[i]).CopyTo(o.RowSpan(i));
+    }
+
+    public void AddScaledRows(Tensor x, Tensor y, ReadOnlySpan<int> rows, ReadOnlySpan<float> weights)
+    {
+        var (xs, ys) = ((CpuTensor)x, (CpuTensor)y);
+        for (int i = 0; i < rows.Length; i++) TensorPrimitives.MultiplyAdd(ys.RowSpan(i), weights[i], xs.RowSpan(rows[i]), xs.RowSpan(rows[i]));
     }
 
     public void Download(Tensor source, Span<float> destination)
