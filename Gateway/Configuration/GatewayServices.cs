@@ -37,7 +37,7 @@ public static class GatewayServices
         if (string.IsNullOrWhiteSpace(redisConnectionString))
         {
             services.AddSingleton<IApiKeyStore, InMemoryApiKeyStore>();
-            services.AddSingleton(sp => new RateLimiter(sp.GetRequiredService<LocalRateLimitStore>(), sp.GetRequiredService<ILogger<RateLimiter>>()));
+            services.AddSingleton(sp => new RateLimiter(sp.GetRequiredService<LocalRateLimitStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RateLimiter>>()));
         }
         else
         {
@@ -45,7 +45,7 @@ public static class GatewayServices
             services.AddSingleton(redis);
             services.AddSingleton<IApiKeyStore, RedisApiKeyStore>();
             services.AddSingleton<RedisRateLimitStore>();
-            services.AddSingleton(sp => new RateLimiter(sp.GetRequiredService<LocalRateLimitStore>(), sp.GetRequiredService<ILogger<RateLimiter>>(),
+            services.AddSingleton(sp => new RateLimiter(sp.GetRequiredService<LocalRateLimitStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RateLimiter>>(),
                 sp.GetRequiredService<RedisRateLimitStore>()));
             health.AddCheck<RedisHealthCheck>("redis");
         }

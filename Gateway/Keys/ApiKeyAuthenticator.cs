@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Gateway.Configuration;
 
 namespace Gateway.Keys;
@@ -11,7 +10,7 @@ namespace Gateway.Keys;
 /// <see cref="GatewayOptions.KeyOfflineGrace"/> keeps working; keys never seen here are refused.
 /// Unknown keys are not cached, so a key created on another replica works here at once.
 /// </summary>
-public sealed class ApiKeyAuthenticator(IApiKeyStore store, GatewayOptions options, ILogger<ApiKeyAuthenticator> logger)
+public sealed class ApiKeyAuthenticator(IApiKeyStore store, GatewayOptions options, TimeProvider time, ILogger<ApiKeyAuthenticator> logger)
 {
     private sealed record CachedRecord(ApiKeyRecord Record, long ValidatedAt);
 
@@ -23,7 +22,7 @@ public sealed class ApiKeyAuthenticator(IApiKeyStore store, GatewayOptions optio
         var hash = ApiKeySecret.Hash(presentedKey);
 
         var cached = _cache.GetValueOrDefault(hash);
-        if (cached is not null && Stopwatch.GetElapsedTime(cached.ValidatedAt) < options.KeyRevalidateAfter)
+        if (cached is not null && time.GetElapsedTime(cached.ValidatedAt) < options.KeyRevalidateAfter)
             return Judge(cached.Record, hash);
 
         ApiKeyRecord? record;
@@ -33,7 +32,7 @@ public sealed class ApiKeyAuthenticator(IApiKeyStore store, GatewayOptions optio
         }
         catch (KeyStoreUnavailableException error)
         {
-            if (cached is not null && Stopwatch.GetElapsedTime(cached.ValidatedAt) < options.KeyOfflineGrace)
+            if (cached is not null && time.GetElapsedTime(cached.ValidatedAt) < options.KeyOfflineGrace)
                 return Judge(cached.Record, hash);
             logger.LogDebug("Key store unreachable ({Reason}); refusing a key not validated in the last {Grace}",
                 error.InnerException?.Message, options.KeyOfflineGrace);
@@ -45,12 +44,12 @@ public sealed class ApiKeyAuthenticator(IApiKeyStore store, GatewayOptions optio
             _cache.TryRemove(hash, out _);
             return AuthenticationResult.Of(AuthenticationOutcome.Invalid);
         }
-        _cache[hash] = new CachedRecord(record, Stopwatch.GetTimestamp());
+        _cache[hash] = new CachedRecord(record, time.GetTimestamp());
         return Judge(record, hash);
     }
 
     /// <summary>Applies a revocation made through this gateway at once (other replicas see it on revalidation).</summary>
-    public void Revoked(ApiKeyRecord record) => _cache[record.Hash] = new CachedRecord(record, Stopwatch.GetTimestamp());
+    public void Revoked(ApiKeyRecord record) => _cache[record.Hash] = new CachedRecord(record, time.GetTimestamp());
 
     private static AuthenticationResult Judge(ApiKeyRecord record, string presentedHash)
     {

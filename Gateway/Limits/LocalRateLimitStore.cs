@@ -1,16 +1,15 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 
 namespace Gateway.Limits;
 
 /// <summary>Buckets in this process: the fallback while Redis is unreachable (and the store without Redis).</summary>
-public sealed class LocalRateLimitStore
+public sealed class LocalRateLimitStore(TimeProvider time)
 {
-    private sealed class Bucket(int limit)
+    private sealed class Bucket(int limit, long createdAt)
     {
         public readonly int Limit = limit;
         public double Level = limit;
-        public long UpdatedAt = Stopwatch.GetTimestamp();
+        public long UpdatedAt = createdAt;
     }
 
     // Beyond this many buckets (one per key or client IP), full ones are dropped: a full bucket is the default.
@@ -18,7 +17,7 @@ public sealed class LocalRateLimitStore
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new();
-    private long _prunedAt = Stopwatch.GetTimestamp();
+    private long _prunedAt = time.GetTimestamp();
 
     /// <summary>Admits a request if the subject has a request unit and a positive token level, taking the unit and
     /// reserving <paramref name="tokens"/> (its estimate; the level may go below zero).</summary>
@@ -54,24 +53,24 @@ public sealed class LocalRateLimitStore
     private Bucket GetBucket(string key, int limit)
     {
         if (_buckets.Count > PruneAbove) Prune();
-        var bucket = _buckets.GetOrAdd(key, _ => new Bucket(limit));
+        var bucket = _buckets.GetOrAdd(key, _ => new Bucket(limit, time.GetTimestamp()));
         // A key whose limit was changed gets a bucket of the new size.
-        return bucket.Limit == limit ? bucket : _buckets[key] = new Bucket(limit);
+        return bucket.Limit == limit ? bucket : _buckets[key] = new Bucket(limit, time.GetTimestamp());
     }
 
     private void Prune()
     {
         var last = Interlocked.Read(ref _prunedAt);
-        if (Stopwatch.GetElapsedTime(last) < PruneEvery || Interlocked.CompareExchange(ref _prunedAt, Stopwatch.GetTimestamp(), last) != last) return;
+        if (time.GetElapsedTime(last) < PruneEvery || Interlocked.CompareExchange(ref _prunedAt, time.GetTimestamp(), last) != last) return;
         foreach (var (key, bucket) in _buckets)
             lock (bucket)
                 if (Refresh(bucket, bucket.Limit) >= bucket.Limit) _buckets.TryRemove(key, out _);
     }
 
-    private static double Refresh(Bucket bucket, int limit)
+    private double Refresh(Bucket bucket, int limit)
     {
-        var now = Stopwatch.GetTimestamp();
-        bucket.Level = TokenBucket.Refill(bucket.Level, Stopwatch.GetElapsedTime(bucket.UpdatedAt, now).TotalMilliseconds, limit);
+        var now = time.GetTimestamp();
+        bucket.Level = TokenBucket.Refill(bucket.Level, time.GetElapsedTime(bucket.UpdatedAt, now).TotalMilliseconds, limit);
         bucket.UpdatedAt = now;
         return bucket.Level;
     }

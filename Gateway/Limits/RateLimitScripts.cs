@@ -1,16 +1,18 @@
 namespace Gateway.Limits;
 
 /// <summary>
-/// The Lua scripts that keep buckets in Redis (the arithmetic of <see cref="TokenBucket"/>). Each runs atomically,
-/// and the clock is Redis's own TIME, so gateway replicas with different clocks share one consistent bucket.
-/// A bucket is a hash {level, at}; it expires once it would be full again (a full bucket is the default).
+/// The Lua scripts that keep buckets in Redis (the arithmetic of <see cref="TokenBucket"/>). Each runs atomically.
+/// The clock is the calling gateway's (ARGV[1], Unix milliseconds from its TimeProvider), not Redis's TIME, so the
+/// arithmetic can be checked with a fake clock. The gateways of one deployment share a clock well enough: NTP keeps
+/// them within milliseconds, and a skew of d between two gateways adds at most d of refill when they take turns (a
+/// clock behind the bucket's last update adds nothing, never takes away). A bucket is a hash {level, at}; it expires once it would be full
+/// again (a full bucket is the default).
 /// Levels are returned as strings: Redis would truncate Lua numbers to integers.
 /// </summary>
 public static class RateLimitScripts
 {
     private const string Common = """
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local now = tonumber(ARGV[1])
         local window = 60000
         local function read(key, limit)
           local v = redis.call('HMGET', key, 'level', 'at')
@@ -27,11 +29,11 @@ public static class RateLimitScripts
         """;
 
     /// <summary>Admits the first k of n requests that arrived together, in order: each needs a request unit and a positive
-    /// token level, and reserves its token estimate. KEYS: requests bucket, tokens bucket. ARGV: requests/min, tokens/min
-    /// (0 = unlimited), n, then the n estimates. Returns {k, requests level before taking the k units, tokens level
+    /// token level, and reserves its token estimate. KEYS: requests bucket, tokens bucket. ARGV: now, requests/min,
+    /// tokens/min (0 = unlimited), n, then the n estimates. Returns {k, requests level before taking the k units, tokens level
     /// before the k reservations}.</summary>
     public const string Admit = Common + """
-        local rpm, tpm, n = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+        local rpm, tpm, n = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
         local requests, tokens, admitted = 0, 0, n
         if rpm > 0 then
           requests = read(KEYS[1], rpm)
@@ -42,7 +44,7 @@ public static class RateLimitScripts
           local level, k = tokens, 0
           while k < admitted and level > 0 do
             k = k + 1
-            level = level - tonumber(ARGV[3 + k])
+            level = level - tonumber(ARGV[4 + k])
           end
           admitted = k
           if admitted > 0 then write(KEYS[2], level, tpm) end
@@ -51,10 +53,10 @@ public static class RateLimitScripts
         return {admitted, tostring(requests), tostring(tokens)}
         """;
 
-    /// <summary>KEYS: tokens bucket. ARGV: tokens/min, tokens used (negative: an unused reservation given back, up to the
+    /// <summary>KEYS: tokens bucket. ARGV: now, tokens/min, tokens used (negative: an unused reservation given back, up to the
     /// limit). Returns the new level.</summary>
     public const string ChargeTokens = Common + """
-        local tpm, used = tonumber(ARGV[1]), tonumber(ARGV[2])
+        local tpm, used = tonumber(ARGV[2]), tonumber(ARGV[3])
         local level = math.min(tpm, read(KEYS[1], tpm) - used)
         write(KEYS[1], level, tpm)
         return tostring(level)

@@ -9,14 +9,18 @@ namespace Gateway.Limits;
 public sealed class RateLimiter
 {
     private readonly LocalRateLimitStore _local;
+    private readonly TimeProvider _time;
     private readonly ILogger<RateLimiter> _logger;
     private readonly AdmissionBatcher? _admissions;    // with the shared store only
     private readonly TokenChargeCoalescer? _charges;
-    private long _lastWarning;
+    private long _lastWarning;   // a timestamp of the time provider; 0: never warned
 
-    public RateLimiter(LocalRateLimitStore local, ILogger<RateLimiter> logger, RedisRateLimitStore? shared = null)
+    // During an outage every request falls back: one warning per this period is enough.
+    private static readonly TimeSpan WarnEvery = TimeSpan.FromSeconds(10);
+
+    public RateLimiter(LocalRateLimitStore local, TimeProvider time, ILogger<RateLimiter> logger, RedisRateLimitStore? shared = null)
     {
-        (_local, _logger) = (local, logger);
+        (_local, _time, _logger) = (local, time, logger);
         if (shared is null) return;
         _admissions = new AdmissionBatcher(shared.AdmitAsync);
         _charges = new TokenChargeCoalescer((subject, tokensPerMinute, tokens) => ChargeSharedAsync(shared, subject, tokensPerMinute, tokens));
@@ -63,10 +67,9 @@ public sealed class RateLimiter
 
     private void WarnFallback(Exception error)
     {
-        // Once per 10 s at most: during an outage every request falls back.
-        var now = Environment.TickCount64;
+        var now = _time.GetTimestamp();
         var last = Interlocked.Read(ref _lastWarning);
-        if (now - last < 10_000 || Interlocked.CompareExchange(ref _lastWarning, now, last) != last) return;
+        if ((last != 0 && _time.GetElapsedTime(last, now) < WarnEvery) || Interlocked.CompareExchange(ref _lastWarning, now, last) != last) return;
         _logger.LogWarning("Redis unreachable ({Reason}); rate limits are local to this gateway until it is back", error.Message);
     }
 }

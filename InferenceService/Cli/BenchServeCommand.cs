@@ -12,7 +12,8 @@ namespace InferenceService.Cli;
 /// once and, with --request-rate R, arriving as a Poisson process of R requests/s. With --prefix-len P, each prompt
 /// starts with one of --num-prefixes shared random prefixes of P tokens, picked at random (vLLM's prefix-repetition
 /// workload: what prefix caching and prefix-aware routing serve). Prints request and output token throughput, and TTFT,
-/// TPOT and ITL mean/median/p90/p99. OPENAI_API_KEY, if set, is sent as the Bearer key.
+/// TPOT and ITL mean/median/p90/p99. --seed (0 by default) picks the prompts and arrivals, so a warm-up run with another
+/// seed shares no prefix with the measured one. OPENAI_API_KEY, if set, is sent as the Bearer key.
 /// </summary>
 public static class BenchServeCommand
 {
@@ -20,7 +21,7 @@ public static class BenchServeCommand
     [
         KnownFlag.Value("base-url"), KnownFlag.Value("model"), KnownFlag.Value("num-prompts"), KnownFlag.Value("max-concurrency"),
         KnownFlag.Value("request-rate"), KnownFlag.Value("input-len"), KnownFlag.Value("output-len"), KnownFlag.Value("max-token-id"),
-        KnownFlag.Value("prefix-len"), KnownFlag.Value("num-prefixes"),
+        KnownFlag.Value("prefix-len"), KnownFlag.Value("num-prefixes"), KnownFlag.Value("seed"),
     ]);
 
     public static async Task<int> RunAsync(CommandLine args)
@@ -43,13 +44,14 @@ public static class BenchServeCommand
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
         string model = args.Get("model") ?? (await http.GetFromJsonAsync<JsonElement>("v1/models")).GetProperty("data")[0].GetProperty("id").GetString()!;
 
-        var random = new Random(0);
+        int seed = args.GetInt("seed") ?? 0;
+        var random = new Random(seed);
         int[] RandomIds(int count) => Enumerable.Range(0, count).Select(_ => random.Next(10, maxTokenId)).ToArray();
         var prefixes = prefixLen == 0 ? [] : Enumerable.Range(0, numPrefixes ?? 1).Select(_ => RandomIds(prefixLen)).ToList();
         var inputs = Enumerable.Range(0, prompts).Select(_ => prefixes.Count == 0 ? RandomIds(inputLen) : [.. prefixes[random.Next(prefixes.Count)], .. RandomIds(inputLen)]).ToList();
         Console.WriteLine($"bench-serve: {baseUrl} model {model}, {prompts} requests, input {inputLen}" +
             (prefixLen == 0 ? "" : $" after one of {prefixes.Count} shared prefixes of {prefixLen}") +
-            $", output {outputLen}, max concurrency {concurrency}, request rate {rate}/s");
+            $", output {outputLen}, max concurrency {concurrency}, request rate {rate}/s, seed {seed}");
 
         using var gate = new SemaphoreSlim(concurrency);
         var start = Stopwatch.GetTimestamp();

@@ -1,14 +1,19 @@
+using System.Globalization;
 using AdminDashboard.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace AdminDashboard.Tests;
 
-/// <summary>The playground chats with the embedded model through the gateway, streamed; the Metrics page sees the tokens.</summary>
+/// <summary>
+/// The playground chats with the embedded model through the gateway, streamed; at temperature 0 the reply is llama2.c's
+/// greedy text (the replica's chat template renders BOS and the user's message alone: the reference's raw prompt). The
+/// Metrics page sees the tokens.
+/// </summary>
 [Collection(PlatformCollection.Name)]
 public sealed class PlaygroundTests(Platform platform)
 {
     [Fact]
-    public async Task Streams_a_reply_through_the_gateway_with_a_new_key_and_the_metrics_page_counts_its_tokens()
+    public async Task Streams_the_llama2c_reference_reply_at_temperature_0_through_the_gateway_with_a_new_key_and_the_metrics_page_counts_its_tokens()
     {
         await using var browser = await platform.OpenAsync();
         var page = browser.Page;
@@ -27,14 +32,18 @@ public sealed class PlaygroundTests(Platform platform)
         await Assertions.Expect(browser.TestId("playground-key-name")).ToBeVisibleAsync();
         await Assertions.Expect(browser.TestId("playground-model")).ToHaveValueAsync(Platform.Model);
 
-        await browser.TestId("playground-input").Locator("textarea").FillAsync("Once upon a time");
+        var story = StoriesReference.All[0];
+        await browser.TestId("playground-temperature").FocusAsync();
+        await page.Keyboard.PressAsync("Home");   // the slider's minimum: 0
+        await Assertions.Expect(page.Locator("label", new() { HasText = "Temperature" })).ToContainTextAsync("0.00");
+        await browser.TestId("playground-max-tokens").Locator("input").FillAsync(story.GreedyTokenIds.Length.ToString(CultureInfo.InvariantCulture));
+        await browser.TestId("playground-input").Locator("textarea").FillAsync(story.Prompt);
         await browser.TestId("playground-send").ClickAsync();
 
         var reply = browser.TestId("assistant-message");
         await Assertions.Expect(reply).ToHaveAttributeAsync("data-done", "true", new() { Timeout = 90_000 });
         await Assertions.Expect(browser.TestId("chat-error")).ToHaveCountAsync(0);
-        var text = await reply.Locator(".message-text").InnerTextAsync();
-        Assert.True(text.Trim().Length > 10, $"The reply is '{text}'");
+        Assert.Equal(story.GreedyText, await reply.Locator(".message-text").TextContentAsync());
         var chunks = int.Parse((await reply.GetAttributeAsync("data-chunks"))!);
         Assert.True(chunks > 5, $"The reply came in {chunks} chunk(s): not streamed");
         await Assertions.Expect(browser.TestId("reply-stats")).ToContainTextAsync("tokens");

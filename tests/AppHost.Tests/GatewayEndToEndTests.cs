@@ -103,11 +103,10 @@ public sealed class GatewayEndToEndTests(AspireSystemFixture system)
         var pid = system.Pid("inference-0");
         var server = ProcessTree.Descendants(pid).Single(p => ProcessTree.CommandLine(p).Contains("InferenceService", StringComparison.Ordinal));
         using (var kill = Process.Start("kill", ["-KILL", server.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
-        // Requests sent while the process is dying are in flight at the crash; the claim is about the ones after. (Within
-        // milliseconds of the death, the gateway may still send one on a pooled connection whose close it has not yet
-        // read, and get a reset it does not retry: hence the short pause.)
-        while (ProcessTree.IsAlive(server)) await Task.Delay(10);
-        await Task.Delay(500);
+        // Requests sent while the process is dying are in flight at the crash; the claim is about the ones after. (One sent
+        // on a pooled connection whose close the gateway has not read yet gets nothing back, and the gateway sends it again
+        // to the other replica: no pause is needed.)
+        await Poll.UntilAsync(() => !ProcessTree.IsAlive(server), $"the killed inference-0 server (pid {server}) to be gone");
         for (var burst = 0; burst < 3; burst++) await BurstAsync(gateway, $"burst {burst} after killing inference-0");
 
         using (var restart = new CancellationTokenSource(TimeSpan.FromSeconds(120)))

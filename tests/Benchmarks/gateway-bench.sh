@@ -9,15 +9,24 @@
 #     SERVICE_MS/2..3*SERVICE_MS/2, as independent requests finish at different times): backend-bound;
 #   - CPU time per request of the backend and of the gateway process (from /proc), which the machine's other
 #     load distorts less than it distorts the timings.
+#   - throughput of streamed completions (stream: true, STREAM_TOKENS chunks each, metered by the gateway) at
+#     CONNECTIONS connections with an instant backend.
 # On a machine shared with other work, single runs scatter widely: the per-round figures are printed too.
-# Usage: tests/Benchmarks/gateway-bench.sh   (env: DURATION=5s ROUNDS=5 CONNECTIONS=64 SERVICE_MS=50 WARMUP=15s)
+# Any request that errs (non-2xx or a socket error) fails the benchmark (exit 1) after the figures.
+# Usage: tests/Benchmarks/gateway-bench.sh   (env: DURATION=5s ROUNDS=5 CONNECTIONS=64 SERVICE_MS=50 WARMUP=15s STREAM_TOKENS=16)
 set -euo pipefail
+command_line="$0 $*"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 duration="${DURATION:-5s}"
 rounds="${ROUNDS:-5}"
 connections="${CONNECTIONS:-64}"
 service_ms="${SERVICE_MS:-50}"
 warmup="${WARMUP:-15s}"
+stream_tokens="${STREAM_TOKENS:-16}"
+echo "command: $command_line"
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "wrk threads: 1 at 1 connection, 2 at $connections connections; $rounds rounds of $duration, warm-up $warmup;" \
+  "requests: prompt 'hello world', max_tokens 1 (streamed: $stream_tokens), backend service time 0 or ${service_ms}±$((service_ms / 2)) ms"
 # shellcheck source=/dev/null
 source "$root/.ci/packages.sh"
 ensure_packages wrk redis-server curl
@@ -54,18 +63,20 @@ key=$(curl -fs -X POST "http://127.0.0.1:$gateway_port/admin/keys" -H 'Authoriza
   sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
 [ -n "$key" ] || { echo "gateway-bench: could not create a key" >&2; exit 1; }
 
-request_script() { # delay_ms
+request_script() { # name delay_ms body
   cat >"$work/post-$1.lua" <<LUA
 wrk.method = "POST"
-wrk.body = '{"model":"bench-model","prompt":"hello world","max_tokens":1}'
+wrk.body = '$3'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $key"
-wrk.headers["x-test-chunk-delay-ms"] = "$1"
+wrk.headers["x-test-chunk-delay-ms"] = "$2"
 LUA
   echo "$work/post-$1.lua"
 }
-instant=$(request_script 0)
-slow=$(request_script "$((service_ms / 2))-$((service_ms * 3 / 2))")
+one_token='{"model":"bench-model","prompt":"hello world","max_tokens":1}'
+instant=$(request_script instant 0 "$one_token")
+slow=$(request_script slow "$((service_ms / 2))-$((service_ms * 3 / 2))" "$one_token")
+streamed=$(request_script streamed 0 "{\"model\":\"bench-model\",\"prompt\":\"hello world\",\"max_tokens\":$stream_tokens,\"stream\":true}")
 direct="http://127.0.0.1:$backend_port/v1/completions"
 gateway="http://127.0.0.1:$gateway_port/v1/completions"
 
@@ -75,11 +86,15 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { prin
 to_us() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); print v } else if (v ~ /ms$/) { sub(/ms$/, "", v); print v * 1000 } else { sub(/s$/, "", v); print v * 1000000 } }'; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # pid -> user + system clock ticks
 cpu_us_per_request() { calc "($(cpu_ticks "$1") - $2) / $(getconf CLK_TCK) * 1000000 / $3"; } # pid ticks_before requests
-errors=0
+# run's output is read through $(...), a subshell: the runs with errors are counted in a file.
+errors="$work/errors"
+: >"$errors"
 run() { # threads connections script url -> "p50_us p99_us requests_per_s requests"
   local out
   out=$(wrk -t"$1" -c"$2" -d"$duration" --latency -s "$3" "$4")
-  if echo "$out" | grep -qE 'Non-2xx|Socket errors'; then errors=$((errors + 1)); echo "$out" | grep -E 'Non-2xx|Socket errors' >&2; fi
+  if echo "$out" | grep -qE 'Non-2xx|Socket errors'; then
+    echo "$(basename "$3") $4: $(echo "$out" | grep -E 'Non-2xx|Socket errors' | paste -sd' ')" | tee -a "$errors" >&2
+  fi
   echo "$(echo "$out" | awk '$1 == "50%" { print $2 }' | to_us) $(echo "$out" | awk '$1 == "99%" { print $2 }' | to_us)" \
        "$(echo "$out" | awk '/^Requests\/sec:/ { print $2 }') $(echo "$out" | awk '/requests in/ { print $1 }')"
 }
@@ -87,8 +102,9 @@ run() { # threads connections script url -> "p50_us p99_us requests_per_s reques
 echo "gateway-bench: $(nproc) cores shared by wrk, backend, gateway and redis; $rounds rounds of $duration per figure (medians)"
 wrk -t1 -c8 -d5s -s "$instant" "$direct" >/dev/null
 wrk -t1 -c8 -d"$warmup" -s "$instant" "$gateway" >/dev/null # JIT tiering settles
+wrk -t1 -c8 -d5s -s "$streamed" "$gateway" >/dev/null         # and on the streaming path
 
-d50=(); d99=(); g50=(); g99=(); drps=(); grps=(); dsrps=(); gsrps=(); gcpu=(); bcpu=()
+d50=(); d99=(); g50=(); g99=(); drps=(); grps=(); dsrps=(); gsrps=(); dstrps=(); gstrps=(); gcpu=(); bcpu=()
 for _ in $(seq 1 "$rounds"); do
   read -r a b _ _ <<<"$(run 1 1 "$instant" "$direct")"; d50+=("$a"); d99+=("$b")
   read -r a b _ _ <<<"$(run 1 1 "$instant" "$gateway")"; g50+=("$a"); g99+=("$b")
@@ -100,10 +116,12 @@ for _ in $(seq 1 "$rounds"); do
   gcpu+=("$(cpu_us_per_request "$gateway_pid" "$before" "$n")")
   read -r _ _ r _ <<<"$(run 2 "$connections" "$slow" "$direct")"; dsrps+=("$r")
   read -r _ _ r _ <<<"$(run 2 "$connections" "$slow" "$gateway")"; gsrps+=("$r")
+  read -r _ _ r _ <<<"$(run 2 "$connections" "$streamed" "$direct")"; dstrps+=("$r")
+  read -r _ _ r _ <<<"$(run 2 "$connections" "$streamed" "$gateway")"; gstrps+=("$r")
 done
 m() { echo "$@" | median; }
 D50=$(m "${d50[@]}"); G50=$(m "${g50[@]}"); D99=$(m "${d99[@]}"); G99=$(m "${g99[@]}")
-DR=$(m "${drps[@]}"); GR=$(m "${grps[@]}"); DSR=$(m "${dsrps[@]}"); GSR=$(m "${gsrps[@]}")
+DR=$(m "${drps[@]}"); GR=$(m "${grps[@]}"); DSR=$(m "${dsrps[@]}"); GSR=$(m "${gsrps[@]}"); DST=$(m "${dstrps[@]}"); GST=$(m "${gstrps[@]}")
 
 printf '\n%-50s %10s %10s %14s\n' "" "direct" "gateway" "added"
 printf '%-50s %10.0f %10.0f %14.0f\n' "p50 latency, 1 connection (us)" "$D50" "$G50" "$(calc "$G50 - $D50")"
@@ -111,8 +129,11 @@ printf '%-50s %10.0f %10.0f %14.0f\n' "p99 latency, 1 connection (us)" "$D99" "$
 printf '%-50s %10s %10s %14s\n' "" "direct" "gateway" "gateway/direct"
 printf '%-50s %10.0f %10.0f %13.1f%%\n' "req/s, $connections connections, instant backend" "$DR" "$GR" "$(calc "100 * $GR / $DR")"
 printf '%-50s %10.0f %10.0f %13.1f%%\n' "req/s, $connections connections, ${service_ms}±$((service_ms / 2)) ms backend" "$DSR" "$GSR" "$(calc "100 * $GSR / $DSR")"
+printf '%-50s %10.0f %10.0f %13.1f%%\n' "streams/s, $connections connections, $stream_tokens chunks each" "$DST" "$GST" "$(calc "100 * $GST / $DST")"
 printf '%-50s %10.0f %10.0f\n' "CPU per request (us), backend | gateway process" "$(m "${bcpu[@]}")" "$(m "${gcpu[@]}")"
 echo "per-round p50 (us): direct ${d50[*]} | gateway ${g50[*]}"
 ratios=(); for i in "${!dsrps[@]}"; do ratios+=("$(calc "int(1000 * ${gsrps[$i]} / ${dsrps[$i]}) / 10")%"); done
 echo "per-round gateway/direct, ${service_ms}±$((service_ms / 2)) ms backend: ${ratios[*]}"
-echo "runs with errors (non-2xx or socket): $errors"
+failed=$(wc -l <"$errors")
+echo "runs with errors (non-2xx or socket): $failed"
+[ "$failed" -eq 0 ] || { echo "gateway-bench: requests failed:" >&2; cat "$errors" >&2; exit 1; }

@@ -5,8 +5,12 @@
 # 32 concurrent streams, the time to set up a new schema, and the grammar's share of a decode step.
 # Usage: [LAYERS=n] tests/Benchmarks/structured-output-bench.sh [llama3|qwen3 ...] (both by default)
 set -euo pipefail
+command_line="$0 $*"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 testdata="$root/../shared/testdata"
+echo "command: $command_line"
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "threads: $(nproc) (bench's default: all cores), input 32 tokens, output 48 tokens, concurrency 1 and 32, ${LAYERS:-4} layers"
 dotnet build "$root/InferenceService" -c Release -warnaserror >/dev/null
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

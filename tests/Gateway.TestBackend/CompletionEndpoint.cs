@@ -78,7 +78,7 @@ public static class CompletionEndpoint
                 await WriteEventAsync(context, "[DONE]", aborted);
                 return;
             }
-            if (i > 0 && delayMs > 0) await Task.Delay(delayMs, aborted);
+            if (i > 0 && delayMs > 0) await Task.Delay(delayMs, aborted);   // the pace between chunks the test asked for (x-test-chunk-delay-ms)
             var finish = i == pieces - 1 ? finishReason : null;
             object choice = chat
                 ? new { index = 0, delta = new { content = $"t{i} " }, finish_reason = finish }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -39,36 +38,6 @@ public sealed class AuthenticationTests(SharedCluster cluster)
 
         Assert.Equal(HttpStatusCode.OK, onOther.StatusCode);
         Assert.Equal(HttpStatusCode.OK, onSame.StatusCode);
-    }
-
-    [Fact]
-    public async Task Revoking_on_one_gateway_blocks_the_key_on_the_other_within_2_seconds()
-    {
-        var key = await cluster.Gateway1.CreateKeyAsync("auth-revoke-race");
-        foreach (var gateway in cluster.Gateways)
-        {
-            // Both gateways have now validated (and cached) the key.
-            using var ok = await gateway.Http.SendAsync(OpenAiRequests.Chat(key.Secret, SharedCluster.ModelA));
-            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        }
-
-        await cluster.Gateway1.RevokeKeyAsync(key.Id);
-        var revokedAt = Stopwatch.StartNew();
-
-        using (var onRevoker = await cluster.Gateway1.Http.SendAsync(OpenAiRequests.Chat(key.Secret, SharedCluster.ModelA)))
-            Assert.Equal(HttpStatusCode.Unauthorized, onRevoker.StatusCode);
-        HttpStatusCode status;
-        do
-        {
-            using var response = await cluster.Gateway2.Http.SendAsync(OpenAiRequests.Chat(key.Secret, SharedCluster.ModelA));
-            status = response.StatusCode;
-            if (status == HttpStatusCode.Unauthorized) break;
-            Assert.Equal(HttpStatusCode.OK, status);
-            await Task.Delay(50);
-        } while (revokedAt.Elapsed < TimeSpan.FromSeconds(3));
-
-        Assert.Equal(HttpStatusCode.Unauthorized, status);
-        Assert.True(revokedAt.Elapsed < TimeSpan.FromSeconds(2), $"the other gateway still accepted the key {revokedAt.Elapsed.TotalSeconds:0.00} s after revocation");
     }
 
     [Fact]

@@ -25,14 +25,16 @@ public sealed partial class GracefulDrainTests
 
         // Long streams, all admitted (running) before the signal.
         var streams = Enumerable.Range(0, Streams).Select(_ => StreamToEndAsync(gateway, streamsKey.Secret)).ToList();
-        await WaitUntilAsync(async () => await ReceivedAsync(r1) + await ReceivedAsync(r2) == Streams && await UnfinishedAsync(r2) > 0,
+        await Poll.UntilAsync(async () => await ReceivedAsync(r1) + await ReceivedAsync(r2) == Streams && await UnfinishedAsync(r2) > 0,
             "all 32 streams received by the replicas and some still running on replica-2");
 
         r2.Process.Terminate();
-        await Task.Delay(TimeSpan.FromMilliseconds(100));
-        using (var health = await r2.Http.GetAsync("health"))
-            Assert.True(health.StatusCode == HttpStatusCode.ServiceUnavailable, $"/health 100 ms after SIGTERM: {(int)health.StatusCode} {await health.Content.ReadAsStringAsync()}");
-        Assert.True(await UnfinishedAsync(r2) > 0, "replica-2 had finished its streams before the signal: nothing was drained");
+        await Poll.UntilAsync(async () =>
+        {
+            using var health = await r2.Http.GetAsync("health");
+            return health.StatusCode == HttpStatusCode.ServiceUnavailable;
+        }, "replica-2's /health to answer 503 after SIGTERM");
+        Assert.True(await UnfinishedAsync(r2) > 0, "replica-2 had finished its streams when its /health turned 503: nothing was drained");
 
         // New requests while replica-2 drains: all served by replica-1 (at most one was refused by replica-2 first, unread).
         for (var i = 0; i < 8; i++)
@@ -91,7 +93,7 @@ public sealed partial class GracefulDrainTests
     private static ServiceOptions ReplicaOptions(string name) => new()
     {
         Name = name,
-        Args = port => ["--port", port.ToString(CultureInfo.InvariantCulture), "--shutdown-timeout", "300"],
+        Args = port => ["--port", port.ToString(CultureInfo.InvariantCulture), "--shutdown-timeout", "300", "--threads", "1"],
         BindWithAspNetCoreUrls = false,
         HealthTimeout = TimeSpan.FromSeconds(120),
     };
@@ -138,21 +140,11 @@ public sealed partial class GracefulDrainTests
     private static async Task<double> ReceivedAsync(ServiceProcess replica) =>
         await UnfinishedAsync(replica) + await ReplicaMetrics.SumAsync(replica, "vllm:request_success_total");
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not seen within 60 s: {what}");
-            await Task.Delay(TimeSpan.FromMilliseconds(20));
-        }
-    }
-
     /// <summary>The gateway's access-log lines of the key's requests, once there are <paramref name="count"/>.</summary>
     private static async Task<List<(string Status, string Replica, int Attempts)>> AccessLogAsync(GatewayProcess gateway, string keyName, int count)
     {
         List<(string Status, string Replica, int Attempts)> lines = [];
-        await WaitUntilAsync(() =>
+        await Poll.UntilAsync(() =>
         {
             lines = AccessLogLine().Matches(gateway.Process.Output).Where(m => m.Groups["key"].Value == keyName)
                 .Select(m => (m.Groups["status"].Value, m.Groups["replica"].Value, int.Parse(m.Groups["attempts"].Value, CultureInfo.InvariantCulture)))

@@ -158,7 +158,8 @@ public sealed class ModelRoutingTests(SharedCluster cluster)
         await cluster.B1.SetHealthyAsync(false);
         try
         {
-            await WaitUntilAsync(async () => !await cluster.Gateway1.ReplicaAvailableAsync(0) && !await cluster.Gateway2.ReplicaAvailableAsync(0));
+            await Poll.UntilAsync(async () => !await cluster.Gateway1.ReplicaAvailableAsync(0) && !await cluster.Gateway2.ReplicaAvailableAsync(0),
+                "both gateways to take the unhealthy replica out of rotation");
             for (var i = 0; i < 8; i++)
             {
                 using var response = await cluster.Gateways[i % 2].Http.SendAsync(OpenAiRequests.Chat(key.Secret, SharedCluster.ModelA));
@@ -170,16 +171,7 @@ public sealed class ModelRoutingTests(SharedCluster cluster)
         {
             await cluster.B1.SetHealthyAsync(true);
         }
-        await WaitUntilAsync(async () => await cluster.Gateway1.ReplicaAvailableAsync(0) && await cluster.Gateway2.ReplicaAvailableAsync(0));
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached within 20 s");
-            await Task.Delay(100);
-        }
+        await Poll.UntilAsync(async () => await cluster.Gateway1.ReplicaAvailableAsync(0) && await cluster.Gateway2.ReplicaAvailableAsync(0),
+            "both gateways to put the healthy replica back");
     }
 }

@@ -16,7 +16,8 @@ public sealed class InferenceFromRepoIdTests
 
     private static ServiceOptions InferenceFrom(HubAndService cache) => new()
     {
-        Args = port => ["--model", HubRepository.StoriesId, "--port", port.ToString()],
+        // One thread: test classes run in parallel on two cores, each with its own processes.
+        Args = port => ["--model", HubRepository.StoriesId, "--port", port.ToString(), "--threads", "1"],
         BindWithAspNetCoreUrls = false,
         Environment = new Dictionary<string, string> { ["services__modelcache__http__0"] = cache.Service.Url, ["ModelCache__ApiKey"] = CacheKey },
         HealthTimeout = TimeSpan.FromSeconds(120),
@@ -28,7 +29,7 @@ public sealed class InferenceFromRepoIdTests
         await using var cache = await HubAndService.StartAsync(o => o with { ApiKey = CacheKey });
         await using var inference = await ServiceProcess.StartAsync("InferenceService", InferenceFrom(cache));
 
-        var story = Reference.All[0];
+        var story = StoriesReference.All[0];
         using var response = await inference.Http.PostAsJsonAsync("v1/completions",
             new { model = HubRepository.StoriesId, prompt = story.Prompt, max_tokens = story.GreedyTokenIds.Length, temperature = 0 });
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();

@@ -32,7 +32,7 @@ public class BatchInvarianceTests
             int maxTokens = reference.GreedyTokenIds.Count - (i * 5) % 20;
             var seq = engine.Add($"r{i}", reference.PromptTokenIds, EngineRun.Greedy(maxTokens));
             running.Add((seq, EngineRun.Collect(seq), reference.GreedyTokenIds.Take(maxTokens).ToList()));
-            if (i % 4 == 3) await Task.Delay(3);
+            if (i % 4 == 3) await Task.Delay(3);   // staggered arrivals, the test's subject
         }
         foreach (var (seq, ids, expected) in running)
         {

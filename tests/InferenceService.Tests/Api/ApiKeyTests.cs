@@ -112,10 +112,11 @@ public sealed class ApiKeyTests(ApiKeyTests.KeyedServer server) : IClassFixture<
     public async Task BenchServe_SendsOpenAiApiKey()
     {
         string[] args = ["bench-serve", "--base-url", server.Service.BaseAddress.ToString(), "--model", "keyed", "--num-prompts", "2",
-            "--max-concurrency", "2", "--input-len", "4", "--output-len", "2"];
+            "--max-concurrency", "2", "--input-len", "4", "--output-len", "2", "--seed", "7"];
         var withKey = await ServiceCommand.RunAsync("InferenceService", args, new Dictionary<string, string> { ["OPENAI_API_KEY"] = Key });
         Assert.True(withKey.ExitCode == 0, withKey.ToString());
         Assert.Contains("successful requests:        2 of 2", withKey.Stdout);
+        Assert.Contains("seed 7", withKey.Stdout);
 
         var withoutKey = await ServiceCommand.RunAsync("InferenceService", args);
         Assert.Equal(1, withoutKey.ExitCode);

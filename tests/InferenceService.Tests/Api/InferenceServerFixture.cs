@@ -57,18 +57,3 @@ public sealed class InferenceServerCollection : ICollectionFixture<InferenceServ
 {
     public const string Name = "inference-server";
 }
-
-public sealed record Reference(string Prompt, int[] PromptTokenIds, int[] GreedyTokenIds, string GreedyText)
-{
-    public static IReadOnlyList<Reference> All { get; } = Load();
-
-    private static List<Reference> Load()
-    {
-        using var json = JsonDocument.Parse(File.ReadAllText(InferenceServerFixture.TestData("models", "stories260K", "reference-greedy.json")));
-        return json.RootElement.GetProperty("cases").EnumerateArray().Select(c => new Reference(
-            c.GetProperty("prompt").GetString()!,
-            c.GetProperty("prompt_token_ids").EnumerateArray().Select(e => e.GetInt32()).ToArray(),
-            c.GetProperty("greedy_token_ids").EnumerateArray().Select(e => e.GetInt32()).ToArray(),
-            c.GetProperty("greedy_text").GetString()!)).ToList();
-    }
-}

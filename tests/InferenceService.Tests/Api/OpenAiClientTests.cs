@@ -13,7 +13,7 @@ public sealed class OpenAiClientTests(InferenceServerFixture server)
 {
     private OpenAIClient Client => new(new ApiKeyCredential("not-needed"), new OpenAIClientOptions { Endpoint = new Uri(server.BaseAddress, "v1") });
     private ChatClient Chat => Client.GetChatClient(InferenceServerFixture.ModelName);
-    private static readonly Reference Story = Reference.All[0];
+    private static readonly StoriesReference Story = StoriesReference.All[0];
 
     [Fact]
     public async Task ModelsList_HasTheServedModel()
@@ -28,7 +28,7 @@ public sealed class OpenAiClientTests(InferenceServerFixture server)
     [InlineData(2)]
     public async Task Completions_Greedy_EqualLlama2cReferenceText(int index)
     {
-        var reference = Reference.All[index];
+        var reference = StoriesReference.All[index];
         var (status, body) = await server.PostAsync("v1/completions", new
         {
             model = InferenceServerFixture.ModelName, prompt = reference.Prompt, max_tokens = reference.GreedyTokenIds.Length, temperature = 0,

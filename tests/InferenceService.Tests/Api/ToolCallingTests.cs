@@ -105,7 +105,7 @@ public sealed class ToolCallingTests(ToolServerFixture fixture) : IClassFixture<
         await using var server = await ServiceProcess.StartAsync("InferenceService", new ServiceOptions
         {
             Args = port => ["--port", port.ToString(), "--model", TestData.Stories260K, "--chat-template", InferenceServerFixture.ChatTemplate,
-                "--reasoning-parser", "deepseek_r1", "--seed", "0"],
+                "--reasoning-parser", "deepseek_r1", "--seed", "0", "--threads", "1"],
             BindWithAspNetCoreUrls = false,
             HealthTimeout = TimeSpan.FromSeconds(120),
         });

@@ -31,7 +31,7 @@ public sealed class EmbeddingServersFixture : IAsyncLifetime
 
     private static Task<ServiceProcess> Start(TinyModel model, params string[] flags) => ServiceProcess.StartAsync("InferenceService", new ServiceOptions
     {
-        Args = port => ["--port", port.ToString(), "--model", model.Directory, "--served-model-name", "tiny", "--seed", "0", .. flags],
+        Args = port => ["--port", port.ToString(), "--model", model.Directory, "--served-model-name", "tiny", "--seed", "0", "--threads", "1", .. flags],
         BindWithAspNetCoreUrls = false,
         HealthTimeout = TimeSpan.FromSeconds(120),
     });

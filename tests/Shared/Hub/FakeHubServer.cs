@@ -68,7 +68,7 @@ public sealed class FakeHubServer : IAsyncDisposable
 
     private async Task ServeRevisionAsync(HttpContext context, string org, string name, string revision)
     {
-        if (Switches.TakeSlow()) await Task.Delay(Switches.SlowDelay, context.RequestAborted);
+        if (Switches.TakeSlow()) await Task.Delay(Switches.SlowDelay, context.RequestAborted);   // a slow hub is the test's subject
         if (Switches.TakeFailure())
         {
             await ErrorAsync(context, 503, null, "Service temporarily unavailable");

@@ -57,7 +57,7 @@ public static class FileResponder
             {
                 await response.Body.FlushAsync();
                 var due = TimeSpan.FromSeconds(sent / (double)rate) - clock.Elapsed;
-                if (due > TimeSpan.Zero) await Task.Delay(due);
+                if (due > TimeSpan.Zero) await Task.Delay(due);   // the throttled download the test asked for
             }
         }
     }
