@@ -76,7 +76,8 @@ public sealed class BlockManager
     {
         if (!PrefixCaching) return;
         ulong hash = 0;
-        int full = Math.Min(seq.CachedTokens / BlockSize, seq.BlockTable.Count);
+        // Only tokens the sequence holds: draft tokens the target accepted join it after this, and are hashed next step.
+        int full = Math.Min(Math.Min(seq.CachedTokens, seq.Length) / BlockSize, seq.BlockTable.Count);
         for (int i = 0; i < full; i++)
         {
             var block = _blocks[seq.BlockTable[i]];
@@ -86,6 +87,19 @@ public sealed class BlockManager
             block.Hash = hash;
             block.TokenIds = tokens.ToArray();
             _cached.TryAdd(hash, block);   // an identical block computed twice: the first one stays the cached copy
+        }
+    }
+
+    /// <summary>Speculative decoding's rollback: frees the blocks that hold none of the first <paramref name="tokens"/> tokens
+    /// (they held only rejected drafts, so were never full, hashed or shared).</summary>
+    public void FreeBlocksAfter(Sequence seq, int tokens)
+    {
+        int keep = (tokens + BlockSize - 1) / BlockSize;
+        for (int i = seq.BlockTable.Count - 1; i >= keep; i--)
+        {
+            var block = _blocks[seq.BlockTable[i]];
+            if (--block.RefCount == 0) block.FreeNode = _free.AddLast(block);
+            seq.BlockTable.RemoveAt(i);
         }
     }
 
