@@ -59,7 +59,7 @@ public sealed class LlmEngine : IDisposable
 
         _blocks = new BlockManager(blockCount, options.BlockSize, options.EnablePrefixCaching);
         _scheduler = new Scheduler(options, _blocks, Lookahead);
-        _runner = new ModelRunner(Model, _backend, cache, Proposer(options.SpeculativeConfig));
+        _runner = new ModelRunner(Model, _backend, cache, Proposer(options, blockCount));
         _eosTokenIds = config.EosTokenIds.Union(Tokenizer.EosTokenIds).ToList();
         _seeds = options.Seed is { } seed ? new Random((int)seed) : new Random();
         _vocabulary = new Lazy<TokenVocabulary>(() => TokenVocabulary.Build(Tokenizer, Config.VocabSize));
@@ -72,11 +72,11 @@ public sealed class LlmEngine : IDisposable
         ? (int)Math.Min(options.MaxNumBatchedTokens, (long)options.MaxNumSeqs * (config.NumSpeculativeTokens + 1))
         : options.MaxNumSeqs;
 
-    private static IDraftProposer? Proposer(SpeculativeConfig? config) => config?.Method switch
+    private IDraftProposer? Proposer(EngineOptions options, int blocks) => options.SpeculativeConfig?.Method switch
     {
         null => null,
-        SpeculativeMethod.Ngram => new NgramProposer(config),
-        _ => throw new ArgumentException("--speculative-config: draft models are not supported yet."),
+        SpeculativeMethod.Ngram => new NgramProposer(options.SpeculativeConfig),
+        _ => new DraftModelProposer(options, _backend, Tokenizer, Config, MaxModelLen, blocks),
     };
 
     /// <summary>The backend when none is given: the CPU one. Other devices' backends live in other libraries

@@ -26,10 +26,11 @@ public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCac
         var batch = BuildBatch(step, cache.BlockSize, noDrafts);
         var results = new StepResults(new SampleResult?[step.Count], new float[]?[step.Count], noDrafts, new int[step.Count]);
         if (batch.TokenCount == 0) return results;
-        if (proposer is not null && step.Any(s => s.Lookahead > 0))
+        // Every step, even one without lookahead: a draft model computes each step's tokens into its own cache.
+        if (proposer is not null)
         {
             results = results with { Drafts = proposer.Propose(step, batch) };
-            batch = BuildBatch(step, cache.BlockSize, results.Drafts);
+            if (results.Drafts.Any(d => d.Length > 0)) batch = BuildBatch(step, cache.BlockSize, results.Drafts);
         }
         var logits = model.Forward(batch, cache);
         if (step.Any(s => s.Sequence.Pooling is not null)) Pool(step, batch, results.Pooled);

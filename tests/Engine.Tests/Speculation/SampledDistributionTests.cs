@@ -7,9 +7,9 @@ namespace Engine.Tests.Speculation;
 
 /// <summary>
 /// Rejection sampling keeps the target distribution: the joint distribution of the first three sampled tokens (top-k 4
-/// of a random model, so 64 outcomes) over many seeded requests with n-gram speculation matches the exact probabilities
+/// of a random model, so 64 outcomes) over many seeded requests with n-gram or draft-model speculation matches the exact probabilities
 /// of the naive reference forward, by a chi-square test. The prompt holds the likely first tokens, so prompt lookup
-/// proposes a draft for the second token, which is then accepted (the third token comes from the draft's verification
+/// proposes a draft for the second token (as the greedy draft model always does), which is then accepted (the third token comes from the draft's verification
 /// row) or rejected (the second token comes from the distribution without the draft).
 /// </summary>
 public sealed class SampledDistributionTests : IDisposable
@@ -21,8 +21,10 @@ public sealed class SampledDistributionTests : IDisposable
 
     public void Dispose() => _tiny.Dispose();
 
-    [Fact]
-    public async Task FirstThreeSampledTokens_FollowTheTargetDistribution()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task FirstThreeSampledTokens_FollowTheTargetDistribution(bool draftModel)
     {
         // Each likely first token appears in the prompt followed by another one, so prompt lookup has a draft after it.
         int[] prompt = [7, 9];
@@ -46,7 +48,9 @@ public sealed class SampledDistributionTests : IDisposable
         using var engine = new LlmEngine(new EngineOptions
         {
             Model = _tiny.Directory, MaxNumSeqs = 64, MaxNumBatchedTokens = 256, MaxNumQueuedRequests = Draws,
-            SpeculativeConfig = SpeculationRun.Ngram(k: 4) with { PromptLookupMin = 1, PromptLookupMax = 1 },
+            SpeculativeConfig = draftModel
+                ? SpeculationRun.DraftModel(_tiny.Directory)   // the target as its own greedy draft: its argmax, accepted with p(argmax)
+                : SpeculationRun.Ngram(k: 4) with { PromptLookupMin = 1, PromptLookupMax = 1 },
         });
         var sampling = new SamplingParams { Temperature = Temperature, TopK = TopK, MaxTokens = 3 };
         var outputs = await Task.WhenAll(Enumerable.Range(0, Draws)

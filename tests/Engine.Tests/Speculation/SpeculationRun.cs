@@ -9,6 +9,9 @@ public static class SpeculationRun
     public static SpeculativeConfig Ngram(int k = 4) =>
         new() { Method = SpeculativeMethod.Ngram, NumSpeculativeTokens = k, PromptLookupMin = 1, PromptLookupMax = 3 };
 
+    public static SpeculativeConfig DraftModel(string model, int k = 4) =>
+        new() { Method = SpeculativeMethod.DraftModel, Model = model, NumSpeculativeTokens = k };
+
     public static void AssertDraftsAcceptedAndRejected(LlmEngine engine)
     {
         var stats = engine.Statistics;
