@@ -37,6 +37,8 @@ public sealed class LlmEngine : IDisposable
         _backend = backend ?? DefaultBackend(options);
         if (options.MaxNumSeqs > options.MaxNumBatchedTokens)
             throw new ArgumentException($"--max-num-seqs ({options.MaxNumSeqs}) must not exceed --max-num-batched-tokens ({options.MaxNumBatchedTokens}).");
+        if (options.SpeculativeConfig is not null && options.Runner == EngineRunner.Pooling)
+            throw new ArgumentException("--speculative-config speeds up generation, and --runner pooling generates nothing: drop one of them.");
         ModelConfig config;
         using (var source = ModelSource.Open(options.Model, options.Tokenizer))
         {

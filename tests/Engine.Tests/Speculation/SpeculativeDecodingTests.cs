@@ -79,4 +79,11 @@ public class SpeculativeDecodingTests
         Assert.Equal(FinishReason.Stop, seq.FinishReason);
         SpeculationRun.AssertIdle(engine);
     }
+
+    [Fact]
+    public void PoolingRunner_RefusesSpeculation()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new LlmEngine(EngineRun.Options(o => o with { SpeculativeConfig = SpeculationRun.Ngram(), Runner = EngineRunner.Pooling })));
+        Assert.Equal("--speculative-config speeds up generation, and --runner pooling generates nothing: drop one of them.", error.Message);
+    }
 }
