@@ -459,8 +459,8 @@ public sealed class IlgpuBackend : IComputeBackend
     {
         Bind();
         var xs = (IlgpuTensor)x;
-        var shape = new RopeShape { Rows = xs.Rows, Cols = xs.Cols, HeadDim = rope.HeadDim };
-        long pairs = (long)xs.Rows * xs.Cols / 2;
+        var shape = new RopeShape { Rows = xs.Rows, Cols = xs.Cols, HeadDim = rope.HeadDim, RotaryDim = rope.RotaryDim };
+        long pairs = (long)xs.Rows * (xs.Cols / rope.HeadDim) * (rope.RotaryDim / 2);
         if (pairs == 0) return;
         _kernels.Rope(_stream, Elementwise(pairs), xs.Floats, xs.RowStride, ((IlgpuTensor)rope.Cos).Floats, ((IlgpuTensor)rope.Sin).Floats, _positions, shape);
     }
@@ -495,7 +495,7 @@ public sealed class IlgpuBackend : IComputeBackend
         var p = new AttentionParams
         {
             Tokens = qs.Rows, Heads = shape.Heads, KvHeads = shape.KvHeads, HeadDim = shape.HeadDim,
-            BlockSize = cache.BlockSize, MaxBlocks = batch.MaxBlocksPerSequence, Tile = tile, Scale = shape.Scale,
+            BlockSize = cache.BlockSize, MaxBlocks = batch.MaxBlocksPerSequence, Tile = tile, Scale = shape.Scale, Window = shape.Window,
         };
         var config = new KernelConfig((int)Math.Clamp((long)qs.Rows * shape.KvHeads, 1, _maxGrid), _attentionGroupSize,
             SharedMemoryConfig.RequestDynamic<float>(floats));

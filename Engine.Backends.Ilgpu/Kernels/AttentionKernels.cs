@@ -4,8 +4,8 @@ namespace Engine.Backends.Ilgpu.Kernels;
 
 /// <summary>
 /// Causal paged attention for decode and prefill chunks alike: one thread group per (token, KV head) serves every
-/// query head of the GQA group. The token at position p reads positions 0..p of its sequence through the block
-/// table, Tile keys at a time: the tile's K rows are staged in shared memory, scores and an online softmax
+/// query head of the GQA group. The token at position p reads positions 0..p of its sequence (the last Window of
+/// them under sliding-window attention) through the block table, Tile keys at a time: the tile's K rows are staged in shared memory, scores and an online softmax
 /// (running max and sum per head, FlashAttention-style rescaling) are kept there too, and the output accumulates
 /// in shared memory with V read straight from the cache (coalesced along the head dimension). Generic over how the
 /// cache stores its elements (<see cref="IKvFormat"/>); cacheStride counts elements (whole words per row).
@@ -35,6 +35,7 @@ public static class AttentionKernels
         {
             int token = item / p.KvHeads, kvHead = item % p.KvHeads;
             int length = positions[token] + 1;
+            int first = p.Window > 0 ? IntrinsicMath.Max(0, length - p.Window) : 0;   // sliding window: the last Window positions
             int tableStart = tokenSequence[token] * p.MaxBlocks;
             long qRow = (long)token * qStride + kvHead * groupWidth;
             int headColumn = kvHead * headDim;
@@ -51,7 +52,7 @@ public static class AttentionKernels
             }
             Group.Barrier();
 
-            for (int j0 = 0; j0 < length; j0 += tile)
+            for (int j0 = first; j0 < length; j0 += tile)
             {
                 int count = IntrinsicMath.Min(tile, length - j0);
                 for (int key = tid; key < count; key += threads)

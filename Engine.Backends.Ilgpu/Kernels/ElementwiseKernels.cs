@@ -27,11 +27,12 @@ public static class ElementwiseKernels
         }
     }
 
-    /// <summary>Rotate-half RoPE in place at each row's position; cos/sin are [positions, headDim/2].</summary>
+    /// <summary>Rotate-half RoPE in place at each row's position over the first RotaryDim dimensions of each head (pairs
+    /// k and k + RotaryDim/2); cos/sin are [positions, RotaryDim/2].</summary>
     public static void Rope(ArrayView<float> x, int xStride, ArrayView<float> cos, ArrayView<float> sin, ArrayView<int> positions, RopeShape s)
     {
-        int half = s.HeadDim / 2;
-        int pairsPerRow = s.Cols / 2;
+        int half = s.RotaryDim / 2;
+        int pairsPerRow = s.Cols / s.HeadDim * half;
         long count = (long)s.Rows * pairsPerRow;
         for (long i = First; i < count; i += Step)
         {

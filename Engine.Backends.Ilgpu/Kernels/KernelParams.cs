@@ -39,6 +39,7 @@ public struct RopeShape
     public int Rows;
     public int Cols;
     public int HeadDim;
+    public int RotaryDim;
 }
 
 /// <summary>Paged attention: Tile keys are staged in shared memory at a time.</summary>
@@ -52,6 +53,8 @@ public struct AttentionParams
     public int MaxBlocks;
     public int Tile;
     public float Scale;
+    /// <summary>Sliding window (0: every earlier position).</summary>
+    public int Window;
 
     /// <summary>Floats of dynamic shared memory the kernel needs for this shape and tile.</summary>
     public static int SharedFloats(int heads, int kvHeads, int headDim, int tile)

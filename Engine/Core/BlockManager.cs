@@ -6,6 +6,8 @@ namespace Engine.Core;
 /// registered for prefix caching. Freed blocks go to the back of the free list but keep their hash, so a
 /// later request with the same prefix revives them; allocation takes from the front (least recently freed
 /// first), which is when a cached hash is finally forgotten. Shared blocks are full and never written again.
+/// Under a sliding window in every layer, blocks wholly before the window of a sequence's next token are released
+/// as it advances (their table entries become -1), so a long sequence holds about window / blockSize blocks.
 /// </summary>
 public sealed class BlockManager
 {
@@ -13,16 +15,19 @@ public sealed class BlockManager
     private readonly LinkedList<KvBlock> _free = new();
     private readonly Dictionary<ulong, KvBlock> _cached = new();
 
-    public BlockManager(int blockCount, int blockSize, bool enablePrefixCaching)
+    public BlockManager(int blockCount, int blockSize, bool enablePrefixCaching, int slidingWindow = 0)
     {
         BlockSize = blockSize;
         PrefixCaching = enablePrefixCaching;
+        SlidingWindow = slidingWindow;
         _blocks = Enumerable.Range(0, blockCount).Select(i => new KvBlock(i)).ToArray();
         foreach (var block in _blocks) block.FreeNode = _free.AddLast(block);
     }
 
     public int BlockSize { get; }
     public bool PrefixCaching { get; }
+    /// <summary>The attention window of every layer (0: none, or not every layer slides: nothing is released early).</summary>
+    public int SlidingWindow { get; }
     public int TotalBlocks => _blocks.Length;
     public int FreeBlocks => _free.Count;
     public double Usage => 1.0 - (double)_free.Count / _blocks.Length;
@@ -47,6 +52,7 @@ public sealed class BlockManager
             seq.CachedTokens += BlockSize;
         }
         seq.PrefixHitTokens = seq.CachedTokens;
+        ReleaseOutsideWindow(seq);   // a long cached prefix: only its window is kept
     }
 
     /// <summary>Blocks needed so the sequence has slots for <paramref name="newTokens"/> more tokens.</summary>
@@ -75,10 +81,10 @@ public sealed class BlockManager
     public void CacheFullBlocks(Sequence seq)
     {
         if (!PrefixCaching) return;
-        ulong hash = 0;
+        ulong hash = seq.ReleasedChainHash;   // the chain continues past blocks the window released
         // Only tokens the sequence holds: draft tokens the target accepted join it after this, and are hashed next step.
         int full = Math.Min(Math.Min(seq.CachedTokens, seq.Length) / BlockSize, seq.BlockTable.Count);
-        for (int i = 0; i < full; i++)
+        for (int i = seq.ReleasedBlocks; i < full; i++)
         {
             var block = _blocks[seq.BlockTable[i]];
             if (block.Hash is { } known) { hash = known; continue; }
@@ -97,22 +103,40 @@ public sealed class BlockManager
         int keep = (tokens + BlockSize - 1) / BlockSize;
         for (int i = seq.BlockTable.Count - 1; i >= keep; i--)
         {
-            var block = _blocks[seq.BlockTable[i]];
-            if (--block.RefCount == 0) block.FreeNode = _free.AddLast(block);
+            Release(_blocks[seq.BlockTable[i]]);
             seq.BlockTable.RemoveAt(i);
+        }
+    }
+
+    /// <summary>Under a sliding window: releases the blocks no later token of the sequence reads (after the step's full
+    /// blocks were cached, so a released block stays revivable by its hash).</summary>
+    public void ReleaseOutsideWindow(Sequence seq)
+    {
+        if (SlidingWindow == 0) return;
+        int firstVisible = seq.CachedTokens - SlidingWindow + 1;   // the window of the next token, at position CachedTokens
+        for (int b = seq.ReleasedBlocks; b < seq.BlockTable.Count && (b + 1) * BlockSize <= firstVisible; b++)
+        {
+            var block = _blocks[seq.BlockTable[b]];
+            seq.ReleasedChainHash = block.Hash ?? 0;
+            Release(block);
+            seq.BlockTable[b] = -1;
+            seq.ReleasedBlocks = b + 1;
         }
     }
 
     /// <summary>Releases the sequence's blocks (finish, abort or preemption); cached ones stay revivable.</summary>
     public void Free(Sequence seq)
     {
-        for (int i = seq.BlockTable.Count - 1; i >= 0; i--)
-        {
-            var block = _blocks[seq.BlockTable[i]];
-            if (--block.RefCount == 0) block.FreeNode = _free.AddLast(block);
-        }
+        for (int i = seq.BlockTable.Count - 1; i >= seq.ReleasedBlocks; i--) Release(_blocks[seq.BlockTable[i]]);
         seq.BlockTable.Clear();
         seq.CachedTokens = 0;
+        seq.ReleasedBlocks = 0;
+        seq.ReleasedChainHash = 0;
+    }
+
+    private void Release(KvBlock block)
+    {
+        if (--block.RefCount == 0) block.FreeNode = _free.AddLast(block);
     }
 
     private void Take(KvBlock block)

@@ -50,18 +50,24 @@ public sealed class LlmEngine : IDisposable
                 MaxLogitRows(options), languageModelHead: options.Runner == EngineRunner.Generate);
         }
 
+        // Blocks are released behind the window only when every layer slides (Gemma's global layers read everything):
+        // then a sequence holds at most its window plus one step's chunk.
+        int window = config.FullAttentionLayers.Count == 0 ? config.SlidingWindow ?? 0 : 0;
+        int held = window > 0 ? Math.Min(MaxModelLen, window + options.MaxNumBatchedTokens + options.BlockSize) : MaxModelLen;
+        int blocksPerSequence = (held + options.BlockSize - 1) / options.BlockSize;
         long bytesPerBlock = KvCache.BytesPerBlock(config.NumLayers, options.BlockSize, config.NumKvHeads, config.HeadDim, options.KvCacheDType);
-        long wanted = (long)options.MaxNumSeqs * ((MaxModelLen + options.BlockSize - 1) / options.BlockSize) * bytesPerBlock;
+        long wanted = (long)options.MaxNumSeqs * blocksPerSequence * bytesPerBlock;
         // Without --kv-cache-memory: what the backend offers (a GPU: --gpu-memory-utilization of its free memory), else 1 GiB.
         long budget = options.KvCacheMemory ?? Math.Min(wanted, _backend.KvCacheBudget() ?? 1L << 30);
         int blockCount = (int)Math.Min(int.MaxValue / options.BlockSize, budget / bytesPerBlock);
-        if (blockCount < (MaxModelLen + options.BlockSize - 1) / options.BlockSize)
-            throw new ArgumentException($"--kv-cache-memory {budget} bytes holds {blockCount} blocks of {options.BlockSize} tokens, fewer than one sequence of --max-model-len {MaxModelLen} needs.");
+        if (blockCount < blocksPerSequence)
+            throw new ArgumentException($"--kv-cache-memory {budget} bytes holds {blockCount} blocks of {options.BlockSize} tokens, fewer than the {blocksPerSequence} one sequence of --max-model-len {MaxModelLen} needs" +
+                (window > 0 ? $" (sliding window {window})." : "."));
         var cache = _backend.AllocateKvCache(config.NumLayers, blockCount, options.BlockSize, config.NumKvHeads, config.HeadDim, options.KvCacheDType);
 
-        _blocks = new BlockManager(blockCount, options.BlockSize, options.EnablePrefixCaching);
+        _blocks = new BlockManager(blockCount, options.BlockSize, options.EnablePrefixCaching, window);
         _scheduler = new Scheduler(options, _blocks, Lookahead);
-        _runner = new ModelRunner(Model, _backend, cache, Proposer(options, blockCount));
+        _runner = new ModelRunner(Model, _backend, cache, Proposer(options, blockCount, window));
         _eosTokenIds = config.EosTokenIds.Union(Tokenizer.EosTokenIds).ToList();
         _seeds = options.Seed is { } seed ? new Random((int)seed) : new Random();
         _vocabulary = new Lazy<TokenVocabulary>(() => TokenVocabulary.Build(Tokenizer, Config.VocabSize));
@@ -74,10 +80,14 @@ public sealed class LlmEngine : IDisposable
         ? (int)Math.Min(options.MaxNumBatchedTokens, (long)options.MaxNumSeqs * (config.NumSpeculativeTokens + 1))
         : options.MaxNumSeqs;
 
-    private IDraftProposer? Proposer(EngineOptions options, int blocks) => options.SpeculativeConfig?.Method switch
+    /// <param name="window">The sliding window behind which the target releases blocks (0: none). A draft model reads its
+    /// whole context through the target's block tables, so it cannot follow such a target.</param>
+    private IDraftProposer? Proposer(EngineOptions options, int blocks, int window) => options.SpeculativeConfig?.Method switch
     {
         null => null,
         SpeculativeMethod.Ngram => new NgramProposer(options.SpeculativeConfig),
+        _ when window > 0 => throw new ArgumentException(
+            $"--speculative-config: a draft model cannot follow this model, whose sliding window ({window}) releases the KV blocks behind it; use method ngram."),
         _ => new DraftModelProposer(options, _backend, Tokenizer, Config, MaxModelLen, blocks),
     };
 

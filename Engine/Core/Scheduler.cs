@@ -110,6 +110,7 @@ public sealed class Scheduler
             seq.CachedTokens += tokens + acceptedDrafts[i];
             if (step[i].Lookahead > 0) _blocks.FreeBlocksAfter(seq, seq.CachedTokens);
             _blocks.CacheFullBlocks(seq);
+            _blocks.ReleaseOutsideWindow(seq);
         }
     }
 

@@ -45,6 +45,10 @@ public sealed class Sequence
     public SequenceStatus Status { get; set; } = SequenceStatus.Waiting;
     public FinishReason? FinishReason { get; set; }
     public List<int> BlockTable { get; } = [];
+    /// <summary>Leading block-table entries a sliding window has released (-1 now), and the prefix-cache hash of the last
+    /// of them, which the hash chain of later blocks continues from.</summary>
+    public int ReleasedBlocks { get; set; }
+    public ulong ReleasedChainHash { get; set; }
     /// <summary>Leading tokens whose K/V are in the cache (prefix-cache hits plus what steps computed).</summary>
     public int CachedTokens { get; set; }
     /// <summary>Tokens of the cache hit when this sequence was admitted (for prefix-cache statistics).</summary>

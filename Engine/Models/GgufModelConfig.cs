@@ -6,12 +6,12 @@ namespace Engine.Models;
 /// <summary>
 /// The <see cref="ModelConfig"/> of a GGUF file, from llama.cpp's metadata keys ({arch}.embedding_length,
 /// block_count, feed_forward_length, attention.head_count(_kv), attention.key_length, layer_norm_rms_epsilon,
-/// rope.freq_base, rope.dimension_count, rope.scaling.*, context_length) and the tensors present: q/k/v biases
-/// (Qwen2), q/k norms (Qwen3), a tied output when output.weight is absent, rope_freqs (Llama 3.1 scaling).
+/// rope.freq_base, rope.dimension_count, rope.scaling.*, context_length, attention.sliding_window) and the tensors present: q/k/v biases
+/// (Qwen2), q/k norms (Qwen3), Phi-3's fused attn_qkv and ffn_up (gate|up), a tied output when output.weight is absent, rope_freqs (Llama 3.1 scaling).
 /// </summary>
 public static class GgufModelConfig
 {
-    private static readonly string[] Supported = ["llama", "qwen2", "qwen3"];
+    private static readonly string[] Supported = ["llama", "qwen2", "qwen3", "phi3"];
 
     public static ModelConfig Read(GgufFile file)
     {
@@ -30,6 +30,8 @@ public static class GgufModelConfig
             throw Invalid(file, $"has {heads} heads, {kvHeads} KV heads of size {headDim} (heads must be a multiple of KV heads, the size even)");
         if (m.PositiveInt($"{arch}.rope.dimension_count") is { } ropeDims && ropeDims != headDim)
             throw new NotSupportedException($"{file.Path}: rotary embedding over {ropeDims} of {headDim} head dimensions (partial rotary) is not supported.");
+        if (file.Contains("rope_factors_long.weight"))
+            throw new NotSupportedException($"{file.Path}: LongRoPE factors in GGUF (rope_factors_long/short) are not supported; use the safetensors checkpoint.");
         var vocabShape = file.Info("token_embd.weight").Shape;
         if (vocabShape.Length != 2 || vocabShape[1] != hidden)
             throw Invalid(file, $"has token_embd.weight of shape [{string.Join(", ", vocabShape)}], expected [vocab, {hidden}]");
@@ -58,6 +60,9 @@ public static class GgufModelConfig
             QkvBias = file.Contains("blk.0.attn_q.bias"),
             OutputBias = file.Contains("blk.0.attn_output.bias"),
             QkNorm = file.Contains("blk.0.attn_q_norm.weight"),
+            FusedProjections = arch == "phi3",
+            // As config.json's sliding_window (Hugging Face's semantics; llama.cpp itself reads but does not apply Phi-3's).
+            SlidingWindow = m.PositiveInt($"{arch}.attention.sliding_window"),
             StoredDType = embedType is { } t && !t.IsQuantized() ? t : null,
             BosTokenId = bos is >= 0 and < int.MaxValue ? (int)bos : null,
             EosTokenIds = eos,
@@ -69,11 +74,12 @@ public static class GgufModelConfig
         var m = file.Metadata;
         string type = m.String($"{arch}.rope.scaling.type") ?? "none";
         double factor = m.Float($"{arch}.rope.scaling.factor") ?? 1;
+        int original = m.PositiveInt($"{arch}.rope.scaling.original_context_length") ?? m.PositiveInt($"{arch}.context_length") ?? 2048;
         return type switch
         {
             "none" => null,
-            "linear" => new RopeScaling("linear", factor, 1, 4, m.PositiveInt($"{arch}.rope.scaling.original_context_length") ?? 0),
-            _ => throw new NotSupportedException($"{file.Path}: rope scaling '{type}' is not supported (supported: none, linear, and Llama 3's rope_freqs)."),
+            "linear" or "yarn" => new RopeScaling { Type = type, Factor = factor, OriginalMaxPositionEmbeddings = original },
+            _ => throw new NotSupportedException($"{file.Path}: rope scaling '{type}' is not supported (supported: none, linear, yarn, and Llama 3's rope_freqs)."),
         };
     }
 

@@ -25,10 +25,12 @@ public sealed class LlamaLayer
         return new LlamaLayer
         {
             InputNorm = Norm("input_layernorm.weight", h),
-            Qkv = backend.LoadMatrix(storage,
-                weights.Get(p + "self_attn.q_proj.weight", q, h),
-                weights.Get(p + "self_attn.k_proj.weight", kv, h),
-                weights.Get(p + "self_attn.v_proj.weight", kv, h)),
+            Qkv = c.FusedProjections
+                ? backend.LoadMatrix(storage, weights.Get(p + "self_attn.qkv_proj.weight", q + 2 * kv, h))
+                : backend.LoadMatrix(storage,
+                    weights.Get(p + "self_attn.q_proj.weight", q, h),
+                    weights.Get(p + "self_attn.k_proj.weight", kv, h),
+                    weights.Get(p + "self_attn.v_proj.weight", kv, h)),
             QkvBias = c.QkvBias
                 ? backend.Upload(HostTensor.ConcatVectors(p + "self_attn.qkv_proj.bias",
                     weights.Get(p + "self_attn.q_proj.bias", q), weights.Get(p + "self_attn.k_proj.bias", kv),
@@ -39,9 +41,11 @@ public sealed class LlamaLayer
             Output = backend.LoadMatrix(storage, weights.Get(p + "self_attn.o_proj.weight", h, q)),
             OutputBias = c.OutputBias ? Norm("self_attn.o_proj.bias", h) : null,
             PostAttentionNorm = Norm("post_attention_layernorm.weight", h),
-            GateUp = backend.LoadMatrix(storage,
-                weights.Get(p + "mlp.gate_proj.weight", f, h),
-                weights.Get(p + "mlp.up_proj.weight", f, h)),
+            GateUp = c.FusedProjections
+                ? backend.LoadMatrix(storage, weights.Get(p + "mlp.gate_up_proj.weight", 2 * f, h))
+                : backend.LoadMatrix(storage,
+                    weights.Get(p + "mlp.gate_proj.weight", f, h),
+                    weights.Get(p + "mlp.up_proj.weight", f, h)),
             Down = backend.LoadMatrix(storage, weights.Get(p + "mlp.down_proj.weight", h, f)),
         };
     }

@@ -18,6 +18,7 @@ public sealed class LlamaModel
     private readonly RotaryTable _rope;
     private readonly ForwardBuffers _buffers;
     private readonly AttentionShape _shape;
+    private readonly AttentionShape[] _layerShapes;
 
     private ForwardBuffers.StepBuffers _last;
 
@@ -35,6 +36,7 @@ public sealed class LlamaModel
         _rope = RotaryFrequencies.Build(backend, config, maxPositions);
         _buffers = new ForwardBuffers(backend, config, maxBatchTokens, languageModelHead ? maxLogitRows : 0);
         _shape = new AttentionShape(config.NumHeads, config.NumKvHeads, config.HeadDim);
+        _layerShapes = Enumerable.Range(0, config.NumLayers).Select(i => _shape with { Window = config.WindowOf(i) }).ToArray();
     }
 
     public ModelConfig Config { get; }
@@ -71,7 +73,7 @@ public sealed class LlamaModel
             _backend.Rope(queries, _rope);
             _backend.Rope(keys, _rope);
             _backend.WriteKv(keys, values, cache, i);
-            _backend.Attention(queries, cache, i, _shape, b.Attention);
+            _backend.Attention(queries, cache, i, _layerShapes[i], b.Attention);
             _backend.MatMul(b.Attention, layer.Output, layer.OutputBias, b.Hidden);
             _backend.Add(b.Residual, b.Hidden);
 

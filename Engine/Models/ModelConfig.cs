@@ -5,7 +5,8 @@ namespace Engine.Models;
 
 /// <summary>
 /// The parts of a Hugging Face config.json (+ generation_config.json) that the Llama-family model needs.
-/// Llama 2/3, Mistral, Qwen2 (q/k/v bias) and Qwen3 (q/k RMSNorm, explicit head_dim) share one shape.
+/// Llama 2/3, Mistral, Qwen2 (q/k/v bias), Qwen3 (q/k RMSNorm, explicit head_dim) and Phi-3/3.5/4 (fused q|k|v and
+/// gate|up, LongRoPE, partial rotary) share one shape.
 /// </summary>
 public sealed record ModelConfig
 {
@@ -21,6 +22,9 @@ public sealed record ModelConfig
     public double RmsNormEps { get; init; } = 1e-6;
     public double RopeTheta { get; init; } = 10000;
     public RopeScaling? RopeScaling { get; init; }
+    /// <summary>How many leading dimensions of each head RoPE rotates (head_dim × partial_rotary_factor).</summary>
+    public int RotaryDim { get => _rotaryDim ?? HeadDim; init => _rotaryDim = value; }
+    private readonly int? _rotaryDim;
     /// <summary>Per-frequency divisors of the rotary frequencies (a GGUF's rope_freqs tensor: Llama 3.1's scaling, precomputed).</summary>
     public IReadOnlyList<float>? RopeFrequencyFactors { get; init; }
     public bool TieWordEmbeddings { get; init; }
@@ -30,6 +34,16 @@ public sealed record ModelConfig
     public bool OutputBias { get; init; }
     /// <summary>Per-head RMSNorm of q and k before RoPE (Qwen3).</summary>
     public bool QkNorm { get; init; }
+    /// <summary>Sliding-window attention: a token reads only the last SlidingWindow positions, in every layer but
+    /// <see cref="FullAttentionLayers"/> (config.json sliding_window and layer_types).</summary>
+    public int? SlidingWindow { get; init; }
+    public IReadOnlySet<int> FullAttentionLayers { get; init; } = new HashSet<int>();
+
+    /// <summary>The attention window of a layer (0: the whole context).</summary>
+    public int WindowOf(int layer) => SlidingWindow is { } window && !FullAttentionLayers.Contains(layer) ? window : 0;
+
+    /// <summary>q|k|v and gate|up stored as single matrices (Phi-3's qkv_proj and gate_up_proj).</summary>
+    public bool FusedProjections { get; init; }
     public DType? StoredDType { get; init; }
     public int? BosTokenId { get; init; }
     public IReadOnlyList<int> EosTokenIds { get; init; } = [];
@@ -45,7 +59,7 @@ public sealed record ModelConfig
         }
     }
 
-    private static readonly string[] Supported = ["llama", "mistral", "qwen2", "qwen3"];
+    private static readonly string[] Supported = ["llama", "mistral", "qwen2", "qwen3", "phi3"];
 
     public static ModelConfig Load(string modelDirectory)
     {
@@ -73,6 +87,9 @@ public sealed record ModelConfig
         int hidden = Int(root, "hidden_size") ?? throw Missing("hidden_size");
         int heads = Int(root, "num_attention_heads") ?? throw Missing("num_attention_heads");
         bool attentionBias = root.TryGetProperty("attention_bias", out var ab) && ab.ValueKind == JsonValueKind.True;
+        int headDim = Int(root, "head_dim") ?? hidden / heads;
+        int maxPositions = Int(root, "max_position_embeddings") ?? 2048;
+        int rotaryDim = RotaryDimensions(root, headDim);
         return new ModelConfig
         {
             ModelType = type,
@@ -81,34 +98,107 @@ public sealed record ModelConfig
             NumLayers = Int(root, "num_hidden_layers") ?? throw Missing("num_hidden_layers"),
             NumHeads = heads,
             NumKvHeads = Int(root, "num_key_value_heads") ?? heads,
-            HeadDim = Int(root, "head_dim") ?? hidden / heads,
+            HeadDim = headDim,
             VocabSize = Int(root, "vocab_size") ?? throw Missing("vocab_size"),
-            MaxPositionEmbeddings = Int(root, "max_position_embeddings") ?? 2048,
+            MaxPositionEmbeddings = maxPositions,
             RmsNormEps = Double(root, "rms_norm_eps") ?? 1e-6,
             RopeTheta = Double(root, "rope_theta") ?? 10000,
-            RopeScaling = ParseRopeScaling(root),
+            RopeScaling = ParseRopeScaling(root, maxPositions, rotaryDim),
+            RotaryDim = rotaryDim,
             TieWordEmbeddings = root.TryGetProperty("tie_word_embeddings", out var tie) && tie.ValueKind == JsonValueKind.True,
             QkvBias = type == "qwen2" || attentionBias,
             OutputBias = type is "llama" or "mistral" && attentionBias,
             QkNorm = type == "qwen3",
+            FusedProjections = type == "phi3",
+            SlidingWindow = ParseSlidingWindow(root, type),
+            FullAttentionLayers = FullAttentionLayerSet(root),
             StoredDType = DTypeInfo.ParseTorch(root.TryGetProperty("torch_dtype", out var d) ? d.GetString() : null),
             BosTokenId = Int(root, "bos_token_id"),
             EosTokenIds = TokenIds(root, "eos_token_id"),
         };
     }
 
-    private static RopeScaling? ParseRopeScaling(JsonElement root)
+    private static readonly string[] RopeTypes = ["default", "linear", "dynamic", "yarn", "longrope", "llama3"];
+
+    private static RopeScaling? ParseRopeScaling(JsonElement root, int maxPositions, int rotaryDim)
     {
         if (!root.TryGetProperty("rope_scaling", out var s) || s.ValueKind != JsonValueKind.Object) return null;
         string type = s.TryGetProperty("rope_type", out var rt) ? rt.GetString()! : s.TryGetProperty("type", out var tt) ? tt.GetString()! : "default";
-        if (type is not ("llama3" or "linear" or "default"))
-            throw new NotSupportedException($"rope_scaling type '{type}' is not supported (supported: llama3, linear).");
-        return new RopeScaling(type,
-            Double(s, "factor") ?? 1,
-            Double(s, "low_freq_factor") ?? 1,
-            Double(s, "high_freq_factor") ?? 4,
-            Int(s, "original_max_position_embeddings") ?? 8192);
+        if (type == "su") type = "longrope";   // LongRoPE's first name (Phi-3's early configs)
+        if (!RopeTypes.Contains(type))
+            throw new NotSupportedException($"rope_scaling type '{type}' is not supported (supported: {string.Join(", ", RopeTypes)}).");
+        if (type == "default") return null;
+        // Phi-3 keeps the pretrained context at the top level and derives the factor from it.
+        int? topLevelOriginal = Int(root, "original_max_position_embeddings");
+        int original = topLevelOriginal ?? Int(s, "original_max_position_embeddings") ?? (type == "llama3" ? 8192 : maxPositions);
+        double factor = type == "longrope" && topLevelOriginal is not null ? (double)maxPositions / original : Double(s, "factor") ?? 1;
+        if (factor <= 0 || (type is "linear" or "dynamic" or "yarn" && factor < 1))
+            throw new InvalidDataException($"config.json rope_scaling.factor {factor} is out of range for type '{type}'.");
+        var scaling = new RopeScaling
+        {
+            Type = type,
+            Factor = factor,
+            OriginalMaxPositionEmbeddings = original,
+            LowFreqFactor = Double(s, "low_freq_factor") ?? 1,
+            HighFreqFactor = Double(s, "high_freq_factor") ?? 4,
+            BetaFast = Double(s, "beta_fast") ?? 32,
+            BetaSlow = Double(s, "beta_slow") ?? 1,
+            Truncate = !(s.TryGetProperty("truncate", out var tr) && tr.ValueKind == JsonValueKind.False),
+            AttentionFactor = Double(s, "attention_factor"),
+            Mscale = Double(s, "mscale"),
+            MscaleAllDim = Double(s, "mscale_all_dim"),
+            ShortFactor = Doubles(s, "short_factor"),
+            LongFactor = Doubles(s, "long_factor"),
+        };
+        if (type == "longrope" && (scaling.ShortFactor?.Count != rotaryDim / 2 || scaling.LongFactor?.Count != rotaryDim / 2))
+            throw new InvalidDataException($"config.json rope_scaling of type 'longrope' needs short_factor and long_factor lists of {rotaryDim / 2} numbers (one per rotated pair).");
+        return scaling;
     }
+
+    /// <summary>sliding_window applies to Mistral and Phi-3 as it stands; Qwen2/Qwen3 only under use_sliding_window, and then
+    /// only with layer_types saying which layers (the older max_window_layers rule has changed meaning between versions).</summary>
+    private static int? ParseSlidingWindow(JsonElement root, string type)
+    {
+        if (Int(root, "sliding_window") is not { } window) return null;
+        if (window <= 0) throw new InvalidDataException($"config.json sliding_window {window} must be positive.");
+        if (type is "qwen2" or "qwen3")
+        {
+            if (!(root.TryGetProperty("use_sliding_window", out var use) && use.ValueKind == JsonValueKind.True)) return null;
+            if (!root.TryGetProperty("layer_types", out _))
+                throw new NotSupportedException("config.json sets use_sliding_window without layer_types; which layers slide is not defined the same way by every version (max_window_layers), so it is not guessed.");
+        }
+        return window;
+    }
+
+    private static HashSet<int> FullAttentionLayerSet(JsonElement root)
+    {
+        if (!root.TryGetProperty("layer_types", out var types) || types.ValueKind != JsonValueKind.Array) return [];
+        var full = new HashSet<int>();
+        int index = 0;
+        foreach (var layer in types.EnumerateArray())
+        {
+            switch (layer.GetString())
+            {
+                case "full_attention": full.Add(index); break;
+                case "sliding_attention": break;
+                case var other: throw new NotSupportedException($"config.json layer_types[{index}] '{other}' is not supported (full_attention, sliding_attention).");
+            }
+            index++;
+        }
+        return full;
+    }
+
+    private static int RotaryDimensions(JsonElement root, int headDim)
+    {
+        double fraction = Double(root, "partial_rotary_factor") ?? 1;
+        int dims = (int)(headDim * fraction);
+        if (fraction is <= 0 or > 1 || dims % 2 != 0)
+            throw new InvalidDataException($"config.json partial_rotary_factor {fraction} of head_dim {headDim} does not give an even number of rotated dimensions.");
+        return dims;
+    }
+
+    private static double[]? Doubles(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? v.EnumerateArray().Select(x => x.GetDouble()).ToArray() : null;
 
     private static int? Int(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;

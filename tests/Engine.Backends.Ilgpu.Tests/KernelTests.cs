@@ -94,16 +94,19 @@ public class KernelTests(BackendPair b)
     }
 
     [Theory]
-    [InlineData(8, 8, 2, null)]
-    [InlineData(12, 36, 5, null)]
-    [InlineData(16, 64, 7, 8.0)]   // llama3 rope scaling
-    public void Rope_MatchesCpu(int headDim, int cols, int rows, double? llama3Factor)
+    [InlineData(8, 8, 2, null, 8)]
+    [InlineData(12, 36, 5, null, 12)]
+    [InlineData(16, 64, 7, "llama3", 16)]
+    [InlineData(16, 64, 7, "yarn", 16)]   // cos and sin scaled by the attention factor
+    [InlineData(16, 48, 5, null, 12)]      // partial rotary: 12 of 16 dimensions
+    [InlineData(24, 48, 3, "yarn", 8)]
+    public void Rope_MatchesCpu(int headDim, int cols, int rows, string? scaling, int rotaryDim)
     {
         var config = new ModelConfig
         {
             ModelType = "llama", HiddenSize = cols, IntermediateSize = 8, NumLayers = 1, NumHeads = cols / headDim,
-            NumKvHeads = 1, HeadDim = headDim, VocabSize = 8, RopeTheta = 500000,
-            RopeScaling = llama3Factor is { } f ? new RopeScaling("llama3", f, 1, 4, 32) : null,
+            NumKvHeads = 1, HeadDim = headDim, VocabSize = 8, RopeTheta = 500000, RotaryDim = rotaryDim,
+            RopeScaling = scaling is null ? null : new RopeScaling { Type = scaling, Factor = 8, OriginalMaxPositionEmbeddings = 32 },
         };
         const int maxPositions = 300;
         var cpuRope = RotaryFrequencies.Build(b.Cpu, config, maxPositions);
@@ -114,7 +117,7 @@ public class KernelTests(BackendPair b)
         var q = (fused.Cpu.Columns(headDim, cols), fused.Gpu.Columns(headDim, cols));
         b.Cpu.Rope(q.Item1, cpuRope);
         b.Gpu.Rope(q.Item2, gpuRope);
-        b.AssertClose(fused, $"rope head {headDim}");
+        b.AssertClose(fused, $"rope head {headDim}, {rotaryDim} rotated, {scaling}");
     }
 
     [Fact]

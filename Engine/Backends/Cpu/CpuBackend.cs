@@ -201,7 +201,7 @@ public sealed unsafe class CpuBackend : IComputeBackend
         var xs = (CpuTensor)x;
         var cos = (CpuTensor)rope.Cos;
         var sin = (CpuTensor)rope.Sin;
-        int half = rope.HeadDim / 2;
+        int half = rope.RotaryDim / 2;
         var positions = _batch.Positions;
         for (int row = 0; row < xs.Rows; row++)
         {

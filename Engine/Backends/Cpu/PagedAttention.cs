@@ -5,8 +5,8 @@ using System.Runtime.Intrinsics;
 namespace Engine.Backends.Cpu;
 
 /// <summary>
-/// Causal attention over the paged KV cache. The token at position p reads positions 0..p of its sequence
-/// through the block table. Work items are (tile, KV head): a tile is up to <see cref="TileTokens"/>
+/// Causal attention over the paged KV cache. The token at position p reads positions 0..p of its sequence (the
+/// last Window of them under sliding-window attention) through the block table. Work items are (tile, KV head): a tile is up to <see cref="TileTokens"/>
 /// consecutive tokens of one sequence (a prefill chunk), so each cache block loaded serves every query of the
 /// tile and every query head of the GQA group — a long prefill reads the cache once per tile, not per token.
 /// Per block the keys of one head are one dim-major run (<see cref="CpuKvTensor"/>), so the scores of 16 slots
@@ -61,17 +61,19 @@ internal sealed unsafe class PagedAttention<TKv> where TKv : IKvElement
             for (int r = 0; r < queries; r++)
             {
                 int seen = firstPosition + r / group + 1;   // token i of the tile sees positions up to firstPosition + i
+                int from = _shape.FirstVisible(seen - 1), firstBlock = from / blockSize;   // a sliding window starts later
                 float* row = scores + r * stride, query = scaled + r * headDim;
-                for (int b = 0; b * blockSize < seen; b++)
+                for (int b = firstBlock; b * blockSize < seen; b++)
                     BlockScores(query, _keys.Run(table[b], kvHead), blockSize, headDim, row + b * blockSize);
-                var probabilities = new Span<float>(row, seen);
+                var probabilities = new Span<float>(row + from, seen - from);
                 // TensorPrimitives.SoftMax does not subtract the maximum: a score above ~88 would overflow exp and give NaN.
                 TensorPrimitives.Subtract(probabilities, TensorPrimitives.Max(probabilities), probabilities);
                 TensorPrimitives.SoftMax(probabilities, probabilities);
+                new Span<float>(row + firstBlock * blockSize, from - firstBlock * blockSize).Clear();   // slots of the first block before the window
 
                 float* output = Head(_output, r);
                 new Span<float>(output, headDim).Clear();
-                for (int b = 0; b * blockSize < seen; b++)
+                for (int b = firstBlock; b * blockSize < seen; b++)
                     AccumulateValues(row + b * blockSize, _values.Run(table[b], kvHead), Math.Min(blockSize, seen - b * blockSize), headDim, output);
             }
         }

@@ -58,12 +58,13 @@ public sealed unsafe class GgufWeights(GgufFile file, ModelConfig config) : IWei
             "self_attn.q_proj" => "attn_q",
             "self_attn.k_proj" => "attn_k",
             "self_attn.v_proj" => "attn_v",
+            "self_attn.qkv_proj" => "attn_qkv",
             "self_attn.o_proj" => "attn_output",
             "self_attn.q_norm" => "attn_q_norm",
             "self_attn.k_norm" => "attn_k_norm",
             "post_attention_layernorm" => "ffn_norm",
             "mlp.gate_proj" => "ffn_gate",
-            "mlp.up_proj" => "ffn_up",
+            "mlp.up_proj" or "mlp.gate_up_proj" => "ffn_up",   // Phi-3's ffn_up holds gate|up
             "mlp.down_proj" => "ffn_down",
             var other => throw new InvalidDataException($"No GGUF name for weight '{hfName}' ({other})."),
         };

@@ -17,6 +17,10 @@ public sealed class GgufVariantTests
         ["mistral-mqa"] = () => TinyModel.Create(modelType: "mistral", hidden: 64, heads: 4, kvHeads: 1, vocab: 270),
         ["qwen2-qkv-bias"] = () => TinyModel.Create(modelType: "qwen2", qkvBias: true, hidden: 64, heads: 4, kvHeads: 2, vocab: 300, tied: false),
         ["qwen3-qk-norm-head-dim"] = () => TinyModel.Create(modelType: "qwen3", hidden: 48, heads: 4, kvHeads: 2, headDim: 16, qkNorm: true, vocab: 290),
+        ["phi3-sliding-window"] = () => TinyModel.Create(modelType: "phi3", hidden: 64, heads: 4, kvHeads: 2, vocab: 280, tied: false,
+            extraConfig: new Dictionary<string, object> { ["sliding_window"] = 4 }),
+        ["mistral-sliding-window"] = () => TinyModel.Create(modelType: "mistral", hidden: 64, heads: 4, kvHeads: 1, vocab: 270,
+            extraConfig: new Dictionary<string, object> { ["sliding_window"] = 6 }),
     };
 
     [Theory]

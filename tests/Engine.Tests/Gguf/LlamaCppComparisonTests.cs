@@ -24,13 +24,22 @@ public sealed class LlamaCppComparisonTests
         ["llama-tied"] = () => TinyModel.Create(hidden: 256, heads: 4, kvHeads: 4, intermediate: 256, vocab: 267, tied: true, seed: 12),
         ["qwen2-qkv-bias"] = () => TinyModel.Create(modelType: "qwen2", qkvBias: true, hidden: 256, heads: 4, kvHeads: 2, intermediate: 512, vocab: 300, tied: false, seed: 13),
         ["qwen3-qk-norm"] = () => TinyModel.Create(modelType: "qwen3", qkNorm: true, hidden: 256, heads: 4, kvHeads: 2, headDim: 64, intermediate: 512, vocab: 290, tied: false, seed: 14),
+        ["phi3-fused"] = () => TinyModel.Create(modelType: "phi3", hidden: 256, heads: 4, kvHeads: 2, intermediate: 512, vocab: 280, tied: false, seed: 17),
+        // YaRN over an original context of 8: the 14 positions reach past it, the ramp spans pairs 0–4 of 32.
+        ["qwen2-yarn"] = () => TinyModel.Create(modelType: "qwen2", qkvBias: true, hidden: 256, heads: 4, kvHeads: 2, intermediate: 512, vocab: 300, tied: false, seed: 15,
+            ropeScaling: new Dictionary<string, object> { ["rope_type"] = "yarn", ["factor"] = 4.0, ["original_max_position_embeddings"] = 8 }),
+        ["llama-linear-rope"] = () => TinyModel.Create(hidden: 256, heads: 4, kvHeads: 4, intermediate: 256, vocab: 267, tied: true, seed: 16,
+            ropeScaling: new Dictionary<string, object> { ["rope_type"] = "linear", ["factor"] = 2.5 }),
     };
+
+    /// <summary>Shapes that check the arithmetic (RoPE scaling) rather than a storage type: F32 only.</summary>
+    private static readonly string[] F32Only = ["qwen2-yarn", "llama-linear-rope"];
 
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
         foreach (var shape in Shapes.Keys)
-            foreach (var type in new[] { "F32", "Q8_0", "Q4_0", "Q4_K_M", "Q6_K" })
+            foreach (var type in F32Only.Contains(shape) ? ["F32"] : new[] { "F32", "Q8_0", "Q4_0", "Q4_K_M", "Q6_K" })
                 data.Add(shape, type);
         return data;
     }

@@ -20,7 +20,9 @@ public static class NaiveLlama
         int n = tokens.Count, h = m.Hidden, hd = m.HeadDim, heads = m.Heads, kvHeads = m.KvHeads;
         double eps = (double)c["rms_norm_eps"];
         string type = (string)c["model_type"];
-        var invFreq = InverseFrequencies(hd, (double)c["rope_theta"], c.TryGetValue("rope_scaling", out var rs) ? rs : null);
+        var rope = NaiveRope.Compute(c, hd, (int)c["max_position_embeddings"]);
+        int slidingWindow = c.TryGetValue("sliding_window", out var sw) ? (int)sw : 0;
+        var layerTypes = c.TryGetValue("layer_types", out var lt) ? (string[])lt : null;
 
         var x = new double[n][];
         for (int t = 0; t < n; t++) x[t] = Row(w["model.embed_tokens.weight"], tokens[t], h);
@@ -29,9 +31,21 @@ public static class NaiveLlama
         {
             string p = $"model.layers.{l}.";
             var normed = x.Select(r => RmsNorm(r, w[p + "input_layernorm.weight"], eps)).ToArray();
-            var q = normed.Select(r => Linear(r, w[p + "self_attn.q_proj.weight"], heads * hd, w.GetValueOrDefault(p + "self_attn.q_proj.bias"))).ToArray();
-            var k = normed.Select(r => Linear(r, w[p + "self_attn.k_proj.weight"], kvHeads * hd, w.GetValueOrDefault(p + "self_attn.k_proj.bias"))).ToArray();
-            var v = normed.Select(r => Linear(r, w[p + "self_attn.v_proj.weight"], kvHeads * hd, w.GetValueOrDefault(p + "self_attn.v_proj.bias"))).ToArray();
+            double[][] q, k, v;
+            if (type == "phi3")
+            {
+                // HF Phi3Attention: qkv = qkv_proj(x); q = qkv[..., :heads·hd], k = the next kvHeads·hd, v = the rest.
+                var qkv = normed.Select(r => Linear(r, w[p + "self_attn.qkv_proj.weight"], (heads + 2 * kvHeads) * hd, null)).ToArray();
+                q = qkv.Select(r => r[..(heads * hd)]).ToArray();
+                k = qkv.Select(r => r[(heads * hd)..((heads + kvHeads) * hd)]).ToArray();
+                v = qkv.Select(r => r[((heads + kvHeads) * hd)..]).ToArray();
+            }
+            else
+            {
+                q = normed.Select(r => Linear(r, w[p + "self_attn.q_proj.weight"], heads * hd, w.GetValueOrDefault(p + "self_attn.q_proj.bias"))).ToArray();
+                k = normed.Select(r => Linear(r, w[p + "self_attn.k_proj.weight"], kvHeads * hd, w.GetValueOrDefault(p + "self_attn.k_proj.bias"))).ToArray();
+                v = normed.Select(r => Linear(r, w[p + "self_attn.v_proj.weight"], kvHeads * hd, w.GetValueOrDefault(p + "self_attn.v_proj.bias"))).ToArray();
+            }
             for (int t = 0; t < n; t++)
             {
                 if (type == "qwen3")
@@ -39,9 +53,11 @@ public static class NaiveLlama
                     PerHeadNorm(q[t], w[p + "self_attn.q_norm.weight"], hd, eps);
                     PerHeadNorm(k[t], w[p + "self_attn.k_norm.weight"], hd, eps);
                 }
-                RotateHalf(q[t], t, hd, invFreq);
-                RotateHalf(k[t], t, hd, invFreq);
+                NaiveRope.Apply(q[t], t, hd, rope);
+                NaiveRope.Apply(k[t], t, hd, rope);
             }
+            // HF's sliding-window mask: key j is visible to query t when j > t − sliding_window.
+            int window = slidingWindow > 0 && (layerTypes is null || layerTypes[l] == "sliding_attention") ? slidingWindow : 0;
             var attn = new double[n][];
             for (int t = 0; t < n; t++)
             {
@@ -50,7 +66,9 @@ public static class NaiveLlama
                 {
                     int kvh = head / (heads / kvHeads);
                     var scores = new double[t + 1];
-                    for (int j = 0; j <= t; j++)
+                    int first = window > 0 ? Math.Max(0, t - window + 1) : 0;
+                    for (int j = 0; j < first; j++) scores[j] = double.NegativeInfinity;
+                    for (int j = first; j <= t; j++)
                     {
                         double dot = 0;
                         for (int d = 0; d < hd; d++) dot += q[t][head * hd + d] * k[j][kvh * hd + d];
@@ -68,8 +86,18 @@ public static class NaiveLlama
                 var o = Linear(attn[t], w[p + "self_attn.o_proj.weight"], h, null);
                 for (int i = 0; i < h; i++) x[t][i] += o[i];
                 var hn = RmsNorm(x[t], w[p + "post_attention_layernorm.weight"], eps);
-                var gate = Linear(hn, w[p + "mlp.gate_proj.weight"], m.Intermediate, null);
-                var up = Linear(hn, w[p + "mlp.up_proj.weight"], m.Intermediate, null);
+                double[] gate, up;
+                if (type == "phi3")
+                {
+                    // HF Phi3MLP: gate, up = gate_up_proj(x).chunk(2, dim=-1).
+                    var gateUp = Linear(hn, w[p + "mlp.gate_up_proj.weight"], 2 * m.Intermediate, null);
+                    (gate, up) = (gateUp[..m.Intermediate], gateUp[m.Intermediate..]);
+                }
+                else
+                {
+                    gate = Linear(hn, w[p + "mlp.gate_proj.weight"], m.Intermediate, null);
+                    up = Linear(hn, w[p + "mlp.up_proj.weight"], m.Intermediate, null);
+                }
                 var act = gate.Select((g, i) => g / (1 + Math.Exp(-g)) * up[i]).ToArray();
                 var down = Linear(act, w[p + "mlp.down_proj.weight"], h, null);
                 for (int i = 0; i < h; i++) x[t][i] += down[i];
@@ -106,37 +134,5 @@ public static class NaiveLlama
             var normed = RmsNorm(x[start..(start + hd)], weight, eps);
             Array.Copy(normed, 0, x, start, hd);
         }
-    }
-
-    /// <summary>HF rotate_half: pairs (i, i + hd/2) rotated by position · inv_freq[i].</summary>
-    private static void RotateHalf(double[] x, int position, int hd, double[] invFreq)
-    {
-        int half = hd / 2;
-        for (int start = 0; start < x.Length; start += hd)
-            for (int i = 0; i < half; i++)
-            {
-                double angle = position * invFreq[i], cos = Math.Cos(angle), sin = Math.Sin(angle);
-                double a = x[start + i], b = x[start + i + half];
-                x[start + i] = a * cos - b * sin;
-                x[start + i + half] = b * cos + a * sin;
-            }
-    }
-
-    /// <summary>HF's _compute_llama3_parameters, transcribed.</summary>
-    private static double[] InverseFrequencies(int hd, double theta, object? scaling)
-    {
-        var inv = Enumerable.Range(0, hd / 2).Select(i => 1.0 / Math.Pow(theta, 2.0 * i / hd)).ToArray();
-        if (scaling is not Dictionary<string, object> s) return inv;
-        double factor = (double)s["factor"], low = (double)s["low_freq_factor"], high = (double)s["high_freq_factor"];
-        double old = (int)s["original_max_position_embeddings"];
-        double lowWavelen = old / low, highWavelen = old / high;
-        return inv.Select(f =>
-        {
-            double wavelen = 2 * Math.PI / f;
-            if (wavelen < highWavelen) return f;
-            if (wavelen > lowWavelen) return f / factor;
-            double smooth = (old / wavelen - low) / (high - low);
-            return (1 - smooth) * f / factor + smooth * f;
-        }).ToArray();
     }
 }

@@ -2,7 +2,7 @@ namespace Tests.Shared;
 
 /// <summary>
 /// A <see cref="TinyModel"/> written as an F32 GGUF the way llama.cpp's convert_hf_to_gguf.py writes it: GGUF
-/// tensor names, llama.cpp's metadata keys, Q/K rows permuted for the `llama` architecture (ggml's adjacent-pair
+/// tensor names (Phi-3's fused attn_qkv and ffn_up), llama.cpp's metadata keys, Q/K rows permuted for the `llama` architecture (ggml's adjacent-pair
 /// RoPE), output.weight only when untied, and a small SentencePiece vocabulary (unk, bos, eos, the 256 byte
 /// pieces, then "▁tokN" pieces) that llama.cpp accepts. Matrices given in <c>quantized</c> (by Hugging Face name) are
 /// written as their ggml blocks, or, with <c>dequantized</c>, as F32 of their dequantized values: two files of one model.
@@ -27,6 +27,8 @@ public static class TinyGguf
             .Add($"{arch}.rope.dimension_count", (uint)model.HeadDim)
             .Add($"{arch}.attention.layer_norm_rms_epsilon", (float)(double)c["rms_norm_eps"])
             .Add($"{arch}.rope.freq_base", (float)(double)c["rope_theta"]);
+        if (c.TryGetValue("sliding_window", out var window)) writer.Add($"{arch}.attention.sliding_window", (uint)(int)window);
+        if (c.TryGetValue("rope_scaling", out var rs) && rs is Dictionary<string, object> scaling) AddRopeScaling(writer, arch, scaling);
         AddVocabulary(writer, model.Vocab);
 
         var w = model.Weights;
@@ -55,9 +57,13 @@ public static class TinyGguf
         {
             string p = $"model.layers.{l}.", b = $"blk.{l}.";
             Vector(b + "attn_norm.weight", p + "input_layernorm.weight");
-            Matrix(b + "attn_q.weight", p + "self_attn.q_proj.weight", q, model.Hidden, model.Heads);
-            Matrix(b + "attn_k.weight", p + "self_attn.k_proj.weight", kv, model.Hidden, model.KvHeads);
-            Matrix(b + "attn_v.weight", p + "self_attn.v_proj.weight", kv, model.Hidden);
+            if (arch == "phi3") Matrix(b + "attn_qkv.weight", p + "self_attn.qkv_proj.weight", q + 2 * kv, model.Hidden);
+            else
+            {
+                Matrix(b + "attn_q.weight", p + "self_attn.q_proj.weight", q, model.Hidden, model.Heads);
+                Matrix(b + "attn_k.weight", p + "self_attn.k_proj.weight", kv, model.Hidden, model.KvHeads);
+                Matrix(b + "attn_v.weight", p + "self_attn.v_proj.weight", kv, model.Hidden);
+            }
             if (w.ContainsKey(p + "self_attn.q_proj.bias"))
             {
                 Vector(b + "attn_q.bias", p + "self_attn.q_proj.bias", model.Heads);
@@ -71,11 +77,26 @@ public static class TinyGguf
             }
             Matrix(b + "attn_output.weight", p + "self_attn.o_proj.weight", model.Hidden, q);
             Vector(b + "ffn_norm.weight", p + "post_attention_layernorm.weight");
-            Matrix(b + "ffn_gate.weight", p + "mlp.gate_proj.weight", model.Intermediate, model.Hidden);
-            Matrix(b + "ffn_up.weight", p + "mlp.up_proj.weight", model.Intermediate, model.Hidden);
+            if (arch == "phi3") Matrix(b + "ffn_up.weight", p + "mlp.gate_up_proj.weight", 2 * model.Intermediate, model.Hidden);   // gate|up
+            else
+            {
+                Matrix(b + "ffn_gate.weight", p + "mlp.gate_proj.weight", model.Intermediate, model.Hidden);
+                Matrix(b + "ffn_up.weight", p + "mlp.up_proj.weight", model.Intermediate, model.Hidden);
+            }
             Matrix(b + "ffn_down.weight", p + "mlp.down_proj.weight", model.Hidden, model.Intermediate);
         }
         writer.Write(path);
+    }
+
+    /// <summary>convert_hf_to_gguf.py's rope.scaling.* keys (linear and YaRN; Llama 3's scaling is a rope_freqs tensor,
+    /// not written here).</summary>
+    private static void AddRopeScaling(GgufWriter writer, string arch, Dictionary<string, object> scaling)
+    {
+        string type = (string)scaling["rope_type"];
+        if (type is not ("linear" or "yarn")) throw new NotSupportedException($"TinyGguf writes linear and yarn rope scaling, not {type}.");
+        writer.Add($"{arch}.rope.scaling.type", type).Add($"{arch}.rope.scaling.factor", (float)(double)scaling["factor"]);
+        if (scaling.TryGetValue("original_max_position_embeddings", out var original))
+            writer.Add($"{arch}.rope.scaling.original_context_length", (uint)(int)original);
     }
 
     /// <summary>convert_hf_to_gguf.py's permute: within each head, row half·d/2 + i moves to 2i + half.</summary>

@@ -25,7 +25,8 @@ public sealed class TinyModel : IDisposable
 
     public static TinyModel Create(string modelType = "llama", int hidden = 32, int heads = 4, int kvHeads = 2, int? headDim = null,
         int layers = 2, int intermediate = 48, int vocab = 67, bool tied = true, bool qkvBias = false, bool qkNorm = false,
-        object? ropeScaling = null, DType dtype = DType.F32, int shards = 1, int seed = 1, int maxPositions = 256, string? tokenizerFrom = null)
+        object? ropeScaling = null, DType dtype = DType.F32, int shards = 1, int seed = 1, int maxPositions = 256, string? tokenizerFrom = null,
+        IReadOnlyDictionary<string, object>? extraConfig = null)
     {
         int hd = headDim ?? hidden / heads;
         var config = new Dictionary<string, object>
@@ -46,6 +47,7 @@ public sealed class TinyModel : IDisposable
         };
         if (headDim is not null) config["head_dim"] = hd;
         if (ropeScaling is not null) config["rope_scaling"] = ropeScaling;
+        foreach (var (key, value) in extraConfig ?? new Dictionary<string, object>()) config[key] = value;
 
         var random = new Random(seed);
         var weights = new Dictionary<string, float[]>();
@@ -87,6 +89,23 @@ public sealed class TinyModel : IDisposable
         }
         Add("model.norm.weight", 0, hidden);
         if (!tied) Add("lm_head.weight", 1f / MathF.Sqrt(hidden), vocab, hidden);
+        if (modelType == "phi3")
+        {
+            config["architectures"] = new[] { "Phi3ForCausalLM" };
+            for (int l = 0; l < layers; l++)
+            {
+                string p = $"model.layers.{l}.";
+                Fuse(p + "self_attn.qkv_proj.weight", p + "self_attn.q_proj.weight", p + "self_attn.k_proj.weight", p + "self_attn.v_proj.weight");
+                Fuse(p + "mlp.gate_up_proj.weight", p + "mlp.gate_proj.weight", p + "mlp.up_proj.weight");
+            }
+        }
+        // Phi-3 checkpoints store q|k|v and gate|up as single matrices, the parts' rows one after the other.
+        void Fuse(string fused, params string[] parts)
+        {
+            weights[fused] = parts.SelectMany(part => weights[part]).ToArray();
+            shapes[fused] = [parts.Sum(part => shapes[part][0]), shapes[parts[0]][1]];
+            foreach (var part in parts) { weights.Remove(part); shapes.Remove(part); }
+        }
 
         var directory = Path.Combine(Path.GetTempPath(), "tiny-model-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);

@@ -18,6 +18,32 @@ public static class TinyModelVariants
             ["rope_type"] = "llama3", ["factor"] = 8.0, ["low_freq_factor"] = 1.0, ["high_freq_factor"] = 4.0,
             ["original_max_position_embeddings"] = 64,
         }),
+        ["linear-rope-scaling"] = () => TinyModel.Create(ropeScaling: new Dictionary<string, object> { ["rope_type"] = "linear", ["factor"] = 3.0 }),
+        ["dynamic-rope-scaling"] = () => TinyModel.Create(ropeScaling: new Dictionary<string, object> { ["rope_type"] = "dynamic", ["factor"] = 4.0 }),
+        // head_dim 16: the ramp between beta_fast and beta_slow then spans several pairs over a 64-token original context.
+        ["yarn-rope-scaling"] = () => TinyModel.Create(heads: 2, kvHeads: 1, ropeScaling: new Dictionary<string, object>
+        {
+            ["rope_type"] = "yarn", ["factor"] = 4.0, ["original_max_position_embeddings"] = 64, ["beta_fast"] = 8.0, ["beta_slow"] = 0.5,
+        }),
+        ["longrope-partial-rotary"] = () => TinyModel.Create(heads: 2, kvHeads: 1, ropeScaling: new Dictionary<string, object>
+        {
+            ["rope_type"] = "longrope", ["short_factor"] = new[] { 1.0, 1.3, 2.1, 3.4, 5.5, 8.9 },
+            ["long_factor"] = new[] { 1.1, 1.9, 3.7, 6.2, 9.5, 14.0 },
+        }, extraConfig: new Dictionary<string, object> { ["original_max_position_embeddings"] = 64, ["partial_rotary_factor"] = 0.75 }),
+        ["phi3-fused"] = () => TinyModel.Create(modelType: "phi3", heads: 4, kvHeads: 2, tied: false),
+        // Phi-4-mini's shape: LongRoPE over 3/4 of each head, tied embeddings.
+        ["phi3-longrope-partial"] = () => TinyModel.Create(modelType: "phi3", heads: 2, kvHeads: 1, ropeScaling: new Dictionary<string, object>
+        {
+            ["rope_type"] = "longrope", ["short_factor"] = new[] { 1.0, 1.1, 1.4, 2.2, 3.1, 4.4 },
+            ["long_factor"] = new[] { 1.2, 2.0, 3.3, 5.1, 8.8, 12.5 },
+        }, extraConfig: new Dictionary<string, object> { ["original_max_position_embeddings"] = 32, ["partial_rotary_factor"] = 0.75 }),
+        // Window 5 over prompts of ~20 tokens and cache blocks of 4: windows start inside blocks.
+        ["mistral-sliding-window"] = () => TinyModel.Create(modelType: "mistral", heads: 4, kvHeads: 1,
+            extraConfig: new Dictionary<string, object> { ["sliding_window"] = 5 }),
+        ["qwen2-sliding-layer-types"] = () => TinyModel.Create(modelType: "qwen2", qkvBias: true, extraConfig: new Dictionary<string, object>
+        {
+            ["sliding_window"] = 6, ["use_sliding_window"] = true, ["layer_types"] = new[] { "full_attention", "sliding_attention" },
+        }),
         ["f16-weights"] = () => TinyModel.Create(dtype: DType.F16),
         ["bf16-weights"] = () => TinyModel.Create(dtype: DType.BF16, tied: false),
         ["sharded-3"] = () => TinyModel.Create(shards: 3, tied: false),
