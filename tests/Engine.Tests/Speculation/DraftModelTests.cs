@@ -48,17 +48,7 @@ public sealed class DraftModelTests : IDisposable
             BlockSize = 4,
             MaxNumSeqs = 32,
         }));
-        var references = EngineRun.References;
-        var running = new List<(Task<List<int>> Ids, List<int> Expected)>();
-        for (int i = 0; i < 32; i++)
-        {
-            var reference = references[i % references.Count];
-            int maxTokens = reference.GreedyTokenIds.Count - (i * 5) % 20;
-            running.Add((EngineRun.Collect(engine.Add($"r{i}", reference.PromptTokenIds, EngineRun.Greedy(maxTokens)), TimeSpan.FromMinutes(2)),
-                reference.GreedyTokenIds.Take(maxTokens).ToList()));
-            if (i % 4 == 3) await Task.Delay(3);
-        }
-        foreach (var (ids, expected) in running) Assert.Equal(expected, await ids);
+        await SpeculationRun.AssertConcurrentReferencesAsync(engine);
         Assert.True(engine.Statistics.DraftTokens > 0);
         SpeculationRun.AssertIdle(engine);
     }

@@ -48,18 +48,7 @@ public class SpeculativeDecodingTests
             // 80 blocks of 4: room for a few sequences, while 32 want to run.
             KvCacheMemory = smallKvPool ? 80 * KvCache.BytesPerBlock(config.NumLayers, 4, config.NumKvHeads, config.HeadDim, KvCacheDType.Float32) : null,
         }));
-        var references = EngineRun.References;
-        var running = new List<(Task<List<int>> Ids, List<int> Expected)>();
-        for (int i = 0; i < 32; i++)
-        {
-            var reference = references[i % references.Count];
-            // Truncated outputs give mixed lengths (max_tokens inside an accepted run); requests arrive mid-generation.
-            int maxTokens = reference.GreedyTokenIds.Count - (i * 5) % 20;
-            running.Add((EngineRun.Collect(engine.Add($"r{i}", reference.PromptTokenIds, EngineRun.Greedy(maxTokens)), TimeSpan.FromMinutes(2)),
-                reference.GreedyTokenIds.Take(maxTokens).ToList()));
-            if (i % 4 == 3) await Task.Delay(3);
-        }
-        foreach (var (ids, expected) in running) Assert.Equal(expected, await ids);
+        await SpeculationRun.AssertConcurrentReferencesAsync(engine);
         SpeculationRun.AssertDraftsAcceptedAndRejected(engine);
         SpeculationRun.AssertIdle(engine);
         if (smallKvPool) Assert.True(engine.Snapshot().Preemptions > 0, "the pool is too small for all sequences, so some must be preempted");
