@@ -22,6 +22,8 @@ command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
 npm ls --prefix tests/node >/dev/null 2>&1 || npm ci --prefix tests/node --prefer-offline --no-audit --no-fund
 
 dotnet build Aspire.sln -c Release -warnaserror
+# The in-process library's NuGet package (its README.md is the package's readme), in artifacts/packages.
+dotnet pack Engine.Extensions.AI -c Release -warnaserror -o artifacts/packages
 
 # Run every test project; keep going after a failure and end with one summary line for all of them.
 log="$(mktemp)"

@@ -40,6 +40,7 @@ public sealed class IlgpuBackend : IComputeBackend
     private int[] _stepHost = [];
     private MemoryBuffer1D<int, Stride1D.Dense>? _stepDevice;
     private ForwardBatch? _batch;
+    private readonly List<MemoryBuffer> _stepScratch = [];
     private ArrayView<int> _tokenIds, _positions, _slots, _tokenSequence, _logitRows, _blockTables;
 
     private MemoryBuffer1D<ushort, Stride1D.Dense>? _encoded;
@@ -250,6 +251,9 @@ public sealed class IlgpuBackend : IComputeBackend
     {
         Bind();
         _batch = batch;
+        if (_stepScratch.Count > 0) _stream.Synchronize();   // a step without logits may still be running on them
+        foreach (var buffer in _stepScratch) buffer.Dispose();
+        _stepScratch.Clear();
         int n = batch.TokenCount, logits = batch.LogitTokenIndices.Length, tables = batch.BlockTables.Length;
         int total = 4 * n + logits + tables;
         if (_stepHost.Length < total) _stepHost = new int[Math.Max(total, 2 * _stepHost.Length)];
@@ -533,6 +537,34 @@ public sealed class IlgpuBackend : IComputeBackend
         _kernels.GatherRows(_stream, Elementwise(shape.Count), xs.Floats, xs.RowStride, _logitRows, o.Floats, o.RowStride, shape);
     }
 
+    public void GatherRows(Tensor x, ReadOnlySpan<int> rows, Tensor output)
+    {
+        Bind();
+        var (xs, o) = ((IlgpuTensor)x, (IlgpuTensor)output);
+        var shape = new Shape2(rows.Length, o.Cols);
+        if (shape.Count == 0) return;
+        _kernels.GatherRows(_stream, Elementwise(shape.Count), xs.Floats, xs.RowStride, StepScratch(rows), o.Floats, o.RowStride, shape);
+    }
+
+    public void AddScaledRows(Tensor x, Tensor y, ReadOnlySpan<int> rows, ReadOnlySpan<float> weights)
+    {
+        Bind();
+        var (xs, ys) = ((IlgpuTensor)x, (IlgpuTensor)y);
+        var shape = new Shape2(rows.Length, xs.Cols);
+        if (shape.Count == 0) return;
+        _kernels.AddScaledRows(_stream, Elementwise(shape.Count), xs.Floats, xs.RowStride, ys.Floats, ys.RowStride, StepScratch(rows), StepScratch(weights), shape);
+    }
+
+    /// <summary>Copies host values the step's queued kernels read (expert routing) into a device buffer of their own, kept
+    /// until the next step begins.</summary>
+    private ArrayView<T> StepScratch<T>(ReadOnlySpan<T> values) where T : unmanaged
+    {
+        var buffer = _accelerator.Allocate1D<T>(values.Length);
+        buffer.View.CopyFromCPU(_stream, values);
+        _stepScratch.Add(buffer);
+        return buffer.View;
+    }
+
     /// <summary>Softmax of each row in place (for probabilities on the device).</summary>
     public void Softmax(Tensor x)
     {
@@ -606,6 +638,7 @@ public sealed class IlgpuBackend : IComputeBackend
         _encoded?.Dispose();
         _argMax?.Dispose();
         _stepDevice?.Dispose();
+        foreach (var buffer in _stepScratch) buffer.Dispose();
         foreach (var buffer in _buffers) buffer.Dispose();
         _stream.Dispose();
         _accelerator.Dispose();

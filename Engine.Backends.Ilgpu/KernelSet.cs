@@ -24,6 +24,8 @@ internal sealed class KernelSet(Accelerator accelerator)
         accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, Shape2>(ElementwiseKernels.AddBias);
     public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<int>, ArrayView<float>, int, Shape2> GatherRows { get; } =
         accelerator.LoadKernel<ArrayView<float>, int, ArrayView<int>, ArrayView<float>, int, Shape2>(ElementwiseKernels.GatherRows);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, int, ArrayView<int>, ArrayView<float>, Shape2> AddScaledRows { get; } =
+        accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, int, ArrayView<int>, ArrayView<float>, Shape2>(ElementwiseKernels.AddScaledRows);
 
     private readonly Dictionary<Type, object> _formats = [];
 

@@ -113,6 +113,16 @@ public static class ElementwiseKernels
         }
     }
 
+    /// <summary>x[rows[r]] += weights[r] · y[r] (rows distinct: no two threads add to one element).</summary>
+    public static void AddScaledRows(ArrayView<float> x, int xStride, ArrayView<float> y, int yStride, ArrayView<int> rows, ArrayView<float> weights, Shape2 s)
+    {
+        for (long i = First; i < s.Count; i += Step)
+        {
+            int row = (int)(i / s.Cols), col = (int)(i % s.Cols);
+            x[(long)rows[row] * xStride + col] += weights[row] * y[(long)row * yStride + col];
+        }
+    }
+
     /// <summary>Dense 16-bit copy of x ([Rows, Cols], row stride Cols) in the weight's format: the B operand of a 16-bit GEMM.</summary>
     public static void Encode16<TFormat>(ArrayView<float> x, int xStride, ArrayView<ushort> output, Shape2 s)
         where TFormat : struct, IWeightFormat

@@ -57,6 +57,12 @@ public interface IComputeBackend : IDisposable
     /// <summary>output[i] = x[LogitTokenIndices[i]].</summary>
     void GatherLogitRows(Tensor x, Tensor output);
 
+    /// <summary>output[i] = x[rows[i]] (the tokens routed to one expert).</summary>
+    void GatherRows(Tensor x, ReadOnlySpan<int> rows, Tensor output);
+
+    /// <summary>x[rows[i]] += weights[i] · y[i] (an expert's outputs back into the residual, by routing weight); rows distinct.</summary>
+    void AddScaledRows(Tensor x, Tensor y, ReadOnlySpan<int> rows, ReadOnlySpan<float> weights);
+
     /// <summary>Copies an F32 tensor to host memory (the step's only device-to-host transfer: logits or sampled ids).</summary>
     void Download(Tensor source, Span<float> destination);
 

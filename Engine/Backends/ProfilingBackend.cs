@@ -42,6 +42,20 @@ public sealed class ProfilingBackend(IComputeBackend inner) : DelegatingBackend(
     public override void SiluMul(Tensor gateUp, Tensor output) => Time("silu-mul", () => Inner.SiluMul(gateUp, output));
     public override void Add(Tensor x, Tensor y) => Time("add", () => Inner.Add(x, y));
     public override void GatherLogitRows(Tensor x, Tensor output) => Time("gather", () => Inner.GatherLogitRows(x, output));
+    public override void GatherRows(Tensor x, ReadOnlySpan<int> rows, Tensor output)
+    {
+        long start = Stopwatch.GetTimestamp();
+        Inner.GatherRows(x, rows, output);
+        Add("expert-gather", Stopwatch.GetElapsedTime(start));
+    }
+
+    public override void AddScaledRows(Tensor x, Tensor y, ReadOnlySpan<int> rows, ReadOnlySpan<float> weights)
+    {
+        long start = Stopwatch.GetTimestamp();
+        Inner.AddScaledRows(x, y, rows, weights);
+        Add("expert-add", Stopwatch.GetElapsedTime(start));
+    }
+
     public override void Download(Tensor source, Span<float> destination)
     {
         long start = Stopwatch.GetTimestamp();

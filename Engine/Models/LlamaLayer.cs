@@ -14,8 +14,12 @@ public sealed class LlamaLayer
     public required Tensor Output { get; init; }
     public Tensor? OutputBias { get; init; }
     public required Tensor PostAttentionNorm { get; init; }
-    public required Tensor GateUp { get; init; }
-    public required Tensor Down { get; init; }
+    /// <summary>The dense MLP (null in a mixture-of-experts layer).</summary>
+    public Tensor? GateUp { get; init; }
+    public Tensor? Down { get; init; }
+    /// <summary>A mixture-of-experts layer: the router [experts, hidden] and each expert's gate|up and down.</summary>
+    public Tensor? Router { get; init; }
+    public (Tensor GateUp, Tensor Down)[] Experts { get; init; } = [];
 
     public static LlamaLayer Load(IWeightSource weights, IComputeBackend backend, ModelConfig c, int index, DType storage)
     {
@@ -41,13 +45,30 @@ public sealed class LlamaLayer
             Output = backend.LoadMatrix(storage, weights.Get(p + "self_attn.o_proj.weight", h, q)),
             OutputBias = c.OutputBias ? Norm("self_attn.o_proj.bias", h) : null,
             PostAttentionNorm = Norm("post_attention_layernorm.weight", h),
-            GateUp = c.FusedProjections
+            GateUp = c.IsMoeLayer(index) ? null
+                : c.FusedProjections
                 ? backend.LoadMatrix(storage, weights.Get(p + "mlp.gate_up_proj.weight", 2 * f, h))
                 : backend.LoadMatrix(storage,
                     weights.Get(p + "mlp.gate_proj.weight", f, h),
                     weights.Get(p + "mlp.up_proj.weight", f, h)),
-            Down = backend.LoadMatrix(storage, weights.Get(p + "mlp.down_proj.weight", h, f)),
+            Down = c.IsMoeLayer(index) ? null : backend.LoadMatrix(storage, weights.Get(p + "mlp.down_proj.weight", h, f)),
+            Router = c.IsMoeLayer(index) ? backend.LoadMatrix(DType.F32, weights.Get(p + MoeNames(c).Router, c.NumExperts, h)) : null,
+            Experts = c.IsMoeLayer(index) ? [.. Enumerable.Range(0, c.NumExperts).Select(e => LoadExpert(weights, backend, c, p, e, storage))] : [],
         };
     }
+
+    private static (Tensor GateUp, Tensor Down) LoadExpert(IWeightSource weights, IComputeBackend backend, ModelConfig c, string p, int e, DType storage)
+    {
+        var names = MoeNames(c);
+        string expert = $"{p}{names.Experts}.{e}.";
+        int h = c.HiddenSize, f = c.ExpertIntermediateSize;
+        return (backend.LoadMatrix(storage, weights.Get(expert + names.Gate, f, h), weights.Get(expert + names.Up, f, h)),
+            backend.LoadMatrix(storage, weights.Get(expert + names.Down, h, f)));
+    }
+
+    /// <summary>Checkpoint names: Mixtral's block_sparse_moe (w1 gate, w3 up, w2 down), Qwen3-MoE's mlp.</summary>
+    private static (string Router, string Gate, string Up, string Down, string Experts) MoeNames(ModelConfig c) => c.ModelType == "mixtral"
+        ? ("block_sparse_moe.gate.weight", "w1.weight", "w3.weight", "w2.weight", "block_sparse_moe.experts")
+        : ("mlp.gate.weight", "gate_proj.weight", "up_proj.weight", "down_proj.weight", "mlp.experts");
 
 }

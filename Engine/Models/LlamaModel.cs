@@ -19,6 +19,7 @@ public sealed class LlamaModel
     private readonly ForwardBuffers _buffers;
     private readonly AttentionShape _shape;
     private readonly AttentionShape[] _layerShapes;
+    private readonly ExpertMixture? _experts;
 
     private ForwardBuffers.StepBuffers _last;
 
@@ -36,17 +37,18 @@ public sealed class LlamaModel
         _rope = RotaryFrequencies.Build(backend, config, maxPositions);
         _buffers = new ForwardBuffers(backend, config, maxBatchTokens, languageModelHead ? maxLogitRows : 0);
         _shape = new AttentionShape(config.NumHeads, config.NumKvHeads, config.HeadDim);
+        _experts = config.NumExperts > 0 ? new ExpertMixture(backend, config, maxBatchTokens) : null;
         _layerShapes = Enumerable.Range(0, config.NumLayers).Select(i => _shape with { Window = config.WindowOf(i) }).ToArray();
     }
 
     public ModelConfig Config { get; }
 
     /// <summary>The stored types of the weight matrices, e.g. "Q4_K/Q6_K" or "BF16".</summary>
-    public string WeightTypes => string.Join("/", _layers.SelectMany(l => new[] { l.Qkv, l.Output, l.GateUp, l.Down })
+    public string WeightTypes => string.Join("/", _layers.SelectMany(l => new[] { l.Qkv, l.Output, l.GateUp, l.Down }.Concat(l.Experts.SelectMany(e => new[] { e.GateUp, e.Down })))
         .Append(_lmHead).OfType<Tensor>().Select(t => t.DType).Distinct());
 
     /// <summary>Bytes of the matrices a decode step streams once (the layers' projections and the lm_head), as stored.</summary>
-    public long MatMulWeightBytes => _layers.SelectMany(l => new[] { l.Qkv, l.Output, l.GateUp, l.Down })
+    public long MatMulWeightBytes => _layers.SelectMany(l => new[] { l.Qkv, l.Output, l.GateUp, l.Down }.Concat(l.Experts.SelectMany(e => new[] { e.GateUp, e.Down })))
         .Append(_lmHead).OfType<Tensor>().Sum(t => t.Rows * t.DType.RowBytes(t.Cols));
 
     /// <summary>Runs the batch through the model; returns logits [batch.LogitTokenIndices.Length, vocab] (none computed when
@@ -78,9 +80,14 @@ public sealed class LlamaModel
             _backend.Add(b.Residual, b.Hidden);
 
             _backend.RmsNorm(b.Residual, layer.PostAttentionNorm, eps, b.Normed);
-            _backend.MatMul(b.Normed, layer.GateUp, null, b.GateUp);
+            if (layer.Router is not null)
+            {
+                _experts!.Run(layer, b);
+                continue;
+            }
+            _backend.MatMul(b.Normed, layer.GateUp!, null, b.GateUp);
             _backend.SiluMul(b.GateUp, b.Activated);
-            _backend.MatMul(b.Activated, layer.Down, null, b.Hidden);
+            _backend.MatMul(b.Activated, layer.Down!, null, b.Hidden);
             _backend.Add(b.Residual, b.Hidden);
         }
         if (batch.LogitTokenIndices.Length == 0) return b.Logits;

@@ -42,6 +42,18 @@ public sealed record ModelConfig
     /// <summary>The attention window of a layer (0: the whole context).</summary>
     public int WindowOf(int layer) => SlidingWindow is { } window && !FullAttentionLayers.Contains(layer) ? window : 0;
 
+    /// <summary>Mixture of experts (Mixtral, Qwen3-MoE): each token's MLP is the routing-weighted sum of its top
+    /// ExpertsPerToken of NumExperts SwiGLU experts of ExpertIntermediateSize; 0 experts: a dense MLP.</summary>
+    public int NumExperts { get; init; }
+    public int ExpertsPerToken { get; init; }
+    public int ExpertIntermediateSize { get; init; }
+    /// <summary>The top-k routing weights are renormalised to sum to 1 (Mixtral always; Qwen3-MoE's norm_topk_prob).</summary>
+    public bool NormalizeTopK { get; init; }
+    /// <summary>Layers with a dense MLP in a mixture-of-experts model (Qwen3-MoE's mlp_only_layers and decoder_sparse_step).</summary>
+    public IReadOnlySet<int> DenseLayers { get; init; } = new HashSet<int>();
+
+    public bool IsMoeLayer(int layer) => NumExperts > 0 && !DenseLayers.Contains(layer);
+
     /// <summary>q|k|v and gate|up stored as single matrices (Phi-3's qkv_proj and gate_up_proj).</summary>
     public bool FusedProjections { get; init; }
     public DType? StoredDType { get; init; }
@@ -59,7 +71,7 @@ public sealed record ModelConfig
         }
     }
 
-    private static readonly string[] Supported = ["llama", "mistral", "qwen2", "qwen3", "phi3"];
+    private static readonly string[] Supported = ["llama", "mistral", "qwen2", "qwen3", "phi3", "mixtral", "qwen3_moe"];
 
     public static ModelConfig Load(string modelDirectory)
     {
@@ -108,7 +120,12 @@ public sealed record ModelConfig
             TieWordEmbeddings = root.TryGetProperty("tie_word_embeddings", out var tie) && tie.ValueKind == JsonValueKind.True,
             QkvBias = type == "qwen2" || attentionBias,
             OutputBias = type is "llama" or "mistral" && attentionBias,
-            QkNorm = type == "qwen3",
+            QkNorm = type is "qwen3" or "qwen3_moe",
+            NumExperts = type switch { "mixtral" => Int(root, "num_local_experts") ?? throw Missing("num_local_experts"), "qwen3_moe" => Int(root, "num_experts") ?? throw Missing("num_experts"), _ => 0 },
+            ExpertsPerToken = type is "mixtral" or "qwen3_moe" ? Int(root, "num_experts_per_tok") ?? throw Missing("num_experts_per_tok") : 0,
+            ExpertIntermediateSize = type == "qwen3_moe" ? Int(root, "moe_intermediate_size") ?? throw Missing("moe_intermediate_size") : Int(root, "intermediate_size") ?? 0,
+            NormalizeTopK = type == "mixtral" || (root.TryGetProperty("norm_topk_prob", out var norm) && norm.ValueKind == JsonValueKind.True),
+            DenseLayers = type == "qwen3_moe" ? Qwen3MoeDenseLayers(root) : new HashSet<int>(),
             FusedProjections = type == "phi3",
             SlidingWindow = ParseSlidingWindow(root, type),
             FullAttentionLayers = FullAttentionLayerSet(root),
@@ -186,6 +203,15 @@ public sealed record ModelConfig
             index++;
         }
         return full;
+    }
+
+    /// <summary>HF Qwen3MoeDecoderLayer: a layer is sparse unless listed in mlp_only_layers, and only every
+    /// decoder_sparse_step-th layer ((i + 1) % step == 0) is.</summary>
+    private static HashSet<int> Qwen3MoeDenseLayers(JsonElement root)
+    {
+        int layers = Int(root, "num_hidden_layers") ?? 0, step = Int(root, "decoder_sparse_step") ?? 1;
+        var mlpOnly = root.TryGetProperty("mlp_only_layers", out var m) && m.ValueKind == JsonValueKind.Array ? m.EnumerateArray().Select(x => x.GetInt32()).ToHashSet() : [];
+        return Enumerable.Range(0, layers).Where(i => mlpOnly.Contains(i) || step <= 0 || (i + 1) % step != 0).ToHashSet();
     }
 
     private static int RotaryDimensions(JsonElement root, int headDim)

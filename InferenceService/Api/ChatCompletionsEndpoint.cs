@@ -1,7 +1,8 @@
 using System.Text.Json;
 using ChatTemplates;
+using Engine.Chat;
+using Engine.Chat.Tools;
 using Engine.Tokenization;
-using InferenceService.Chat;
 using InferenceService.Tools;
 
 namespace InferenceService.Api;
@@ -23,7 +24,7 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
     {
         var engine = served.Engine;
         var messages = ChatMessages.Read(body);
-        var tools = ChatTools.Read(body);
+        var tools = ChatToolsRequest.Read(body);
         var toolCalls = ToolCallSyntaxFor(tools, served.Parsers);
         bool logprobs = body.Bool("logprobs") ?? false;
         int? topLogprobs = body.Int("top_logprobs", 0, 20);
@@ -36,9 +37,7 @@ public sealed class ChatCompletionsEndpoint : IGenerationEndpoint
         {
             MaxTokens = maxTokens ?? Math.Max(1, engine.MaxModelLen - prompt.Count),   // vLLM's default: what the context leaves
             Logprobs = logprobs ? topLogprobs ?? 0 : null,
-            StructuredOutput = tools.Choice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Named
-                ? ToolCallGrammar.Compile(engine, tools, toolCalls!.Format)
-                : null,
+            StructuredOutput = ToolCallGrammar.ForChoice(engine, tools, toolCalls),
         };
         return new GenerationCall([prompt], sampling, choice => new Choice(choice.Index, engine.Tokenizer, logprobs, tools.Choice.Mode, ChatOutputParser.For(served.Parsers, text, toolCalls, tools)))
         {

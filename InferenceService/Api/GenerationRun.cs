@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
+using Engine.Chat;
 using Engine.Core;
 using Engine.Sampling;
 using Engine.Tokenization;
-using InferenceService.Chat;
 
 namespace InferenceService.Api;
 

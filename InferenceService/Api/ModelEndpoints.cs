@@ -36,7 +36,7 @@ public static class ModelEndpoints
                 IReadOnlyList<int> tokens;
                 if (body.Has("messages"))
                 {
-                    var chat = new ChatPrompt(ChatMessages.Read(body), Tools.ChatTools.Read(body).Definitions, ChatPrompt.ReadTemplateArguments(body),
+                    var chat = new ChatPrompt(ChatMessages.Read(body), Tools.ChatToolsRequest.Read(body).Definitions, ChatPrompt.ReadTemplateArguments(body),
                         body.Bool("add_generation_prompt") ?? true);
                     var (_, rendered) = ChatCompletionsEndpoint.RenderPrompt(served, engine.Tokenizer, chat);
                     tokens = body.Bool("add_special_tokens") ?? false ? [.. BosPrefix(engine), .. rendered] : rendered;

@@ -1,5 +1,5 @@
+using Engine.Chat;
 using Engine.Core;
-using InferenceService.Chat;
 using InferenceService.Hosting;
 
 namespace InferenceService.Api;

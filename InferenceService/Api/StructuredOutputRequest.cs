@@ -15,6 +15,9 @@ namespace InferenceService.Api;
 /// </summary>
 public sealed partial record StructuredOutputRequest(Grammar Grammar, string Param)
 {
+    /// <summary>The request's field that asked for it (response_format, text.format, guided_json, ...).</summary>
+    public string Field { get; init; } = Param.Split('.')[0];
+
     private static readonly string[] Unsupported = ["guided_grammar", "guided_whitespace_pattern", "guided_decoding_backend"];
     private static readonly string[] UnsupportedStructuredOutputs =
         ["grammar", "structural_tag", "whitespace_pattern", "disable_any_whitespace", "disable_additional_properties", "disable_fallback"];
@@ -31,7 +34,7 @@ public sealed partial record StructuredOutputRequest(Grammar Grammar, string Par
         if (body.Find("guided_choice") is { } choice) found.Add(new(Grammar.Choice(Choices(choice, "guided_choice")), "guided_choice"));
         if (body.Object("structured_outputs") is { } structured && StructuredOutputs(structured) is { } fromStructured) found.Add(fromStructured);
         if (found.Count > 1)
-            throw ApiException.BadRequest($"'{found[0].Param.Split('.')[0]}' and '{found[1].Param.Split('.')[0]}' both ask for a structured output; give only one.", found[1].Param.Split('.')[0]);
+            throw ApiException.BadRequest($"'{found[0].Field}' and '{found[1].Field}' both ask for a structured output; give only one.", found[1].Field);
         return found.FirstOrDefault();
     }
 
@@ -39,7 +42,7 @@ public sealed partial record StructuredOutputRequest(Grammar Grammar, string Par
     public SamplingParams Constrain(SamplingParams sampling, LlmEngine engine)
     {
         if (sampling.StructuredOutput is not null)
-            throw ApiException.BadRequest($"'{Param.Split('.')[0]}' cannot be combined with a tool_choice that constrains the output.", Param.Split('.')[0]);
+            throw ApiException.BadRequest($"'{Field}' cannot be combined with a tool_choice that constrains the output.", Field);
         try
         {
             return sampling with { StructuredOutput = engine.CompileGrammar(Grammar) };
@@ -50,36 +53,51 @@ public sealed partial record StructuredOutputRequest(Grammar Grammar, string Par
         }
     }
 
-    private static StructuredOutputRequest? ResponseFormat(JsonRequest body)
+    private static StructuredOutputRequest? ResponseFormat(JsonRequest body) =>
+        body.Object("response_format") is { } format ? Format(format, "response_format", schemaNested: true) : null;
+
+    /// <summary>
+    /// OpenAI's output format object found at <paramref name="param"/>: text (null: no constraint), json_object, or
+    /// json_schema, whose name, description, schema and strict sit in a json_schema object (chat's response_format,
+    /// <paramref name="schemaNested"/>) or beside its type (the Responses API's text.format).
+    /// </summary>
+    public static StructuredOutputRequest? Format(JsonElement format, string param, bool schemaNested)
     {
-        if (body.Object("response_format") is not { } format) return null;
         if (!format.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
-            throw ApiException.BadRequest("'response_format.type' is required: \"text\", \"json_object\" or \"json_schema\".", "response_format.type");
+            throw ApiException.BadRequest($"'{param}.type' is required: \"text\", \"json_object\" or \"json_schema\".", param + ".type");
         switch (type.GetString())
         {
             case "text":
-                OnlyFields(format, "response_format", "type");
+                OnlyFields(format, param, "type");
                 return null;
             case "json_object":
-                OnlyFields(format, "response_format", "type");
-                return new(Grammar.JsonObject, "response_format");
+                OnlyFields(format, param, "type");
+                return new(Grammar.JsonObject, param) { Field = param };
             case "json_schema":
-                OnlyFields(format, "response_format", "type", "json_schema");
-                if (!format.TryGetProperty("json_schema", out var spec) || spec.ValueKind != JsonValueKind.Object)
-                    throw ApiException.BadRequest("'response_format.json_schema' must be an object with 'name' and 'schema'.", "response_format.json_schema");
-                OnlyFields(spec, "response_format.json_schema", "name", "description", "schema", "strict");
+                var spec = format;
+                string at = param;
+                string[] fields = ["name", "description", "schema", "strict"];
+                if (schemaNested)
+                {
+                    OnlyFields(format, param, "type", "json_schema");
+                    at = param + ".json_schema";
+                    if (!format.TryGetProperty("json_schema", out spec) || spec.ValueKind != JsonValueKind.Object)
+                        throw ApiException.BadRequest($"'{at}' must be an object with 'name' and 'schema'.", at);
+                    OnlyFields(spec, at, fields);
+                }
+                else OnlyFields(format, param, ["type", .. fields]);
                 if (!spec.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String || !SchemaName().IsMatch(name.GetString()!))
-                    throw ApiException.BadRequest("'response_format.json_schema.name' is required: up to 64 letters, digits, '_' or '-'.", "response_format.json_schema.name");
+                    throw ApiException.BadRequest($"'{at}.name' is required: up to 64 letters, digits, '_' or '-'.", at + ".name");
                 if (spec.TryGetProperty("description", out var description) && description.ValueKind != JsonValueKind.String)
-                    throw ApiException.BadRequest("'response_format.json_schema.description' must be a string.", "response_format.json_schema.description");
+                    throw ApiException.BadRequest($"'{at}.description' must be a string.", at + ".description");
                 // The grammar is always enforced, so strict true and false both get a valid output.
                 if (spec.TryGetProperty("strict", out var strict) && strict.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null))
-                    throw ApiException.BadRequest("'response_format.json_schema.strict' must be a boolean.", "response_format.json_schema.strict");
+                    throw ApiException.BadRequest($"'{at}.strict' must be a boolean.", at + ".strict");
                 if (!spec.TryGetProperty("schema", out var schema))
-                    throw ApiException.BadRequest("'response_format.json_schema.schema' is required.", "response_format.json_schema.schema");
-                return new(Grammar.Json(Schema(schema, "response_format.json_schema.schema")), "response_format.json_schema.schema");
+                    throw ApiException.BadRequest($"'{at}.schema' is required.", at + ".schema");
+                return new(Grammar.Json(Schema(schema, at + ".schema")), at + ".schema") { Field = param };
             default:
-                throw ApiException.BadRequest($"'response_format.type' must be \"text\", \"json_object\" or \"json_schema\", got '{type.GetString()}'.", "response_format.type");
+                throw ApiException.BadRequest($"'{param}.type' must be \"text\", \"json_object\" or \"json_schema\", got '{type.GetString()}'.", param + ".type");
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChatTemplates;
 using CommandLineFlags;
+using Engine.Chat.Tools;
 using InferenceService.Api;
 using InferenceService.Tools;
 
@@ -30,7 +31,7 @@ public static class RenderChatTemplateCommand
         {
             var messages = ChatMessages.Normalize(ReadList(messagesPath, "messages"));
             var tools = args.Get("tools") is { } toolsPath
-                ? ChatTools.Read(new JsonRequest(JsonSerializer.SerializeToElement(new { tools = ReadList(toolsPath, "tools") }))).Definitions
+                ? ChatToolsRequest.Read(new JsonRequest(JsonSerializer.SerializeToElement(new { tools = ReadList(toolsPath, "tools") }))).Definitions
                 : null;
             var chat = new ChatPrompt(messages, tools, new Dictionary<string, object?>(), args.GetSwitch("generation-prompt") ?? true);
             var text = chat.Render(template, args.Get("bos-token") ?? "", args.Get("eos-token") ?? "");

@@ -1,7 +1,7 @@
 using CommandLineFlags;
+using Engine.Chat;
 using Engine.Configuration;
 using InferenceService.Api;
-using InferenceService.Chat;
 using InferenceService.Embeddings;
 using InferenceService.Hosting;
 using InferenceService.Metrics;
@@ -27,7 +27,7 @@ public static class ServeCommand
 
         builder.AddServiceDefaults();
         builder.Services.AddSingleton(EngineOptionsReader.Read(builder.Configuration));
-        builder.Services.AddSingleton(new ChatParsers(builder.Configuration));
+        builder.Services.AddSingleton(ChatParserFlags.Read(builder.Configuration));
         builder.Services.AddSingleton(PoolingSettings.Read(builder.Configuration));
         builder.Services.AddSingleton<VllmMetrics>();
         builder.Services.AddSingleton<ServedModel>();

@@ -1,3 +1,4 @@
+using Engine.Pooling;
 using InferenceService.Api;
 
 namespace InferenceService.Embeddings;
@@ -47,7 +48,7 @@ public static class EmbeddingsEndpoint
                     {
                         @object = "embedding",
                         index,
-                        embedding = EmbeddingVector.Encode(EmbeddingVector.Normalized(vector, dimensions), base64),
+                        embedding = EmbeddingVector.Encode(PooledEmbedding.Normalized(vector, dimensions), base64),
                     }),
                     model = served.Name,
                     usage = new { prompt_tokens = inputs.Sum(i => i.Count), total_tokens = inputs.Sum(i => i.Count) },

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Engine.Chat.Tools;
 using InferenceService.Api;
 using InferenceService.Tools;
 
@@ -41,7 +42,7 @@ public static class ResponseInput
                 switch (type)
                 {
                     case "message":
-                        ChatTools.RequireObject(item, param, MessageKeys);
+                        ChatToolsRequest.RequireObject(item, param, MessageKeys);
                         var role = String(item, "role", param);
                         if (!Roles.Contains(role))
                             throw ApiException.BadRequest($"'{param}.role' must be one of {string.Join(", ", Roles)}; got '{role}'.", param + ".role");
@@ -50,7 +51,7 @@ public static class ResponseInput
                         messages.Add(message);
                         break;
                     case "function_call":
-                        ChatTools.RequireObject(item, param, CallKeys);
+                        ChatToolsRequest.RequireObject(item, param, CallKeys);
                         var arguments = String(item, "arguments", param);
                         try
                         {
@@ -68,11 +69,11 @@ public static class ResponseInput
                         AssistantTurn(messages, ref reasoning)["tool_calls"]!.AsArray().Add(call);
                         break;
                     case "function_call_output":
-                        ChatTools.RequireObject(item, param, OutputKeys);
+                        ChatToolsRequest.RequireObject(item, param, OutputKeys);
                         messages.Add(new JsonObject { ["role"] = "tool", ["tool_call_id"] = String(item, "call_id", param), ["content"] = Content(item, param, "output") });
                         break;
                     case "reasoning":
-                        ChatTools.RequireObject(item, param, ReasoningKeys);
+                        ChatToolsRequest.RequireObject(item, param, ReasoningKeys);
                         reasoning = (reasoning ?? "") + ReasoningText(item, param);
                         break;
                     default:
@@ -121,7 +122,7 @@ public static class ResponseInput
             string at = $"{param}.{field}[{j++}]";
             if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.GetString() is not ("input_text" or "output_text"))
                 throw ApiException.BadRequest($"'{at}': only text parts ({{\"type\": \"input_text\", \"text\": ...}}) are supported by this model.", at);
-            ChatTools.RequireObject(part, at, PartKeys);
+            ChatToolsRequest.RequireObject(part, at, PartKeys);
             texts.Add(String(part, "text", at));
         }
         return string.Join("\n", texts);

@@ -1,6 +1,6 @@
 using System.Text;
+using Engine.Chat;
 using InferenceService.Api;
-using InferenceService.Chat;
 
 namespace InferenceService.Responses;
 

@@ -26,6 +26,10 @@ public sealed record ResponseRequest
     public required bool Stream { get; init; }
     public required JsonObject Metadata { get; init; }
     public required string? User { get; init; }
+    /// <summary>The grammar text.format asks for (json_object, json_schema), or null for text.</summary>
+    public required StructuredOutputRequest? StructuredOutput { get; init; }
+    /// <summary>text.format as the response repeats it.</summary>
+    public required JsonNode TextFormat { get; init; }
 
     public static ResponseRequest Read(JsonRequest body)
     {
@@ -46,7 +50,7 @@ public sealed record ResponseRequest
         Refuse(body.Object("stream_options") is { } options && (body.Bool("stream") != true || options.EnumerateObject().Any(o => o.Name != "include_obfuscation" || o.Value.ValueKind == JsonValueKind.True)),
             "stream_options", "'stream_options' is only allowed with 'stream': true, and only with include_obfuscation false (no obfuscation is added).");
         foreach (var identifier in Identifiers) body.String(identifier);
-        ReadText(body.Object("text"));
+        var (structuredOutput, textFormat) = ReadText(body.Object("text"));
 
         var instructions = body.String("instructions");
         var request = new ResponseRequest
@@ -61,16 +65,19 @@ public sealed record ResponseRequest
             Stream = body.Bool("stream") ?? false,
             Metadata = ReadMetadata(body.Object("metadata")),
             User = body.String("user"),
+            StructuredOutput = structuredOutput,
+            TextFormat = textFormat,
         };
         body.RefuseUnread(FrozenSet<string>.Empty, "/v1/responses");   // OpenAI's fields this server does not honour were refused above by name
         return request;
     }
 
-    /// <summary>text.format: only {"type": "text"} until structured outputs can constrain the answer; text.verbosity is a hint
-    /// for OpenAI's own models that this server cannot honour.</summary>
-    private static void ReadText(JsonElement? text)
+    /// <summary>text.format: text, json_object or json_schema (the structured-output constraint chat's response_format gives),
+    /// and the format the response repeats; text.verbosity is a hint for OpenAI's own models that this server cannot honour.</summary>
+    private static (StructuredOutputRequest? Constraint, JsonNode Echo) ReadText(JsonElement? text)
     {
-        if (text is not { } value) return;
+        var plain = new JsonObject { ["type"] = "text" };
+        if (text is not { } value) return (null, plain);
         foreach (var property in value.EnumerateObject())
         {
             if (property.Name == "verbosity")
@@ -78,13 +85,9 @@ public sealed record ResponseRequest
             else if (property.Name != "format")
                 throw ApiException.BadRequest($"'text.{property.Name}' is not a known field (expected format, verbosity).", "text." + property.Name);
         }
-        if (!value.TryGetProperty("format", out var format) || format.ValueKind == JsonValueKind.Null) return;
-        if (format.ValueKind != JsonValueKind.Object || !format.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
-            throw ApiException.BadRequest("'text.format' must be an object with a 'type'.", "text.format");
-        Refuse(type.GetString() is "json_schema" or "json_object", "text.format",
-            $"'text.format' {type.GetString()} is not supported yet: structured outputs are not available on this server.");
-        Refuse(type.GetString() != "text", "text.format.type", $"'text.format.type' must be \"text\", \"json_schema\" or \"json_object\"; got \"{type.GetString()}\".");
-        Refuse(format.EnumerateObject().Any(p => p.Name != "type"), "text.format", "'text.format' of type \"text\" has no other fields.");
+        if (!value.TryGetProperty("format", out var format) || format.ValueKind == JsonValueKind.Null) return (null, plain);
+        if (format.ValueKind != JsonValueKind.Object) throw ApiException.BadRequest("'text.format' must be an object with a 'type'.", "text.format");
+        return (StructuredOutputRequest.Format(format, "text.format", schemaNested: false), JsonNode.Parse(format.GetRawText())!);
     }
 
     /// <summary>metadata: at most 16 string values (keys up to 64 characters, values up to 512), echoed in the response.</summary>

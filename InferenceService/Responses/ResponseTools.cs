@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Engine.Chat.Tools;
 using InferenceService.Api;
 using InferenceService.Tools;
 
@@ -21,6 +22,7 @@ public sealed record ResponseTools(ChatTools Chat, JsonArray Echo, JsonNode Choi
         var definitions = new JsonArray();
         var echo = new JsonArray();
         bool hasTools = false;
+        string? firstStrict = null;
         if (body.Find("tools") is { } tools)
         {
             if (tools.ValueKind != JsonValueKind.Array) throw ApiException.BadRequest("'tools' must be a list of tools.", "tools");
@@ -30,11 +32,10 @@ public sealed record ResponseTools(ChatTools Chat, JsonArray Echo, JsonNode Choi
                 string param = $"tools[{i++}]";
                 if (tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("type", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() != "function")
                     throw ApiException.BadRequest($"'{param}.type' \"{kind.GetString()}\": only function tools are supported (no built-in tools).", param + ".type");
-                ChatTools.RequireObject(tool, param, ToolKeys);
+                ChatToolsRequest.RequireObject(tool, param, ToolKeys);
                 if (!tool.TryGetProperty("type", out _)) throw ApiException.BadRequest($"'{param}.type' is required (\"function\").", param + ".type");
-                var name = ChatTools.ReadFunction(tool, param, names, out bool strict);
-                if (strict)   // calls are constrained only under a forced tool_choice, which this endpoint does not offer yet
-                    throw ApiException.BadRequest($"'{param}.strict': strict schema adherence of tool calls is not supported on this endpoint yet; set it to false.", param + ".strict");
+                var name = ChatToolsRequest.ReadFunction(tool, param, names, out bool strict);
+                if (strict) firstStrict ??= param + ".strict";
                 var function = new JsonObject { ["name"] = name };
                 if (Value(tool, "description") is { } description) function["description"] = description;
                 if (Value(tool, "parameters") is { } parameters) function["parameters"] = parameters;
@@ -48,11 +49,9 @@ public sealed record ResponseTools(ChatTools Chat, JsonArray Echo, JsonNode Choi
             hasTools = i > 0;
         }
         var (choice, choiceEcho) = ReadChoice(body.Find("tool_choice"), names, hasTools);
-        if (choice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Named)   // forced calls are constrained on chat only, so far
-            throw ApiException.BadRequest("tool_choice \"required\" or a named function is not supported on /v1/responses yet " +
-                "(/v1/chat/completions forces tool calls); use \"auto\" or \"none\".", "tool_choice");
+        ChatToolsRequest.RefuseUnenforcedStrict(firstStrict, choice);
         bool parallel = body.Bool("parallel_tool_calls") ?? true;
-        var chat = new ChatTools(hasTools ? JsonSerializer.SerializeToElement(definitions) : null, names, choice, parallel);
+        var chat = new ChatTools(hasTools ? JsonSerializer.SerializeToElement(definitions) : null, names, choice, parallel) { ParametersField = "parameters" };
         return new ResponseTools(chat, echo, choiceEcho);
     }
 
@@ -60,12 +59,12 @@ public sealed record ResponseTools(ChatTools Chat, JsonArray Echo, JsonNode Choi
     {
         if (value is not { } choice) return (hasTools ? ToolChoice.Auto : ToolChoice.None, "auto");
         if (choice.ValueKind == JsonValueKind.String)
-            return (ChatTools.RequireTools(ChatTools.Mode(choice.GetString()!, "{\"type\": \"function\", \"name\": ...}"), hasTools), choice.GetString()!);
+            return (ChatToolsRequest.RequireTools(ChatToolsRequest.Mode(choice.GetString()!, "{\"type\": \"function\", \"name\": ...}"), hasTools), choice.GetString()!);
         if (choice.ValueKind != JsonValueKind.Object) throw ApiException.BadRequest("'tool_choice' must be a string or an object naming a function.", "tool_choice");
         if (!choice.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "function")
             throw ApiException.BadRequest("'tool_choice.type' must be \"function\" (built-in tools and allowed_tools are not supported).", "tool_choice.type");
-        ChatTools.RequireObject(choice, "tool_choice", ["type", "name"]);
-        var name = ChatTools.ReadName(choice, "tool_choice.name");
+        ChatToolsRequest.RequireObject(choice, "tool_choice", ["type", "name"]);
+        var name = ChatToolsRequest.ReadName(choice, "tool_choice.name");
         if (!names.Contains(name))
             throw ApiException.BadRequest($"'tool_choice' names the function '{name}', which 'tools' does not define.", "tool_choice.name");
         return (new ToolChoice(ToolChoiceMode.Named, name), new JsonObject { ["type"] = "function", ["name"] = name });

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Engine.Chat;
+using Engine.Chat.Tools;
 using Engine.Sampling;
 using InferenceService.Api;
-using InferenceService.Chat;
 
 namespace InferenceService.Responses;
 
@@ -10,7 +11,8 @@ namespace InferenceService.Responses;
 /// POST /v1/responses (OpenAI's Responses API, stateless as vLLM's and Ollama's): the input rendered with the chat
 /// template, generated and parsed by the chat path (reasoning, tool calls), answered as a response object with output
 /// items and usage, or streamed as Responses events: response.created, response.in_progress, each item's events, then
-/// response.completed (response.incomplete when max_output_tokens cut it), numbered by sequence_number.
+/// response.completed (response.incomplete when max_output_tokens cut it), numbered by sequence_number. text.format
+/// json_schema / json_object and a forced tool_choice constrain the output as on chat.
 /// </summary>
 public static class ResponsesEndpoint
 {
@@ -37,11 +39,13 @@ public static class ResponsesEndpoint
                 Temperature = request.Temperature,
                 TopP = request.TopP,
                 MaxTokens = request.MaxOutputTokens ?? Math.Max(1, engine.MaxModelLen - prompt.Count),
+                StructuredOutput = ToolCallGrammar.ForChoice(engine, tools, toolCalls),
             };
+            if (request.StructuredOutput is { } structured) sampling = structured.Constrain(sampling, engine);
             var generation = new GenerationRequest
             {
                 Model = request.Model, MaxTokens = sampling.MaxTokens, N = 1, Stream = request.Stream, IncludeUsageInStream = false,
-                Stop = [], IncludeStopStringInOutput = false, Priority = 0, Sampling = sampling, User = request.User, StructuredOutput = null,
+                Stop = [], IncludeStopStringInOutput = false, Priority = 0, Sampling = sampling, User = request.User, StructuredOutput = request.StructuredOutput,
             };
             using var userScope = EndUser.Track(request.User, logger);
             var call = new GenerationCall([prompt], sampling, _ => output) { KeepSpecialTokens = toolCalls is not null };
@@ -60,7 +64,7 @@ public static class ResponsesEndpoint
                     ["instructions"] = request.Instructions, ["max_output_tokens"] = request.MaxOutputTokens, ["model"] = served.Name,
                     ["output"] = Node(outputItems ?? Array.Empty<object>()), ["parallel_tool_calls"] = tools.ParallelCalls,
                     ["previous_response_id"] = null, ["reasoning"] = null, ["store"] = false, ["temperature"] = request.Temperature,
-                    ["text"] = new JsonObject { ["format"] = new JsonObject { ["type"] = "text" } },
+                    ["text"] = new JsonObject { ["format"] = request.TextFormat.DeepClone() },
                     ["tool_choice"] = request.Tools.ChoiceEcho.DeepClone(), ["tools"] = request.Tools.Echo.DeepClone(), ["top_p"] = request.TopP,
                     ["truncation"] = "disabled", ["metadata"] = request.Metadata.DeepClone(),
                 };

@@ -10,10 +10,12 @@ namespace Gateway.Tests;
 /// whose arguments validate under the tool's schema (streamed equal to whole; their results sent back continue the
 /// conversation), embeddings whose base64 (the SDK's default, decoded by it) equal the floats, and the Responses API
 /// (client.responses.create and stream): text, the stream rebuilt by the SDK equal to the whole response, a function call
-/// and its output sent back, "required" refused (not offered on /v1/responses yet).
+/// and its output sent back, "required" giving function_call items valid under their tools' schemas whose outputs sent
+/// back get a text answer, and text.format json_schema giving output valid under the schema.
 /// </summary>
 public sealed class NodeOpenAiClientTests(ToolReplicaCluster cluster) : IClassFixture<ToolReplicaCluster>
 {
+    private static readonly string Schema = StructuredOutputCases.Schemas["nested-required"];
     private static readonly string NodeFolder = Path.Combine(BuildOutput.RepositoryRoot, "tests", "node");
 
     [Fact]
@@ -27,6 +29,7 @@ public sealed class NodeOpenAiClientTests(ToolReplicaCluster cluster) : IClassFi
             ["OPENAI_API_KEY"] = cluster.Key.Secret,
             ["MODEL"] = ToolReplicaCluster.Model,
             ["FORCED_TOOLS"] = ForcedToolCalls.Tools().ToJsonString(),
+            ["JSON_SCHEMA"] = Schema,
         }, NodeFolder);
         Assert.True(await node.WaitForExitAsync(TimeSpan.FromMinutes(8)), node.Describe());
         Assert.True(node.ExitCode == 0, node.Describe());
@@ -78,8 +81,21 @@ public sealed class NodeOpenAiClientTests(ToolReplicaCluster cluster) : IClassFi
         Assert.Equal("response.incomplete", events[^1]);
         Assert.False(string.IsNullOrEmpty(responses["conversation"]!["text"]!.GetValue<string>()));
         Assert.Equal(conversation["prompt_tokens"]!.GetValue<int>(), responses["conversation"]!["input_tokens"]!.GetValue<int>());
-        Assert.Equal(400, responses["required"]!["status"]!.GetValue<int>());
-        Assert.Equal("tool_choice", responses["required"]!["param"]!.GetValue<string>());
+        var required = responses["required"]!;
+        Assert.Equal("completed", required["status"]!.GetValue<string>());
+        Assert.All(required["items"]!.AsArray(), item => Assert.Equal("function_call", item!.GetValue<string>()));
+        var responseCalls = required["calls"]!.AsArray();
+        Assert.NotEmpty(responseCalls);
+        foreach (var call in responseCalls)
+        {
+            string name = call!["name"]!.GetValue<string>(), arguments = call["arguments"]!.GetValue<string>();
+            Assert.True(ForcedToolCalls.CallErrors(name, arguments) is null, $"responses required: {name} {arguments}: {ForcedToolCalls.CallErrors(name, arguments)}");
+        }
+        Assert.False(string.IsNullOrEmpty(required["follow_up"]!["text"]!.GetValue<string>()), "responses required: the conversation did not continue");
+        var structured = responses["json_schema"]!;
+        Assert.Equal("completed", structured["status"]!.GetValue<string>());
+        string json = structured["text"]!.GetValue<string>();
+        Assert.True(StructuredOutputCases.JsonErrors(Schema, json) is null, $"{json}: {StructuredOutputCases.JsonErrors(Schema, json)}");
 
         var decoded = result["embeddings"]!["decoded"]!.AsArray();
         var floats = result["embeddings"]!["floats"]!.AsArray();

@@ -14,8 +14,9 @@ namespace Gateway.Tests;
 /// The official OpenAI .NET SDK's Responses client through the gateway to a real tool-calling replica: text, streamed
 /// text equal to the whole response's, a function call and its output sent back (the conversation continues, its prompt
 /// rendered as chat's), usage metered per key from input_tokens and output_tokens, and bad requests answered with
-/// OpenAI's 400 naming the field. (tool_choice "required", which makes a small model call, is refused until the
-/// constraint behind it exists.)
+/// OpenAI's 400 naming the field; tool_choice "required" giving function calls valid under their tools' schemas (the
+/// constraint makes even a small model call), whose outputs sent back get a text answer; text.format json_schema giving
+/// output valid under the schema; each response valid under OpenAI's specification.
 /// </summary>
 public sealed class ResponsesApiTests(ToolReplicaCluster cluster) : IClassFixture<ToolReplicaCluster>
 {
@@ -86,14 +87,69 @@ public sealed class ResponsesApiTests(ToolReplicaCluster cluster) : IClassFixtur
     }
 
     [Fact]
-    public async Task ToolChoiceRequired_IsRefusedWithA400NamingToolChoice_UntilItsConstraintExists()
+    public async Task ToolChoiceRequired_GivesAFunctionCall_WhoseOutputSentBack_GetsATextAnswer()
     {
-        var options = Options([ResponseItem.CreateUserMessageItem("Hi")]);
-        options.ToolChoice = ResponseToolChoice.CreateRequiredChoice();
-        var refused = await Assert.ThrowsAsync<ClientResultException>(() => Client().CreateResponseAsync(options));
-        Assert.Equal(400, refused.Status);
-        using var error = JsonDocument.Parse(refused.GetRawResponse()!.Content.ToString());
-        Assert.Equal("tool_choice", error.RootElement.GetProperty("error").GetProperty("param").GetString());
+        var question = ResponseItem.CreateUserMessageItem("Lily asked about the weather in Paris.");
+        var options = new CreateResponseOptions(ToolReplicaCluster.Model, [question])
+        {
+            ToolChoice = ResponseToolChoice.CreateRequiredChoice(), Temperature = 0, MaxOutputTokenCount = 200,
+        };
+        foreach (var tool in ForcedTools()) options.Tools.Add(tool);
+        var result = await Client().CreateResponseAsync(options);
+        AssertFollowsOpenAisSchema(result.GetRawResponse());
+        ResponseResult forced = result;
+        Assert.Equal(ResponseStatus.Completed, forced.Status);
+        var calls = forced.OutputItems.OfType<FunctionCallResponseItem>().ToList();
+        Assert.NotEmpty(calls);
+        Assert.Equal(forced.OutputItems.Count, calls.Count);
+        foreach (var call in calls)
+        {
+            string arguments = call.FunctionArguments.ToString();
+            Assert.True(ForcedToolCalls.CallErrors(call.FunctionName, arguments) is null, $"{call.FunctionName} {arguments}: {ForcedToolCalls.CallErrors(call.FunctionName, arguments)}");
+        }
+
+        var followUp = new CreateResponseOptions(ToolReplicaCluster.Model,
+            [question, .. calls, .. calls.Select(c => ResponseItem.CreateFunctionCallOutputItem(c.CallId, "sunny"))])
+        {
+            // "none": the strict tools are shown to the template, not called (strict is refused under "auto", where calls are not constrained).
+            ToolChoice = ResponseToolChoice.CreateNoneChoice(), Temperature = 0, MaxOutputTokenCount = 12,
+        };
+        foreach (var tool in ForcedTools()) followUp.Tools.Add(tool);
+        var answer = await Client().CreateResponseAsync(followUp);
+        AssertFollowsOpenAisSchema(answer.GetRawResponse());
+        Assert.False(string.IsNullOrEmpty(answer.Value.GetOutputText()));
+        Assert.Empty(answer.Value.OutputItems.OfType<FunctionCallResponseItem>());
+    }
+
+    [Fact]
+    public async Task JsonSchemaTextFormat_GivesOutputValidUnderTheSchema_StreamedEqualToWhole()
+    {
+        string schema = StructuredOutputCases.Schemas["nested-required"];
+        CreateResponseOptions Structured(bool stream) => new(ToolReplicaCluster.Model, [ResponseItem.CreateUserMessageItem("Once upon a time")])
+        {
+            Temperature = 0, MaxOutputTokenCount = 400, StreamingEnabled = stream,
+            TextOptions = new ResponseTextOptions { TextFormat = ResponseTextFormat.CreateJsonSchemaFormat("address_book", BinaryData.FromString(schema), jsonSchemaIsStrict: true) },
+        };
+        var result = await Client().CreateResponseAsync(Structured(stream: false));
+        AssertFollowsOpenAisSchema(result.GetRawResponse());
+        Assert.Equal(ResponseStatus.Completed, result.Value.Status);
+        string text = result.Value.GetOutputText();
+        Assert.True(StructuredOutputCases.JsonErrors(schema, text) is null, $"{text}: {StructuredOutputCases.JsonErrors(schema, text)}");
+
+        var streamed = new StringBuilder();
+        await foreach (var update in await Client().CreateResponseStreamingAsync(Structured(stream: true)))
+            if (update is StreamingResponseOutputTextDeltaUpdate delta) streamed.Append(delta.Delta);
+        Assert.Equal(text, streamed.ToString());
+    }
+
+    /// <summary>The tools of <see cref="ForcedToolCalls"/> (bounded strings and numbers: a forced call ends), strict.</summary>
+    private static IEnumerable<ResponseTool> ForcedTools() => ForcedToolCalls.Parameters.Select(p => ResponseTool.CreateFunctionTool(p.Key,
+        p.Value is null ? null : BinaryData.FromString(p.Value), strictModeEnabled: true, $"The {p.Key} tool"));
+
+    private static void AssertFollowsOpenAisSchema(System.ClientModel.Primitives.PipelineResponse response)
+    {
+        using var body = JsonDocument.Parse(response.Content.ToString());
+        OpenAiSchema.AssertValid("Response", body.RootElement);
     }
 
     [Theory]

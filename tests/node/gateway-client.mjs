@@ -1,5 +1,5 @@
 // The npm openai client (6.49.0) against the gateway, run by Gateway.Tests (NodeOpenAiClientTests) with
-// OPENAI_BASE_URL, OPENAI_API_KEY, MODEL and FORCED_TOOLS (a JSON list of tools) set. It prints one line, "RESULT {json}", with what the client saw;
+// OPENAI_BASE_URL, OPENAI_API_KEY, MODEL, FORCED_TOOLS (a JSON list of tools) and JSON_SCHEMA (a schema) set. It prints one line, "RESULT {json}", with what the client saw;
 // the test checks it. Any client error ends the script with a non-zero exit and the error on stderr.
 import OpenAI from "openai";
 
@@ -61,7 +61,7 @@ const decoded = await client.embeddings.create({ model, input: inputs });
 const floats = await client.embeddings.create({ model, input: inputs, encoding_format: "float" });
 
 // The Responses API: text, the same request streamed (rebuilt by the SDK's ResponseStream), a function call and its
-// output sent back, and tool_choice "required" refused (400, param tool_choice) until its constraint exists.
+// output sent back.
 const responseTools = [{ type: "function", name: "get_weather", description: "The weather in a city", strict: false, parameters: tools[0].function.parameters }];
 const responseRequest = { model, input: "Once upon a time", tools: responseTools, tool_choice: "auto", temperature: 0, max_output_tokens: 24 };
 const responseWhole = await client.responses.create(responseRequest);
@@ -77,13 +77,20 @@ const responseConversation = await client.responses.create({
     { type: "function_call_output", call_id: "call_1", output: "sunny" },
   ],
 });
-let responseRequired;
-try {
-  await client.responses.create({ ...responseRequest, tool_choice: "required" });
-  responseRequired = { status: 200 };
-} catch (error) {
-  responseRequired = { status: error.status, param: error.param, message: error.message };
-}
+// tool_choice "required" with the strict FORCED_TOOLS: function_call items, sent back with their outputs for a text answer.
+const forcedResponseTools = forcedTools.map((t) => ({ type: "function", name: t.function.name, description: t.function.description, parameters: t.function.parameters ?? null, strict: true }));
+const forcedQuestion = { role: "user", content: "Lily asked about the weather in Paris." };
+const responseForced = await client.responses.create({ model, input: [forcedQuestion], tools: forcedResponseTools, tool_choice: "required", temperature: 0, max_output_tokens: 200 });
+const responseCalls = responseForced.output.filter((item) => item.type === "function_call");
+const responseFollowUp = await client.responses.create({
+  model, tools: forcedResponseTools, tool_choice: "none", temperature: 0, max_output_tokens: 12,
+  input: [forcedQuestion, ...responseCalls, ...responseCalls.map((c) => ({ type: "function_call_output", call_id: c.call_id, output: "sunny" }))],
+});
+// text.format json_schema (the schema in JSON_SCHEMA): the output text is JSON under it.
+const responseStructured = await client.responses.create({
+  model, input: "Once upon a time", temperature: 0, max_output_tokens: 400,
+  text: { format: { type: "json_schema", name: "address_book", schema: JSON.parse(process.env.JSON_SCHEMA), strict: true } },
+});
 const responseOf = (response) => ({ status: response.status, text: response.output_text, output_tokens: response.usage.output_tokens });
 console.log("RESULT " + JSON.stringify({
   whole: message(whole),
@@ -96,7 +103,13 @@ console.log("RESULT " + JSON.stringify({
     streamed: responseOf(responseStreamed),
     events: responseEvents,
     conversation: { ...responseOf(responseConversation), input_tokens: responseConversation.usage.input_tokens },
-    required: responseRequired,
+    required: {
+      status: responseForced.status,
+      items: responseForced.output.map((item) => item.type),
+      calls: responseCalls.map((c) => ({ name: c.name, arguments: c.arguments })),
+      follow_up: responseOf(responseFollowUp),
+    },
+    json_schema: responseOf(responseStructured),
   },
   embeddings: {
     decoded: decoded.data.map((d) => Array.from(d.embedding)),

@@ -282,6 +282,18 @@ public sealed unsafe class CpuBackend : IComputeBackend
         for (int i = 0; i < rows.Length; i++) xs.RowSpan(rows[i]).CopyTo(o.RowSpan(i));
     }
 
+    public void GatherRows(Tensor x, ReadOnlySpan<int> rows, Tensor output)
+    {
+        var (xs, o) = ((CpuTensor)x, (CpuTensor)output);
+        for (int i = 0; i < rows.Length; i++) xs.RowSpan(rows[i]).CopyTo(o.RowSpan(i));
+    }
+
+    public void AddScaledRows(Tensor x, Tensor y, ReadOnlySpan<int> rows, ReadOnlySpan<float> weights)
+    {
+        var (xs, ys) = ((CpuTensor)x, (CpuTensor)y);
+        for (int i = 0; i < rows.Length; i++) TensorPrimitives.MultiplyAdd(ys.RowSpan(i), weights[i], xs.RowSpan(rows[i]), xs.RowSpan(rows[i]));
+    }
+
     public void Download(Tensor source, Span<float> destination)
     {
         if (source is CpuKvTensor kv)

@@ -9,7 +9,9 @@ namespace InferenceService.Tests.Api;
 /// POST /v1/responses on a real tool-calling server (stories260K, hermes under "auto"): the response object and every
 /// streamed event follow OpenAI's schemas (openapi.json, JsonSchema.Net), the events come in the Responses order with
 /// sequence numbers 0, 1, 2, …, the streamed text equals the whole response's, usage counts what the template rendered;
-/// a function call and its output sent back render through the template like chat's; bad requests are 400s naming the field.
+/// a function call and its output sent back render through the template like chat's; a forced tool_choice ("required" or a
+/// named function) gives function_call items whose arguments validate under their tool's schema, and text.format
+/// json_schema / json_object an output valid under the schema (JsonSchema.Net); bad requests are 400s naming the field.
 /// </summary>
 public sealed class ResponsesApiTests(ToolServerFixture fixture) : IClassFixture<ToolServerFixture>
 {
@@ -109,6 +111,79 @@ public sealed class ResponsesApiTests(ToolServerFixture fixture) : IClassFixture
             prompt.GetProperty("prompt").GetString());
         Assert.Equal(tokens.GetProperty("count").GetInt32(), answer.GetProperty("usage").GetProperty("input_tokens").GetInt32());
     }
+
+    [Theory]
+    [InlineData("required")]
+    [InlineData("book_table")]
+    public async Task AForcedToolChoice_GivesFunctionCallItems_WithValidArguments_StreamedAsWhole(string choice)
+    {
+        JsonNode toolChoice = choice == "required" ? "required" : new JsonObject { ["type"] = "function", ["name"] = choice };
+        JsonObject Body(bool stream) => new()
+        {
+            ["input"] = "Lily asked about the weather in Paris.", ["tools"] = ForcedToolCalls.ResponseTools(), ["tool_choice"] = toolChoice.DeepClone(),
+            ["temperature"] = 0, ["max_output_tokens"] = 200, ["stream"] = stream,
+        };
+        var whole = await OkAsync("v1/responses", Body(stream: false));
+        OpenAiSchema.AssertValid("Response", whole);
+        Assert.Equal("completed", whole.GetProperty("status").GetString());
+        var calls = whole.GetProperty("output").EnumerateArray().ToList();
+        Assert.NotEmpty(calls);
+        Assert.All(calls, call => Assert.Equal("function_call", call.GetProperty("type").GetString()));
+        if (choice != "required") Assert.Equal(choice, Assert.Single(calls).GetProperty("name").GetString());
+        foreach (var call in calls)
+        {
+            string name = call.GetProperty("name").GetString()!, arguments = call.GetProperty("arguments").GetString()!;
+            Assert.True(ForcedToolCalls.CallErrors(name, arguments) is null, $"{name} {arguments}: {ForcedToolCalls.CallErrors(name, arguments)}");
+        }
+
+        var events = await StreamAsync(Body(stream: true));
+        Assert.Equal("response.completed", events[^1].GetProperty("type").GetString());
+        var streamedCalls = events[^1].GetProperty("response").GetProperty("output").EnumerateArray()
+            .Select(c => (c.GetProperty("name").GetString(), c.GetProperty("arguments").GetString())).ToList();
+        Assert.Equal(calls.Select(c => (c.GetProperty("name").GetString(), c.GetProperty("arguments").GetString())), streamedCalls);
+        Assert.Equal(string.Concat(streamedCalls.Select(c => c.Item2)), Deltas(events, "response.function_call_arguments.delta"));
+    }
+
+    [Theory]
+    [InlineData("json_schema")]
+    [InlineData("json_object")]
+    public async Task TextFormat_GivesOutputValidUnderTheSchema_StreamedAsWhole_AndRepeatsTheFormat(string type)
+    {
+        string schema = type == "json_schema" ? StructuredOutputCases.Schemas["nested-required"] : StructuredOutputCases.AnyObjectSchema;
+        var format = type == "json_schema"
+            ? new JsonObject { ["type"] = type, ["name"] = "address_book", ["schema"] = JsonNode.Parse(schema), ["strict"] = true }
+            : new JsonObject { ["type"] = type };
+        JsonObject Body(bool stream) => new()
+        {
+            ["input"] = "Once upon a time", ["text"] = new JsonObject { ["format"] = format.DeepClone() }, ["temperature"] = 0,
+            ["max_output_tokens"] = 400, ["stream"] = stream,
+        };
+        var whole = await OkAsync("v1/responses", Body(stream: false));
+        OpenAiSchema.AssertValid("Response", whole);
+        Assert.Equal("completed", whole.GetProperty("status").GetString());
+        Assert.True(JsonNode.DeepEquals(format, JsonNode.Parse(whole.GetProperty("text").GetProperty("format").GetRawText())));
+        string text = Assert.Single(whole.GetProperty("output").EnumerateArray()).GetProperty("content")[0].GetProperty("text").GetString()!;
+        Assert.True(StructuredOutputCases.JsonErrors(schema, text) is null, $"{text}: {StructuredOutputCases.JsonErrors(schema, text)}");
+
+        var events = await StreamAsync(Body(stream: true));
+        Assert.Equal("response.completed", events[^1].GetProperty("type").GetString());
+        Assert.Equal(text, Deltas(events, "response.output_text.delta"));
+    }
+
+    /// <summary>A streamed response's events, each checked against OpenAI's schema and numbered from 0.</summary>
+    private async Task<List<JsonElement>> StreamAsync(JsonObject body)
+    {
+        using var streamed = await fixture.Server.Http.PostAsync("v1/responses", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        var text = await streamed.Content.ReadAsStringAsync();
+        Assert.True(streamed.StatusCode == HttpStatusCode.OK, text);
+        var events = ParseEvents(text);
+        foreach (var e in events) OpenAiSchema.AssertValid("ResponseStreamEvent", e);
+        Assert.Equal(Enumerable.Range(0, events.Count), events.Select(e => e.GetProperty("sequence_number").GetInt32()));
+        return events;
+    }
+
+    private static string Deltas(List<JsonElement> events, string type) =>
+        string.Concat(events.Where(e => e.GetProperty("type").GetString() == type).Select(e => e.GetProperty("delta").GetString()));
 
     [Theory]
     [MemberData(nameof(ResponsesBadRequests.All), MemberType = typeof(ResponsesBadRequests))]

@@ -1,9 +1,9 @@
 using System.ClientModel.Primitives;
 using System.Text;
 using System.Text.Json;
+using Engine.Chat;
+using Engine.Chat.Tools;
 using InferenceService.Api;
-using InferenceService.Chat;
-using InferenceService.Tools;
 using OpenAI.Chat;
 
 namespace InferenceService.Tests.Parsing;

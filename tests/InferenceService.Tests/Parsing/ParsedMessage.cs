@@ -1,7 +1,7 @@
 using System.Text;
-using InferenceService.Chat;
-using InferenceService.Reasoning;
-using InferenceService.Tools;
+using Engine.Chat;
+using Engine.Chat.Reasoning;
+using Engine.Chat.Tools;
 
 namespace InferenceService.Tests.Parsing;
 

@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using Engine.Chat;
+using Engine.Chat.Reasoning;
+using Engine.Chat.Tools;
 using InferenceService.Api;
-using InferenceService.Chat;
-using InferenceService.Reasoning;
 using InferenceService.Responses;
-using InferenceService.Tools;
 
 namespace InferenceService.Tests.Parsing;
 

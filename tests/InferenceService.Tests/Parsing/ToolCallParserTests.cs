@@ -151,7 +151,7 @@ public sealed class ToolCallParserTests
     [InlineData("mistral")]
     public void TextWrittenInAParsersFormat_ReadsBackAsTheCalls(string parser)
     {
-        var format = InferenceService.Tools.ToolCallSyntax.ByName(parser).Format;
+        var format = Engine.Chat.Tools.ToolCallSyntax.ByName(parser).Format;
         string Call(ParsedCall call) => format.CallOpen + $"{{\"name\": \"{call.Name}\", \"{format.ArgumentsKey}\": {call.Arguments}}}" + format.CallClose;
         var text = format.CallsOpen + Call(SanFranciscoNow) + format.Separator + Call(SanFranciscoTomorrow) + format.CallsClose;
         Assert.Equal(new ParsedMessage("", "", [SanFranciscoNow, SanFranciscoTomorrow]), ParsedMessage.Parse(text, parser));

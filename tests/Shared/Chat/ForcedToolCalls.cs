@@ -33,6 +33,13 @@ public static class ForcedToolCalls
         return (JsonNode)new JsonObject { ["type"] = "function", ["function"] = function };
     })];
 
+    /// <summary>The tools in the Responses API's flat shape, strict (a forced call adheres to the schema).</summary>
+    public static JsonArray ResponseTools() => [.. Parameters.Select(p => (JsonNode)new JsonObject
+    {
+        ["type"] = "function", ["name"] = p.Key, ["description"] = $"The {p.Key} tool",
+        ["parameters"] = p.Value is null ? null : JsonNode.Parse(p.Value), ["strict"] = true,
+    })];
+
     /// <summary>Null when the call names a tool and its arguments (a JSON string) are valid for it, else why not.</summary>
     public static string? CallErrors(string name, string arguments) => Parameters.TryGetValue(name, out var schema)
         ? StructuredOutputCases.JsonErrors(schema ?? StructuredOutputCases.AnyObjectSchema, arguments)

@@ -48,7 +48,7 @@ public static class NaiveLlama
             }
             for (int t = 0; t < n; t++)
             {
-                if (type == "qwen3")
+                if (type is "qwen3" or "qwen3_moe")
                 {
                     PerHeadNorm(q[t], w[p + "self_attn.q_norm.weight"], hd, eps);
                     PerHeadNorm(k[t], w[p + "self_attn.k_norm.weight"], hd, eps);
@@ -86,6 +86,12 @@ public static class NaiveLlama
                 var o = Linear(attn[t], w[p + "self_attn.o_proj.weight"], h, null);
                 for (int i = 0; i < h; i++) x[t][i] += o[i];
                 var hn = RmsNorm(x[t], w[p + "post_attention_layernorm.weight"], eps);
+                if (NaiveMoe.IsSparse(c, l))
+                {
+                    var moe = NaiveMoe.Forward(m, l, hn);
+                    for (int i = 0; i < h; i++) x[t][i] += moe[i];
+                    continue;
+                }
                 double[] gate, up;
                 if (type == "phi3")
                 {

@@ -99,6 +99,34 @@ public sealed class TinyModel : IDisposable
                 Fuse(p + "mlp.gate_up_proj.weight", p + "mlp.gate_proj.weight", p + "mlp.up_proj.weight");
             }
         }
+        if (modelType is "mixtral" or "qwen3_moe") AddExperts();
+        // Mixtral's block_sparse_moe (gate; experts' w1 gate, w3 up, w2 down) or Qwen3-MoE's mlp (gate; experts' gate/up/down_proj)
+        // in place of the dense MLP, in every layer NaiveMoe counts as sparse.
+        void AddExperts()
+        {
+            bool mixtral = modelType == "mixtral";
+            config["architectures"] = new[] { mixtral ? "MixtralForCausalLM" : "Qwen3MoeForCausalLM" };
+            int experts = (int)config[mixtral ? "num_local_experts" : "num_experts"];
+            int f = mixtral ? intermediate : (int)config["moe_intermediate_size"];
+            for (int l = 0; l < layers; l++)
+            {
+                if (!NaiveMoe.IsSparse(config, l)) continue;
+                string p = $"model.layers.{l}.", block = p + (mixtral ? "block_sparse_moe." : "mlp.");
+                foreach (var dense in new[] { "gate_proj", "up_proj", "down_proj" })
+                {
+                    weights.Remove(p + $"mlp.{dense}.weight");
+                    shapes.Remove(p + $"mlp.{dense}.weight");
+                }
+                Add(block + "gate.weight", 1f / MathF.Sqrt(hidden), experts, hidden);
+                for (int e = 0; e < experts; e++)
+                {
+                    string x = $"{block}experts.{e}.";
+                    Add(x + (mixtral ? "w1" : "gate_proj") + ".weight", 1f / MathF.Sqrt(hidden), f, hidden);
+                    Add(x + (mixtral ? "w3" : "up_proj") + ".weight", 1f / MathF.Sqrt(hidden), f, hidden);
+                    Add(x + (mixtral ? "w2" : "down_proj") + ".weight", 1f / MathF.Sqrt(f), hidden, f);
+                }
+            }
+        }
         // Phi-3 checkpoints store q|k|v and gate|up as single matrices, the parts' rows one after the other.
         void Fuse(string fused, params string[] parts)
         {

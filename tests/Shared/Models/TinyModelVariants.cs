@@ -44,6 +44,15 @@ public static class TinyModelVariants
         {
             ["sliding_window"] = 6, ["use_sliding_window"] = true, ["layer_types"] = new[] { "full_attention", "sliding_attention" },
         }),
+        ["mixtral-moe"] = () => TinyModel.Create(modelType: "mixtral", heads: 4, kvHeads: 2, tied: false,
+            extraConfig: new Dictionary<string, object> { ["num_local_experts"] = 4, ["num_experts_per_tok"] = 2 }),
+        // Layer 0 dense (mlp_only_layers), layer 1 sparse; top-2 of 5 weights not renormalised.
+        ["qwen3-moe"] = () => TinyModel.Create(modelType: "qwen3_moe", heads: 4, kvHeads: 2, headDim: 12, qkNorm: true,
+            extraConfig: new Dictionary<string, object>
+            {
+                ["num_experts"] = 5, ["num_experts_per_tok"] = 2, ["moe_intermediate_size"] = 24, ["norm_topk_prob"] = false,
+                ["decoder_sparse_step"] = 1, ["mlp_only_layers"] = new[] { 0 },
+            }),
         ["f16-weights"] = () => TinyModel.Create(dtype: DType.F16),
         ["bf16-weights"] = () => TinyModel.Create(dtype: DType.BF16, tied: false),
         ["sharded-3"] = () => TinyModel.Create(shards: 3, tied: false),

@@ -2,7 +2,8 @@ namespace Tests.Shared;
 
 /// <summary>
 /// Bodies POST /v1/responses must refuse, each with the field its 400 names (the last, an unknown model, is a 404 naming
-/// model): what a stateless server cannot honour, what is not supported yet, and malformed input, tools and tool_choice.
+/// model): what a stateless server cannot honour, what is not supported, malformed input, tools, tool_choice and text.format, and
+/// schemas the structured-output constraint (text.format json_schema, a forced tool call) cannot compile.
 /// The model field is left out (the server's own model); a test through the gateway adds it.
 /// </summary>
 public static class ResponsesBadRequests
@@ -18,7 +19,12 @@ public static class ResponsesBadRequests
         { """{"input":"a","top_logprobs":2}""", "top_logprobs" },
         { """{"input":"a","truncation":"auto"}""", "truncation" },
         { """{"input":"a","max_tool_calls":3}""", "max_tool_calls" },
-        { """{"input":"a","text":{"format":{"type":"json_schema","name":"x","schema":{"type":"object"}}}}""", "text.format" },
+        { """{"input":"a","text":{"format":{"type":"json_schema","schema":{"type":"object"}}}}""", "text.format.name" },
+        { """{"input":"a","text":{"format":{"type":"json_schema","name":"x"}}}""", "text.format.schema" },
+        { """{"input":"a","text":{"format":{"type":"json_schema","name":"x","schema":{"type":"integer","multipleOf":3}}}}""", "text.format.schema" },
+        { """{"input":"a","text":{"format":{"type":"json_schema","json_schema":{"name":"x","schema":{}}}}}""", "text.format.json_schema" },
+        { """{"input":"a","text":{"format":{"type":"json_object","schema":{}}}}""", "text.format.schema" },
+        { """{"input":"a","text":{"format":"json"}}""", "text.format" },
         { """{"input":"a","text":{"format":{"type":"xml"}}}""", "text.format.type" },
         { """{"input":"a","text":{"verbosity":"low"}}""", "text.verbosity" },
         { """{"input":"a","stream_options":{"include_obfuscation":false}}""", "stream_options" },
@@ -41,7 +47,8 @@ public static class ResponsesBadRequests
         { """{"input":"a","tools":[{"type":"function","name":"f","parameters":{},"strict":true}]}""", "tools[0].strict" },
         { """{"input":"a","tool_choice":"auto"}""", "tool_choice" },
         { """{"input":"a","tools":[{"type":"function","name":"f","parameters":{},"strict":false}],"tool_choice":{"type":"function","name":"g"}}""", "tool_choice.name" },
-        { """{"input":"a","tools":[{"type":"function","name":"f","parameters":{},"strict":false}],"tool_choice":"required"}""", "tool_choice" },
+        { """{"input":"a","tools":[{"type":"function","name":"f","parameters":{},"strict":false}],"tool_choice":"required","text":{"format":{"type":"json_object"}}}""", "text.format" },
+        { """{"input":"a","tools":[{"type":"function","name":"f","parameters":{"type":"object","properties":{"n":{"type":"integer","multipleOf":3}}},"strict":true}],"tool_choice":"required"}""", "tools[0].parameters" },
         { """{"input":"a","model":"gpt-4o"}""", "model" },
     };
 }

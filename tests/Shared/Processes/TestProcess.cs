@@ -61,6 +61,9 @@ public sealed class TestProcess : IAsyncDisposable
         return new TestProcess(name, new Process { StartInfo = startInfo, EnableRaisingEvents = true });
     }
 
+    /// <summary>The process's standard input (a program that reads what a user types).</summary>
+    public StreamWriter Input => _process.StandardInput;
+
     public bool HasExited => _disposed || _process.HasExited;
 
     public int? ExitCode => !_disposed && _process.HasExited ? _process.ExitCode : null;
