@@ -34,6 +34,7 @@ public static class EngineFlags
         KnownFlag.Value("tokenizer"),
         KnownFlag.Value("gguf-file"),
         KnownFlag.Value("runner"),
+        KnownFlag.Value("speculative-config"),
     ]);
 
     /// <summary>What <c>serve</c> (an inference replica) takes: the engine's flags and the server's own.</summary>

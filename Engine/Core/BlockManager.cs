@@ -82,7 +82,8 @@ public sealed class BlockManager
     {
         if (!PrefixCaching) return;
         ulong hash = seq.ReleasedChainHash;   // the chain continues past blocks the window released
-        int full = Math.Min(seq.CachedTokens / BlockSize, seq.BlockTable.Count);
+        // Only tokens the sequence holds: draft tokens the target accepted join it after this, and are hashed next step.
+        int full = Math.Min(Math.Min(seq.CachedTokens, seq.Length) / BlockSize, seq.BlockTable.Count);
         for (int i = seq.ReleasedBlocks; i < full; i++)
         {
             var block = _blocks[seq.BlockTable[i]];
@@ -92,6 +93,18 @@ public sealed class BlockManager
             block.Hash = hash;
             block.TokenIds = tokens.ToArray();
             _cached.TryAdd(hash, block);   // an identical block computed twice: the first one stays the cached copy
+        }
+    }
+
+    /// <summary>Speculative decoding's rollback: frees the blocks that hold none of the first <paramref name="tokens"/> tokens
+    /// (they held only rejected drafts, so were never full, hashed or shared).</summary>
+    public void FreeBlocksAfter(Sequence seq, int tokens)
+    {
+        int keep = (tokens + BlockSize - 1) / BlockSize;
+        for (int i = seq.BlockTable.Count - 1; i >= keep; i--)
+        {
+            Release(_blocks[seq.BlockTable[i]]);
+            seq.BlockTable.RemoveAt(i);
         }
     }
 

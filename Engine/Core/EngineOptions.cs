@@ -1,6 +1,7 @@
 using Engine.Backends;
 using Engine.Backends.Cpu;
 using Engine.Loading;
+using Engine.Speculation;
 
 namespace Engine.Core;
 
@@ -46,6 +47,8 @@ public sealed record EngineOptions
     public string Device { get; init; } = CpuBackend.DeviceName;
     /// <summary>--gpu-memory-utilization: on a GPU, the fraction of its memory left free by the model that the KV cache may take (unless --kv-cache-memory is given).</summary>
     public double GpuMemoryUtilization { get; init; } = 0.9;
+    /// <summary>--speculative-config: speculative decoding (n-gram prompt lookup or a draft model); null: none.</summary>
+    public SpeculativeConfig? SpeculativeConfig { get; init; }
     /// <summary>--runner generate|pooling: pooling loads no lm_head and only embeds.</summary>
     public EngineRunner Runner { get; init; } = EngineRunner.Generate;
 }

@@ -15,16 +15,29 @@ public sealed class EngineStatistics
     private static readonly Histogram<double> InterTokenLatency = Meter.CreateHistogram<double>("engine.request.inter_token_latency", "s");
     private static readonly Histogram<double> EndToEnd = Meter.CreateHistogram<double>("engine.request.e2e_latency", "s");
 
-    private long _promptTokens, _generationTokens, _rejected;
+    private long _promptTokens, _generationTokens, _rejected, _drafts, _draftTokens, _acceptedDraftTokens;
 
     public long PromptTokens => Interlocked.Read(ref _promptTokens);
     public long GenerationTokens => Interlocked.Read(ref _generationTokens);
     /// <summary>Requests refused because the waiting queue was full.</summary>
     public long RejectedRequests => Interlocked.Read(ref _rejected);
 
+    /// <summary>Speculative decoding: verifications of a sequence's drafts, the draft tokens proposed, and those the target
+    /// accepted (vLLM's spec_decode_num_drafts / _num_draft_tokens / _num_accepted_tokens).</summary>
+    public long Drafts => Interlocked.Read(ref _drafts);
+    public long DraftTokens => Interlocked.Read(ref _draftTokens);
+    public long AcceptedDraftTokens => Interlocked.Read(ref _acceptedDraftTokens);
+
     /// <summary>Raised for every finished request (finish reason, timings) so hosts can export their own metrics.</summary>
     public event Action<Sequence>? Finished;
     public event Action<Sequence, double?>? Token;
+
+    internal void DraftsVerified(int proposed, int accepted)
+    {
+        Interlocked.Increment(ref _drafts);
+        Interlocked.Add(ref _draftTokens, proposed);
+        Interlocked.Add(ref _acceptedDraftTokens, accepted);
+    }
 
     internal void RequestRejected() => Interlocked.Increment(ref _rejected);
 

@@ -4,6 +4,7 @@ using Engine.Backends.Cpu;
 using Engine.Models;
 using Engine.Pooling;
 using Engine.Sampling;
+using Engine.Speculation;
 using Engine.StructuredOutput;
 using Engine.StructuredOutput.Matching;
 using Engine.Tokenization;
@@ -36,6 +37,8 @@ public sealed class LlmEngine : IDisposable
         _backend = backend ?? DefaultBackend(options);
         if (options.MaxNumSeqs > options.MaxNumBatchedTokens)
             throw new ArgumentException($"--max-num-seqs ({options.MaxNumSeqs}) must not exceed --max-num-batched-tokens ({options.MaxNumBatchedTokens}).");
+        if (options.SpeculativeConfig is not null && options.Runner == EngineRunner.Pooling)
+            throw new ArgumentException("--speculative-config speeds up generation, and --runner pooling generates nothing: drop one of them.");
         ModelConfig config;
         using (var source = ModelSource.Open(options.Model, options.Tokenizer))
         {
@@ -43,8 +46,8 @@ public sealed class LlmEngine : IDisposable
             MaxModelLen = options.MaxModelLen ?? Math.Min(config.MaxPositionEmbeddings, 8192);
             Tokenizer = source.Tokenizer;
             ChatTemplate = source.ChatTemplate;
-            Model = ModelLoader.Load(source, _backend, options.DType, options.Quantization, options.DummyWeights, MaxModelLen, options.MaxNumBatchedTokens, options.MaxNumSeqs,
-                languageModelHead: options.Runner == EngineRunner.Generate);
+            Model = ModelLoader.Load(source, _backend, options.DType, options.Quantization, options.DummyWeights, MaxModelLen, options.MaxNumBatchedTokens,
+                MaxLogitRows(options), languageModelHead: options.Runner == EngineRunner.Generate);
         }
 
         // Blocks are released behind the window only when every layer slides (Gemma's global layers read everything):
@@ -63,14 +66,30 @@ public sealed class LlmEngine : IDisposable
         var cache = _backend.AllocateKvCache(config.NumLayers, blockCount, options.BlockSize, config.NumKvHeads, config.HeadDim, options.KvCacheDType);
 
         _blocks = new BlockManager(blockCount, options.BlockSize, options.EnablePrefixCaching, window);
-        _scheduler = new Scheduler(options, _blocks);
-        _runner = new ModelRunner(Model, _backend, cache);
+        _scheduler = new Scheduler(options, _blocks, Lookahead);
+        _runner = new ModelRunner(Model, _backend, cache, Proposer(options, blockCount, window));
         _eosTokenIds = config.EosTokenIds.Union(Tokenizer.EosTokenIds).ToList();
         _seeds = options.Seed is { } seed ? new Random((int)seed) : new Random();
         _vocabulary = new Lazy<TokenVocabulary>(() => TokenVocabulary.Build(Tokenizer, Config.VocabSize));
         _loop = new Thread(RunLoop) { IsBackground = true, Name = "llm-engine" };
         _loop.Start();
     }
+
+    /// <summary>Logit rows one step may want: one per sequence, and under speculative decoding one more per draft token.</summary>
+    private static int MaxLogitRows(EngineOptions options) => options.SpeculativeConfig is { } config
+        ? (int)Math.Min(options.MaxNumBatchedTokens, (long)options.MaxNumSeqs * (config.NumSpeculativeTokens + 1))
+        : options.MaxNumSeqs;
+
+    /// <param name="window">The sliding window behind which the target releases blocks (0: none). A draft model reads its
+    /// whole context through the target's block tables, so it cannot follow such a target.</param>
+    private IDraftProposer? Proposer(EngineOptions options, int blocks, int window) => options.SpeculativeConfig?.Method switch
+    {
+        null => null,
+        SpeculativeMethod.Ngram => new NgramProposer(options.SpeculativeConfig),
+        _ when window > 0 => throw new ArgumentException(
+            $"--speculative-config: a draft model cannot follow this model, whose sliding window ({window}) releases the KV blocks behind it; use method ngram."),
+        _ => new DraftModelProposer(options, _backend, Tokenizer, Config, MaxModelLen, blocks),
+    };
 
     /// <summary>The backend when none is given: the CPU one. Other devices' backends live in other libraries
     /// (Engine.Backends.Ilgpu), so whoever serves them builds them and passes them in.</summary>
@@ -225,7 +244,7 @@ public sealed class LlmEngine : IDisposable
 
     private void Complete(List<ScheduledSequence> step, StepResults results)
     {
-        _scheduler.Computed(step);
+        _scheduler.Computed(step, results.AcceptedDrafts);
         long now = Stopwatch.GetTimestamp();
         for (int i = 0; i < step.Count; i++)
         {
@@ -241,21 +260,38 @@ public sealed class LlmEngine : IDisposable
                 continue;
             }
             if (results.Samples[i] is not { } result) continue;
-            seq.TokenIds.Add(result.TokenId);
-            seq.Sampler.Accept(result.TokenId);
-            Statistics.TokenGenerated(seq, now);
-            seq.FirstTokenTimestamp ??= now;
-            seq.LastTokenTimestamp = now;
-            var reason = StopReason(seq, result.TokenId);
-            if (reason is { } r) _scheduler.Finish(seq, r);
-            seq.Output.Writer.TryWrite(new SequenceOutput(result.TokenId, result.Logprob, result.TopLogprobs, reason));
-            if (reason is not null)
-            {
-                seq.Output.Writer.TryComplete();
-                Statistics.RequestFinished(seq);
-            }
+            var drafts = results.Drafts[i];
+            int accepted = results.AcceptedDrafts[i];
+            if (drafts.Length > 0) Statistics.DraftsVerified(drafts.Length, accepted);
+            // Accepted drafts come first; EOS, a stop token or max_tokens among them ends the output there.
+            bool finished = false;
+            for (int d = 0; d < accepted && !finished; d++) finished = Emit(seq, new SampleResult(drafts[d], float.NaN, null), now);
+            if (!finished) Emit(seq, result, now);
         }
     }
+
+    /// <summary>Appends a generated token and sends it; true when it ends the sequence.</summary>
+    private bool Emit(Sequence seq, SampleResult result, long now)
+    {
+        seq.TokenIds.Add(result.TokenId);
+        seq.Sampler.Accept(result.TokenId);
+        Statistics.TokenGenerated(seq, now);
+        seq.FirstTokenTimestamp ??= now;
+        seq.LastTokenTimestamp = now;
+        var reason = StopReason(seq, result.TokenId);
+        if (reason is { } r) _scheduler.Finish(seq, r);
+        seq.Output.Writer.TryWrite(new SequenceOutput(result.TokenId, result.Logprob, result.TopLogprobs, reason));
+        if (reason is null) return false;
+        seq.Output.Writer.TryComplete();
+        Statistics.RequestFinished(seq);
+        return true;
+    }
+
+    /// <summary>Speculative decoding: how many draft tokens the sequence may have verified in its next decode step (0 for
+    /// sequences whose sampling forbids it, see <see cref="SequenceSampler.AcceptsDrafts"/>): never past max_tokens, whose
+    /// last token the verification itself samples, nor past the model's length.</summary>
+    private int Lookahead(Sequence seq) => Options.SpeculativeConfig is not { } config || seq.Pooling is not null || !seq.Sampler.AcceptsDrafts ? 0
+        : Math.Max(0, Math.Min(config.NumSpeculativeTokens, Math.Min(seq.Parameters.MaxTokens - seq.CompletionLength - 1, MaxModelLen - seq.Length)));
 
     private FinishReason? StopReason(Sequence seq, int token)
     {

@@ -1,6 +1,7 @@
 using Engine.Backends;
 using Engine.Models;
 using Engine.Sampling;
+using Engine.Speculation;
 
 namespace Engine.Core;
 
@@ -9,34 +10,52 @@ namespace Engine.Core;
 /// samples the next token of every sequence whose last token the step computed, each with its own parameters.
 /// Pooling sequences in the step get the final hidden states of their tokens instead.
 /// </summary>
-public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCache cache)
+public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCache cache, IDraftProposer? proposer = null)
 {
     private float[] _logits = [];
     private float[] _hidden = [];
     private int[] _ids = [];
 
-    /// <summary>Runs the step: the sampled token of each sequence that samples (null for partial prefill chunks), and the
-    /// pooled vector of each pooling sequence whose input the step completed.</summary>
+    /// <summary>Runs the step: the sampled token of each sequence that samples (null for partial prefill chunks), the
+    /// pooled vector of each pooling sequence whose input the step completed, and under speculative decoding the drafts
+    /// and how many of them were accepted (their K/V are then in the cache; the sampled token follows them).</summary>
     public StepResults Run(IReadOnlyList<ScheduledSequence> step)
     {
-        var batch = BuildBatch(step, cache.BlockSize);
-        var results = new StepResults(new SampleResult?[step.Count], new float[]?[step.Count]);
+        var noDrafts = new int[step.Count][];
+        Array.Fill(noDrafts, []);
+        var batch = BuildBatch(step, cache.BlockSize, noDrafts);
+        var results = new StepResults(new SampleResult?[step.Count], new float[]?[step.Count], noDrafts, new int[step.Count]);
         if (batch.TokenCount == 0) return results;
+        // Every step, even one without lookahead: a draft model computes each step's tokens into its own cache.
+        if (proposer is not null)
+        {
+            results = results with { Drafts = proposer.Propose(step, batch) };
+            if (results.Drafts.Any(d => d.Length > 0)) batch = BuildBatch(step, cache.BlockSize, results.Drafts);
+        }
         var logits = model.Forward(batch, cache);
         if (step.Any(s => s.Sequence.Pooling is not null)) Pool(step, batch, results.Pooled);
-        if (batch.LogitTokenIndices.Length > 0) Sample(step, logits, results.Samples);
+        if (batch.LogitTokenIndices.Length > 0) Sample(step, logits, results);
         return results;
     }
 
-    private void Sample(IReadOnlyList<ScheduledSequence> step, Tensor logits, SampleResult?[] results)
+    private void Sample(IReadOnlyList<ScheduledSequence> step, Tensor logits, StepResults results)
     {
+        var drafts = results.Drafts;
         if (step.All(s => !s.Samples || IsPlainGreedy(s.Sequence)))
         {
             // Only the argmax decides: the backend computes it (on a GPU, so only the ids cross to the host).
             if (_ids.Length < logits.Rows) _ids = new int[logits.Rows];
             backend.ArgMax(logits, _ids);
             for (int i = 0, r = 0; i < step.Count; i++)
-                if (step[i].Samples) results[i] = new SampleResult(_ids[r++], float.NaN, null);
+            {
+                if (!step[i].Samples) continue;
+                // Greedy verification: drafts stand while each is the argmax after the one before.
+                int accepted = 0;
+                while (accepted < drafts[i].Length && _ids[r + accepted] == drafts[i][accepted]) accepted++;
+                results.AcceptedDrafts[i] = accepted;
+                results.Samples[i] = new SampleResult(_ids[r + accepted], float.NaN, null);
+                r += drafts[i].Length + 1;
+            }
             return;
         }
         int vocab = model.Config.VocabSize;
@@ -48,10 +67,19 @@ public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCac
         {
             if (!step[i].Samples) continue;
             var seq = step[i].Sequence;
-            results[i] = seq.Sampler.Sample(_logits.AsSpan(row++ * vocab, vocab), seq.TokenIds.GetRange(0, seq.PromptLength));
+            var prompt = seq.TokenIds.GetRange(0, seq.PromptLength);
+            if (drafts[i].Length == 0)
+            {
+                results.Samples[i] = seq.Sampler.Sample(_logits.AsSpan(row++ * vocab, vocab), prompt);
+                continue;
+            }
+            int rows = drafts[i].Length + 1;
+            var (accepted, token) = seq.Sampler.Verify(_logits.AsSpan(row * vocab, rows * vocab), vocab, drafts[i], prompt);
+            results.AcceptedDrafts[i] = accepted;
+            results.Samples[i] = new SampleResult(token, float.NaN, null);
+            row += rows;
         }
     }
-
     /// <summary>Hands each pooling sequence the final hidden states of its tokens in this step.</summary>
     private void Pool(IReadOnlyList<ScheduledSequence> step, ForwardBatch batch, float[]?[] pooled)
     {
@@ -80,9 +108,12 @@ public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCac
             && (p.LogitBias is null || p.LogitBias.Count == 0) && seq.Sampler.GeneratedCount >= p.MinTokens;
     }
 
-    public static ForwardBatch BuildBatch(IReadOnlyList<ScheduledSequence> step, int blockSize)
+    /// <summary>The step's forward: each sequence's scheduled tokens, then its draft tokens (at the positions after its last
+    /// token, in the slots its lookahead reserved); a sequence that samples wants the logits of its last token and of every
+    /// draft token.</summary>
+    public static ForwardBatch BuildBatch(IReadOnlyList<ScheduledSequence> step, int blockSize, IReadOnlyList<int[]> drafts)
     {
-        int tokens = step.Sum(s => s.TokenCount);
+        int tokens = step.Sum(s => s.TokenCount) + drafts.Sum(d => d.Length);
         int maxBlocks = Math.Max(1, step.Count == 0 ? 1 : step.Max(s => s.Sequence.BlockTable.Count));
         var ids = new int[tokens];
         var positions = new int[tokens];
@@ -96,15 +127,16 @@ public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCac
         {
             var (seq, count) = step[s];
             seq.BlockTable.CopyTo(tables, s * maxBlocks);
-            for (int i = 0; i < count; i++, t++)
+            for (int i = 0; i < count + drafts[s].Length; i++, t++)
             {
                 int position = seq.CachedTokens + i;
-                ids[t] = seq.TokenIds[position];
+                ids[t] = i < count ? seq.TokenIds[position] : drafts[s][i - count];
                 positions[t] = position;
                 slots[t] = seq.BlockTable[position / blockSize] * blockSize + position % blockSize;
                 owner[t] = s;
             }
-            if (step[s].Samples) logitRows.Add(t - 1);
+            if (step[s].Samples)
+                for (int row = t - 1 - drafts[s].Length; row < t; row++) logitRows.Add(row);
         }
         return new ForwardBatch
         {

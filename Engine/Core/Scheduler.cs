@@ -14,11 +14,15 @@ public sealed class Scheduler
     private readonly IComparer<Sequence> _order;
     private readonly SortedSet<Sequence> _waiting;
     private readonly List<Sequence> _running = [];
+    private readonly Func<Sequence, int> _lookahead;
 
-    public Scheduler(EngineOptions options, BlockManager blocks)
+    /// <param name="lookahead">Speculative decoding: how many draft tokens a decoding sequence may have verified in its
+    /// step (0: none).</param>
+    public Scheduler(EngineOptions options, BlockManager blocks, Func<Sequence, int>? lookahead = null)
     {
         _options = options;
         _blocks = blocks;
+        _lookahead = lookahead ?? (_ => 0);
         _order = Comparer<Sequence>.Create(CompareOrder(_options.SchedulingPolicy));
         _waiting = new SortedSet<Sequence>(_order);
     }
@@ -53,6 +57,9 @@ public sealed class Scheduler
             if (budget == 0) break;
             if (seq.Status != SequenceStatus.Running) continue;   // preempted earlier in this loop
             int tokens = Math.Min(seq.UncomputedTokens, budget);
+            // Draft slots are a bonus: they take only budget and free blocks that are there, and never preempt anyone themselves.
+            int lookahead = seq.UncomputedTokens == 1 ? Math.Min(_lookahead(seq), budget - 1) : 0;
+            if (lookahead > 0 && !_blocks.TryAllocate(seq, tokens + lookahead)) lookahead = 0;
             while (!_blocks.TryAllocate(seq, tokens))
             {
                 var victim = _running.Where(s => !scheduled.Any(x => x.Sequence == s)).MaxBy(s => s, _order)!;
@@ -61,8 +68,8 @@ public sealed class Scheduler
                 if (victim == seq) break;
             }
             if (seq.Status != SequenceStatus.Running) continue;
-            scheduled.Add(new ScheduledSequence(seq, tokens));
-            budget -= tokens;
+            scheduled.Add(new ScheduledSequence(seq, tokens) { Lookahead = lookahead });
+            budget -= tokens + lookahead;
         }
 
         // New work only when nothing had to give way this step (as vLLM: avoids thrashing).
@@ -92,13 +99,16 @@ public sealed class Scheduler
         return scheduled;
     }
 
-    /// <summary>After the step: the scheduled tokens are now in the cache; full blocks become shareable.</summary>
-    public void Computed(IEnumerable<ScheduledSequence> step)
+    /// <summary>After the step: the scheduled tokens, and the draft tokens the target accepted, are now in the cache; full
+    /// blocks become shareable. The slots of rejected drafts are dropped: blocks wholly past the accepted tokens are freed.</summary>
+    public void Computed(IReadOnlyList<ScheduledSequence> step, IReadOnlyList<int> acceptedDrafts)
     {
-        foreach (var (seq, tokens) in step)
+        for (int i = 0; i < step.Count; i++)
         {
+            var (seq, tokens) = step[i];
             if (seq.Status != SequenceStatus.Running) continue;
-            seq.CachedTokens += tokens;
+            seq.CachedTokens += tokens + acceptedDrafts[i];
+            if (step[i].Lookahead > 0) _blocks.FreeBlocksAfter(seq, seq.CachedTokens);
             _blocks.CacheFullBlocks(seq);
             _blocks.ReleaseOutsideWindow(seq);
         }

@@ -87,6 +87,44 @@ public sealed class SequenceSampler
             : new SampleResult(token, float.NaN, null);
     }
 
+    /// <summary>Whether draft tokens may be verified for this sequence: only when its next tokens' distributions do not depend
+    /// on one another. Penalties, min_tokens still pending and a grammar change with every accepted token, and logprobs
+    /// are reported per sampled token; such sequences decode without speculation rather than differently.</summary>
+    public bool AcceptsDrafts => _grammar is null && _params.Logprobs is null && _params.RepetitionPenalty == 1f
+        && _params.PresencePenalty == 0f && _params.FrequencyPenalty == 0f && GeneratedCount >= _params.MinTokens;
+
+    /// <summary>
+    /// Speculative decoding's verification. Row j of <paramref name="logits"/> (rows of <paramref name="vocab"/>) holds the
+    /// logits that follow draft token j-1 (row 0: the sequence's last token); there is one row more than draft tokens.
+    /// Greedy: drafts are accepted while they are the argmax, then the argmax is emitted. Sampled: the draft is a point
+    /// mass, so draft token x is accepted with probability p(x), and on rejection the token is drawn from p without x
+    /// (renormalised): this is rejection sampling for a deterministic proposal, and keeps every token distributed exactly as
+    /// p. Returns how many drafts were accepted and the token that follows them. Only for <see cref="AcceptsDrafts"/>.
+    /// </summary>
+    public (int Accepted, int Token) Verify(Span<float> logits, int vocab, ReadOnlySpan<int> draft, IReadOnlyList<int> promptIds)
+    {
+        var scratch = SamplingScratch.ForCurrentThread;
+        for (int j = 0; ; j++)
+        {
+            var row = logits.Slice(j * vocab, vocab);
+            ProcessLogits(row, promptIds);
+            bool proposed = j < draft.Length;
+            if (_params.IsGreedy)
+            {
+                int best = TensorPrimitives.IndexOfMax(row);
+                if (proposed && best == draft[j]) continue;
+                return (j, best);
+            }
+            var distribution = SamplingDistribution.Build(row, _params, scratch);
+            if (!proposed) return (j, distribution.Draw(_rng));
+            var weights = scratch.Weights(vocab);
+            int x = draft[j];
+            if (_rng.NextDouble() * TensorPrimitives.Sum(weights) < weights[x]) continue;
+            weights[x] = 0f;
+            return (j, new FilteredDistribution(weights).Draw(_rng));
+        }
+    }
+
     /// <summary>Records a generated token for penalties, min_tokens and the grammar.</summary>
     public void Accept(int tokenId)
     {

@@ -16,7 +16,8 @@ namespace InferenceService.Cli;
 /// for a request whose prefix is cached vs cold (medians over fresh prefixes, after a warm-up on another long prompt). --json-schema FILE adds what a structured output costs (see
 /// <see cref="StructuredOutputBench"/>). --profile adds where the decode time goes at the highest concurrency.
 /// With a compact --kv-cache-dtype, aggregate decode at the highest concurrency is also measured with an F32 KV cache
-/// (a second engine, runs alternating) and printed as a ratio.
+/// (a second engine, runs alternating) and printed as a ratio. With --speculative-config, single-stream decode on a
+/// copy-heavy prompt is measured with and without speculation (see <see cref="SpeculativeBench"/>).
 /// The host's memory read bandwidth is printed before and after, and with its F32 multiply-add throughput the
 /// ceilings they put on the figures: single-stream decode streams every matmul weight once per token,
 /// prefill and batched decode cost 2 FLOP per matmul weight per token.
@@ -43,7 +44,8 @@ public static class BenchCommand
         options = options with
         {
             MaxNumSeqs = Math.Max(concurrency.Max(), 1),
-            MaxModelLen = options.MaxModelLen ?? Math.Max(inputLen, prefixLen + 16) + outputLen,
+            // With speculation, the copy-heavy prompt is the prompt, its continuation and the prompt again.
+            MaxModelLen = options.MaxModelLen ?? Math.Max(options.SpeculativeConfig is null ? inputLen : SpeculativeBench.PromptLength(inputLen, outputLen), prefixLen + 16) + outputLen,
         };
 
         IComputeBackend backend = BackendFactory.Create(options);
@@ -69,6 +71,7 @@ public static class BenchCommand
             bestDecode = Math.Max(bestDecode, result.DecodeTokensPerSecond);
         }
         Console.WriteLine($"single stream: prefill ({inputLen}-token prompt) {bestPrefill:F1} tok/s, decode {bestDecode:F1} tok/s (best of {repeats})");
+        if (options.SpeculativeConfig is not null) await SpeculativeBench.RunAsync(engine, options, Prompt(inputLen), outputLen, repeats);
 
         Console.WriteLine("aggregate decode: tokens/s while all n streams decode together (from the last stream's first token to the " +
             "first stream's last), as llama-batched-bench's S_TG that llamacpp-bench.sh compares it with");

@@ -2,6 +2,7 @@ using System.Globalization;
 using Engine.Backends;
 using Engine.Core;
 using Engine.Loading;
+using Engine.Speculation;
 
 namespace InferenceService.Hosting;
 
@@ -57,6 +58,7 @@ public static class EngineOptionsReader
                 "pooling" => EngineRunner.Pooling,
                 var other => throw new ArgumentException($"--runner '{other}': expected generate or pooling."),
             },
+            SpeculativeConfig = c["SpeculativeConfig"] is { Length: > 0 } speculative ? SpeculativeConfig.Parse(speculative) : null,
         };
     }
 

@@ -57,6 +57,9 @@ public sealed class VllmMetrics
         Counter(text, "vllm:prefix_cache_queries_total", "Prefix cache queries, in terms of number of queried tokens.", labels, snapshot.PrefixQueryTokens);
         Counter(text, "vllm:prefix_cache_hits_total", "Prefix cache hits, in terms of number of cached tokens.", labels, snapshot.PrefixHitTokens);
         Counter(text, "vllm:num_preemptions_total", "Cumulative number of preemption from the engine.", labels, snapshot.Preemptions);
+        Counter(text, "vllm:spec_decode_num_drafts_total", "Number of spec decoding drafts.", labels, stats.Drafts);
+        Counter(text, "vllm:spec_decode_num_draft_tokens_total", "Number of draft tokens.", labels, stats.DraftTokens);
+        Counter(text, "vllm:spec_decode_num_accepted_tokens_total", "Number of accepted tokens.", labels, stats.AcceptedDraftTokens);
         text.Append("# HELP vllm:request_success_total Count of successfully processed requests.\n# TYPE vllm:request_success_total counter\n");
         foreach (var reason in new[] { FinishReason.Stop, FinishReason.Length, FinishReason.Abort })
             text.Append($"vllm:request_success_total{{{labels},finished_reason=\"{reason.ToString().ToLowerInvariant()}\"}} {Interlocked.Read(ref _finished[(int)reason])}\n");

@@ -72,6 +72,10 @@ public sealed class CommandLineTests
     [InlineData(new[] { "--runner", "embed" }, "--runner 'embed': expected generate or pooling.")]
     [InlineData(new[] { "--pooling-type", "cls" }, "--pooling-type 'cls': expected last or mean.")]
     [InlineData(new[] { "--kv-cache-dtype", "fp16" }, "--kv-cache-dtype 'fp16': expected auto, bfloat16, fp8_e4m3 or fp8_e5m2.")]
+    [InlineData(new[] { "--speculative-config", "{\"method\":\"ngram\",\"num_speculative_tokens\":2,\"lookahead\":1}" },
+        "--speculative-config has unknown key 'lookahead' (known: method, model, num_speculative_tokens, prompt_lookup_max, prompt_lookup_min).")]
+    [InlineData(new[] { "--speculative-config", "{\"method\":\"ngram\",\"num_speculative_tokens\":0}" },
+        "--speculative-config has num_speculative_tokens 0: expected 1 to 32.")]
     public async Task ServeRefusesAFlagValueItDoesNotKnow_BeforeServing(string[] args, string message)
     {
         var result = await Run(["--port", FreePort.Next().ToString(), .. args]);
@@ -102,6 +106,7 @@ public sealed class CommandLineTests
             "--max-num-batched-tokens", "64", "--block-size", "16", "--kv-cache-memory", "1MiB", "--kv-cache-dtype", "fp8_e4m3", "--no-enable-prefix-caching",
             "--scheduling-policy", "fcfs", "--max-num-queued-requests", "8", "--dtype", "float32", "--load-format", "auto", "--seed", "1",
             "--threads", "1", "--device", "cpu", "--gpu-memory-utilization", "0.5",
+            "--speculative-config", "{\"method\":\"ngram\",\"num_speculative_tokens\":2}",
             "--prompt", "Once upon a time", "--max-tokens", "8", "--temperature", "0", "--top-p", "1", "--top-k", "0", "--min-p", "0",
             "--repetition-penalty", "1", "--presence-penalty", "0", "--frequency-penalty", "0", "--min-tokens", "8", "--ignore-eos");
         Assert.True(result.ExitCode == 0, result.ToString());
