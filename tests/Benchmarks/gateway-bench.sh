@@ -34,15 +34,6 @@ ensure_packages wrk redis-server curl
 dotnet build "$root/Gateway" -c Release -warnaserror >/dev/null
 dotnet build "$root/tests/Gateway.TestBackend" -c Release -warnaserror >/dev/null
 
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 # shellcheck source=local-ports.sh
 source "$root/tests/Benchmarks/local-ports.sh"
 

@@ -1,4 +1,13 @@
-# Sourced by the benchmarks that start services on 127.0.0.1: a free port, and waiting until a URL answers.
+# Sourced by the benchmarks that start services on 127.0.0.1: a scratch folder ($work) and the background processes
+# ($pids) stopped and removed on exit, a free port, and waiting until a URL answers.
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 free_port() {
   local port
   while :; do

@@ -18,14 +18,8 @@ dotnet build "$root/Gateway" -c Release -warnaserror >/dev/null
 dotnet build "$root/InferenceService" -c Release -warnaserror >/dev/null
 inference="$root/InferenceService/bin/Release/net10.0/InferenceService.dll"
 
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=local-ports.sh
+source "$root/tests/Benchmarks/local-ports.sh"
 
 # 4 bytes x 2 (K, V) x 2 layers x 2 KV heads x 32 dims = 1 KiB of KV cache per token: ~1 MiB per prompt of 1040 tokens.
 mkdir "$work/model"
@@ -37,8 +31,6 @@ cat >"$work/model/config.json" <<JSON
  "bos_token_id": 1, "eos_token_id": 2, "torch_dtype": "float32"}
 JSON
 
-# shellcheck source=local-ports.sh
-source "$root/tests/Benchmarks/local-ports.sh"
 metric() { # metric name, replica ports...: the sum over the replicas
   local name="$1"; shift
   for port in "$@"; do curl -fs "http://127.0.0.1:$port/metrics"; done |
