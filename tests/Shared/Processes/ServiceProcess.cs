@@ -31,18 +31,29 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     public static async Task<ServiceProcess> StartAsync(string project, ServiceOptions? options = null)
     {
         options ??= new ServiceOptions();
-        var service = Start(project, FreePort.Next(), options);
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            await service.WaitHealthyAsync(options.HealthTimeout, options.Ready);
-            return service;
-        }
-        catch
-        {
-            await service.DisposeAsync();
-            throw;
+            var service = Start(project, FreePort.Next(), options);
+            try
+            {
+                await service.WaitHealthyAsync(options.HealthTimeout, options.Ready);
+                return service;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && service.LostItsPort)
+            {
+                await service.DisposeAsync();   // another program bound the free port first: try another
+            }
+            catch
+            {
+                await service.DisposeAsync();
+                throw;
+            }
         }
     }
+
+    /// <summary>The process exited because its port was taken between choosing it and binding it (other test runs
+    /// start servers too).</summary>
+    private bool LostItsPort => Process.HasExited && Process.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Starts <paramref name="project"/> on <paramref name="port"/>, chosen beforehand so that several services can be
