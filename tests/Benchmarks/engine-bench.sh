@@ -10,8 +10,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 model="${MODEL:-$root/../shared/testdata/models/bench-110m}"
 threads="${THREADS:-$(nproc)}"; input_len="${INPUT_LEN:-128}"; output_len="${OUTPUT_LEN:-64}"
 concurrency="${CONCURRENCY:-1,8,32}"; prefix_len="${PREFIX_LEN:-1024}"; dtypes="${DTYPES:-float32 bfloat16}"
-echo "command: $command_line"
-echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# shellcheck source=run-facts.sh
+source "$root/tests/Benchmarks/run-facts.sh"
+print_run_facts "$command_line"
 echo "threads: $threads, input $input_len tokens, output $output_len tokens, concurrency $concurrency, prefix $prefix_len tokens, model $model"
 dotnet build "$root/InferenceService" -c Release -warnaserror >/dev/null
 bench() { # flags...

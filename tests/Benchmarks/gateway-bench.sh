@@ -23,8 +23,9 @@ connections="${CONNECTIONS:-64}"
 service_ms="${SERVICE_MS:-50}"
 warmup="${WARMUP:-15s}"
 stream_tokens="${STREAM_TOKENS:-16}"
-echo "command: $command_line"
-echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# shellcheck source=run-facts.sh
+source "$root/tests/Benchmarks/run-facts.sh"
+print_run_facts "$command_line"
 echo "wrk threads: 1 at 1 connection, 2 at $connections connections; $rounds rounds of $duration, warm-up $warmup;" \
   "requests: prompt 'hello world', max_tokens 1 (streamed: $stream_tokens), backend service time 0 or ${service_ms}±$((service_ms / 2)) ms"
 # shellcheck source=/dev/null

@@ -31,8 +31,9 @@ dotnet build "$root/tests/Benchmarks/GgufBench" -c Release -warnaserror >/dev/nu
 ours="$root/InferenceService/bin/Release/net10.0/InferenceService.dll"
 helper="$root/tests/Benchmarks/GgufBench/bin/Release/net10.0/GgufBench.dll"
 
-echo "command: $command_line"
-echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+# shellcheck source=run-facts.sh
+source "$root/tests/Benchmarks/run-facts.sh"
+print_run_facts "$command_line"
 echo "machine: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "threads: $threads, rounds: $rounds, model shape: $model, 128-token prompts, 64 new tokens, streams: $streams"
 echo "our engine flags: --threads $threads ${engine_args:-(defaults)}"

@@ -12,7 +12,9 @@ cp "$shape/tokenizer.model" "$shape/tokenizer_config.json" "$model/"
 sed -e 's/"LlamaForCausalLM"/"MixtralForCausalLM"/' -e 's/"model_type": "llama"/"model_type": "mixtral"/' \
     -e 's/"intermediate_size": 2048,/"intermediate_size": 2048, "num_local_experts": 8, "num_experts_per_tok": 2,/' \
     "$shape/config.json" > "$model/config.json"
-echo "moe-bench $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores: $0 $*"
+# shellcheck source=run-facts.sh
+source "$root/tests/Benchmarks/run-facts.sh"
+print_run_facts "$0 $*"
 echo "threads: $(nproc) (bench's default: all cores), input 32 tokens, output 32 tokens, concurrency 1 and 8"
 dotnet build "$root/InferenceService" -c Release -warnaserror >/dev/null
 dotnet "$root/InferenceService/bin/Release/net10.0/InferenceService.dll" bench --model "$model" --load-format dummy \

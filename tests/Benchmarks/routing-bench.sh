@@ -11,8 +11,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 prompts="${NUM_PROMPTS:-200}"; prefixes="${NUM_PREFIXES:-8}"; prefix_len="${PREFIX_LEN:-1024}"; input_len="${INPUT_LEN:-16}"
 output_len="${OUTPUT_LEN:-4}"; concurrency="${CONCURRENCY:-2}"; kv_cache="${KV_CACHE:-6800KiB}"
-echo "routing-bench: $0 (NUM_PROMPTS=$prompts NUM_PREFIXES=$prefixes PREFIX_LEN=$prefix_len INPUT_LEN=$input_len OUTPUT_LEN=$output_len CONCURRENCY=$concurrency KV_CACHE=$kv_cache)"
-echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(nproc) cores"
+# shellcheck source=run-facts.sh
+source "$root/tests/Benchmarks/run-facts.sh"
+print_run_facts "$0 $*"
+echo "settings: (NUM_PROMPTS=$prompts NUM_PREFIXES=$prefixes PREFIX_LEN=$prefix_len INPUT_LEN=$input_len OUTPUT_LEN=$output_len CONCURRENCY=$concurrency KV_CACHE=$kv_cache)"
 
 dotnet build "$root/Gateway" -c Release -warnaserror >/dev/null
 dotnet build "$root/InferenceService" -c Release -warnaserror >/dev/null

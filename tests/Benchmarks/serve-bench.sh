@@ -12,8 +12,9 @@ data="$root/../shared/testdata/models"
 n="${1:-64}"; c="${2:-16}"; port=8765
 threads="${THREADS:-$(nproc)}"; input_len="${INPUT_LEN:-128}"; output_len="${OUTPUT_LEN:-64}"
 models="${MODELS:-stories260K bench-110m}"
-echo "command: $command_line"
-echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# shellcheck source=run-facts.sh
+source "$root/tests/Benchmarks/run-facts.sh"
+print_run_facts "$command_line"
 echo "server threads: $threads, input $input_len tokens, output $output_len tokens, $n requests, max concurrency $c, warm-up $c requests"
 dotnet build "$root/InferenceService" -c Release -warnaserror >/dev/null
 dll="$root/InferenceService/bin/Release/net10.0/InferenceService.dll"

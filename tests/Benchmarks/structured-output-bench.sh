@@ -8,8 +8,9 @@ set -euo pipefail
 command_line="$0 $*"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 testdata="$root/../shared/testdata"
-echo "command: $command_line"
-echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# shellcheck source=run-facts.sh
+source "$root/tests/Benchmarks/run-facts.sh"
+print_run_facts "$command_line"
 echo "threads: $(nproc) (bench's default: all cores), input 32 tokens, output 48 tokens, concurrency 1 and 32, ${LAYERS:-4} layers"
 dotnet build "$root/InferenceService" -c Release -warnaserror >/dev/null
 work="$(mktemp -d)"
