@@ -55,6 +55,7 @@ var replicas = Enumerable.Range(0, builder.Configuration.GetValue("Inference:Rep
 var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithServiceEndpoint(8000, external: true)
     .AsPublicEntryPoint()
+    .WithTlsTermination("Gateway__Tls")
     .WithReference(redis).WaitFor(redis)
     .WithInferenceReplicas(replicas)
     .WithEnvironment("Gateway__AdminKey", adminKey)

@@ -45,6 +45,7 @@ app.MapReverseProxy(proxy =>
 {
     proxy.UseMiddleware<UpstreamErrorMiddleware>();
     proxy.UseMiddleware<ModelRoutingMiddleware>();
+    if (options.Routing == RoutingPolicy.PrefixAffinity) proxy.UseMiddleware<PrefixPlacementMiddleware>();
     proxy.UseMiddleware<UsageAccountingMiddleware>();
     proxy.UseMiddleware<ConnectRetryMiddleware>();
     proxy.UseLoadBalancing();

@@ -14,6 +14,7 @@ public static class ServiceSettings
         "MaxRequestBodyBytes", "DefaultRequestsPerMinute", "DefaultTokensPerMinute", "AnonymousRequestsPerMinute",
         "KeyRevalidateAfter", "KeyOfflineGrace", "HealthCheckInterval", "ModelRefreshInterval", "PassiveReactivationPeriod",
         "UpstreamActivityTimeout", "AccessLog", "AdminFailuresPerMinute", "Routing", "PrefixAffinityChars", "PrefixAffinityLoadFactor",
+        "PrefixAffinityTtl", "PrefixAffinityMaxPrefixes",
     ];
 
     /// <summary>Gateway settings that are lists (<c>--Gateway:CorsOrigins:0 https://app.example</c>).</summary>

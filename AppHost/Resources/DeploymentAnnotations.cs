@@ -11,4 +11,7 @@ public static class DeploymentAnnotations
 
     public static IResourceBuilder<ProjectResource> AsPublicEntryPoint(this IResourceBuilder<ProjectResource> service) =>
         service.WithAnnotation(new PublicEntryPointAnnotation());
+
+    public static IResourceBuilder<ProjectResource> WithTlsTermination(this IResourceBuilder<ProjectResource> service, string settingsPrefix) =>
+        service.WithAnnotation(new TlsTerminationAnnotation(settingsPrefix));
 }

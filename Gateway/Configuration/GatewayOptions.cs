@@ -56,7 +56,7 @@ public sealed class GatewayOptions
     public bool AccessLog { get; set; } = true;
 
     /// <summary>How a replica is picked among those serving the model: LeastRequests, or PrefixAffinity (requests whose
-    /// prompts share a prefix go to the replica that has it cached).</summary>
+    /// prompts share a prefix go to the replica that has it cached; each new prefix to the replica with the fewest).</summary>
     public RoutingPolicy Routing { get; set; } = RoutingPolicy.LeastRequests;
 
     /// <summary>With PrefixAffinity: how many characters of the messages (or prompt) make the prefix that picks the replica.</summary>
@@ -65,6 +65,12 @@ public sealed class GatewayOptions
     /// <summary>With PrefixAffinity: a replica with more than this many times the average of the requests in flight is passed
     /// over for the prefix's next replica (at least 1).</summary>
     public double PrefixAffinityLoadFactor { get; set; } = 1.25;
+
+    /// <summary>With PrefixAffinity: how long a prefix stays placed on its replica after its last request (each use refreshes it).</summary>
+    public TimeSpan PrefixAffinityTtl { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>With PrefixAffinity and no Redis: how many prefixes this gateway remembers, least recently used first out.</summary>
+    public int PrefixAffinityMaxPrefixes { get; set; } = 10_000;
 
     /// <summary>The certificate of the https:// listeners, HTTP→HTTPS redirect and HSTS.</summary>
     public TlsOptions Tls { get; set; } = new();

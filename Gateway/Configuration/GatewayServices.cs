@@ -24,6 +24,10 @@ public static class GatewayServices
         if (options.PrefixAffinityChars < 1 || options.PrefixAffinityLoadFactor < 1)
             throw new InvalidSettingException(
                 $"Gateway:PrefixAffinityChars must be at least 1 (got {options.PrefixAffinityChars}) and Gateway:PrefixAffinityLoadFactor at least 1 (got {options.PrefixAffinityLoadFactor}).");
+        if (options.PrefixAffinityTtl <= TimeSpan.Zero)
+            throw new InvalidSettingException($"Gateway:PrefixAffinityTtl must be positive (got {options.PrefixAffinityTtl}).");
+        if (options.PrefixAffinityMaxPrefixes < 1)
+            throw new InvalidSettingException($"Gateway:PrefixAffinityMaxPrefixes must be at least 1 (got {options.PrefixAffinityMaxPrefixes}).");
         services.AddSingleton(options);
         builder.AddGatewayTls(options.Tls);
         services.TryAddSingleton(TimeProvider.System);
@@ -33,11 +37,13 @@ public static class GatewayServices
 
         var health = services.AddHealthChecks();
         services.AddSingleton<LocalRateLimitStore>();
+        services.AddSingleton<LocalPrefixAssignments>();
         var redisConnectionString = builder.Configuration.GetConnectionString("redis");
         if (string.IsNullOrWhiteSpace(redisConnectionString))
         {
             services.AddSingleton<IApiKeyStore, InMemoryApiKeyStore>();
             services.AddSingleton(sp => new RateLimiter(sp.GetRequiredService<LocalRateLimitStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RateLimiter>>()));
+            services.AddSingleton<IPrefixAssignments>(sp => sp.GetRequiredService<LocalPrefixAssignments>());
         }
         else
         {
@@ -47,6 +53,7 @@ public static class GatewayServices
             services.AddSingleton<RedisRateLimitStore>();
             services.AddSingleton(sp => new RateLimiter(sp.GetRequiredService<LocalRateLimitStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RateLimiter>>(),
                 sp.GetRequiredService<RedisRateLimitStore>()));
+            services.AddSingleton<IPrefixAssignments, RedisPrefixAssignments>();
             health.AddCheck<RedisHealthCheck>("redis");
         }
         services.AddSingleton<ApiKeyAuthenticator>();

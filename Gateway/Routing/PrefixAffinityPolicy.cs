@@ -5,11 +5,11 @@ using Yarp.ReverseProxy.Model;
 namespace Gateway.Routing;
 
 /// <summary>
-/// KV-cache-aware load balancing: consistent (rendezvous) hashing of the request's <see cref="PromptPrefix"/> over the
-/// available replicas, so requests sharing a prefix meet the replica that has it cached, with bounded loads: a replica
-/// already holding more than <see cref="GatewayOptions.PrefixAffinityLoadFactor"/> × the average of the requests in
-/// flight is passed over for the prefix's next replica, so a hot prefix cannot overload one. Requests without a prompt
-/// go to the replica with the fewest requests in flight.
+/// KV-cache-aware load balancing: a request goes to the first replica of its <see cref="ReplicaPreference"/> (the replica
+/// its prompt prefix is placed on, <see cref="PrefixPlacementMiddleware"/>) whose load is within bounds: a replica already
+/// holding more than <see cref="GatewayOptions.PrefixAffinityLoadFactor"/> × the average of the requests in flight is passed
+/// over for the next, so a hot prefix cannot overload one. Requests without a prompt go to the replica with the fewest
+/// requests in flight.
 /// </summary>
 public sealed class PrefixAffinityPolicy(GatewayOptions options) : ILoadBalancingPolicy
 {
@@ -20,25 +20,12 @@ public sealed class PrefixAffinityPolicy(GatewayOptions options) : ILoadBalancin
     public DestinationState? PickDestination(HttpContext context, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations)
     {
         if (availableDestinations.Count == 0) return null;
-        var prefix = PromptPrefix.Of(context.Features.Get<RequestBody>(), options.PrefixAffinityChars);
-        if (prefix is null) return availableDestinations.MinBy(d => d.ConcurrentRequestCount);
+        var preference = context.Features.Get<ReplicaPreference>();
+        if (preference is null) return availableDestinations.MinBy(d => d.ConcurrentRequestCount);
 
-        // This request included: the bound is never below one request per replica.
+        // This request included: the bound is never below one request per replica, so the least loaded replica is always within it.
         var inFlight = availableDestinations.Sum(d => d.ConcurrentRequestCount) + 1;
         var bound = Math.Ceiling(options.PrefixAffinityLoadFactor * inFlight / availableDestinations.Count);
-        return availableDestinations
-            .OrderByDescending(d => Score(prefix, d.DestinationId))
-            .First(d => d.ConcurrentRequestCount + 1 <= bound);
-    }
-
-    /// <summary>The replica's rank for the prefix: each prefix orders the replicas its own way, and removing one replica
-    /// moves only the prefixes it ranked first.</summary>
-    private static ulong Score(string prefix, string destination)
-    {
-        // FNV-1a: stable across processes (string.GetHashCode is not), so every gateway instance routes a prefix alike.
-        var hash = 14695981039346656037UL;
-        foreach (var c in destination) hash = (hash ^ c) * 1099511628211UL;
-        foreach (var c in prefix) hash = (hash ^ c) * 1099511628211UL;
-        return hash;
+        return availableDestinations.Where(d => d.ConcurrentRequestCount + 1 <= bound).MinBy(preference.RankOf);
     }
 }

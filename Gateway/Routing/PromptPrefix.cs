@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 
 namespace Gateway.Routing;
@@ -19,4 +21,7 @@ public static class PromptPrefix
         else return null;
         return $"{body.Model}\n{(text.Length > chars ? text[..chars] : text)}";
     }
+
+    /// <summary>A short name of the prefix (its SHA-256, 128 bits in hex), to key its placement by.</summary>
+    public static string KeyOf(string prefix) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(prefix)), 0, 16);
 }

@@ -228,6 +228,61 @@ public sealed class HelmChartTests(HelmChartTests.PublishedChart published) : IC
     }
 
     [Fact]
+    public async Task With_TLS_on_the_gateway_serves_HTTPS_with_the_certificate_of_its_Secret_and_its_probes_stay_on_HTTP()
+    {
+        using var folder = new TempDirectory();
+        string certificateFile = Path.Combine(folder.Path, "tls.crt"), keyFile = Path.Combine(folder.Path, "tls.key");
+        TestCertificate.WritePem(TestCertificate.Create("llm.example.com"), certificateFile, keyFile);
+        string[] tls = ["--set", "gateway.tls.enabled=true", "--set-file", $"gateway.tls.certificate={certificateFile}", "--set-file", $"gateway.tls.key={keyFile}",
+            "--set", "gateway.tls.httpsRedirect=true"];
+        await Helm.RunAsync(["lint", "--strict", published.Chart, .. tls]);
+        var objects = await RenderAndValidateAsync(tls);
+
+        // The chart made the Secret from the PEM files; the gateway mounts it read-only where its settings point.
+        var secret = ChartValidator.Named(objects, "Secret").Single(s => ChartValidator.Name(s) == "gateway-tls");
+        Assert.Equal("kubernetes.io/tls", secret["type"]!.GetValue<string>());
+        Assert.Equal(await File.ReadAllTextAsync(certificateFile), Decode(secret["data"]!["tls.crt"]!));
+        Assert.Equal(await File.ReadAllTextAsync(keyFile), Decode(secret["data"]!["tls.key"]!));
+        var gateway = Container(objects, "gateway");
+        var env = Environment(gateway);
+        Assert.Equal("http://+:8080;https://+:8443", env["ASPNETCORE_URLS"]!["value"]!.GetValue<string>());
+        Assert.Equal("/etc/tls/tls.crt", env["Gateway__Tls__CertificatePath"]!["value"]!.GetValue<string>());
+        Assert.Equal("/etc/tls/tls.key", env["Gateway__Tls__KeyPath"]!["value"]!.GetValue<string>());
+        Assert.Equal("true", env["Gateway__Tls__HttpsRedirect"]!["value"]!.GetValue<string>());
+        Assert.Equal("false", env["Gateway__Tls__Hsts"]!["value"]!.GetValue<string>());
+        var mount = gateway["volumeMounts"]!.AsArray().Single()!;
+        Assert.Equal(("/etc/tls", true), (mount["mountPath"]!.GetValue<string>(), mount["readOnly"]!.GetValue<bool>()));
+        var volume = Workload(objects, "gateway")["spec"]!["template"]!["spec"]!["volumes"]!.AsArray()
+            .Single(v => v!["name"]!.GetValue<string>() == mount["name"]!.GetValue<string>())!;
+        Assert.Equal("gateway-tls", volume["secret"]!["secretName"]!.GetValue<string>());
+
+        // HTTPS on 8443 in the pod and the Service, beside plain HTTP, which the probes keep using.
+        Assert.Equal([("http", 8080), ("https", 8443)],
+            gateway["ports"]!.AsArray().Select(p => (p!["name"]!.GetValue<string>(), p["containerPort"]!.GetValue<int>())));
+        Assert.Equal([("http", 8000, "http"), ("https", 8443, "https")], Service(objects, "gateway")["spec"]!["ports"]!.AsArray()
+            .Select(p => (p!["name"]!.GetValue<string>(), p["port"]!.GetValue<int>(), p["targetPort"]!.GetValue<string>())));
+        foreach (var probe in new[] { "startupProbe", "readinessProbe", "livenessProbe" })
+            Assert.Equal("http", gateway[probe]!["httpGet"]!["port"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task With_TLS_from_an_existing_Secret_the_chart_needs_that_Secret_in_the_cluster()
+    {
+        var rendered = await Helm.TemplateAsync(published.Chart, "--set", "gateway.tls.enabled=true", "--set", "gateway.tls.secretName=llm-example-com-tls");
+        var (objects, schemaProblems) = await KubernetesSchemas.ValidateAsync(rendered);
+        Assert.Empty(schemaProblems);
+        Assert.DoesNotContain(objects, o => ChartValidator.Name(o) == "llm-example-com-tls");
+        Assert.Contains(ChartValidator.Validate(objects), p => p.Contains("mounts Secret llm-example-com-tls, which is not rendered", StringComparison.Ordinal));
+
+        // What `kubectl create secret tls llm-example-com-tls --cert ... --key ...` (or cert-manager) makes.
+        var existing = JsonNode.Parse("""
+            {"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls", "metadata": {"name": "llm-example-com-tls"},
+             "data": {"tls.crt": "Y2VydA==", "tls.key": "a2V5"}}
+            """)!.AsObject();
+        Assert.Empty(ChartValidator.Validate([.. objects, existing]));
+    }
+
+    [Fact]
     public async Task Secrets_are_generated_when_not_given_and_taken_from_the_values_when_given()
     {
         var first = ChartValidator.Named(await RenderAndValidateAsync(), "Secret").Single()["data"]!;
@@ -263,6 +318,7 @@ public sealed class HelmChartTests(HelmChartTests.PublishedChart published) : IC
         Assert.Contains("helm install llm-platform ", readme);
         Assert.Contains("docker build -f ", readme);
         Assert.Contains("out of rotation", readme);
+        Assert.Contains("--set-file gateway.tls.certificate=tls.crt", readme);
         foreach (var image in new[] { "modelcache", "inference", "gateway", "dashboard" })
             Assert.Contains("FROM mcr.microsoft.com/dotnet/aspnet:10.0", await File.ReadAllTextAsync(Path.Combine(published.Chart, "images", $"{image}.Dockerfile")));
         Assert.Contains("images/", await File.ReadAllTextAsync(Path.Combine(published.Chart, ".helmignore")));
@@ -291,7 +347,8 @@ public sealed class HelmChartTests(HelmChartTests.PublishedChart published) : IC
             """{"kind": "Service", "metadata": {"name": "ghost"}, "spec": {"selector": {"app": "nobody"}, "ports": [{"port": 80}]}}""",
             """
             {"kind": "Deployment", "metadata": {"name": "api"}, "spec": {"selector": {"matchLabels": {"app": "api"}}, "template": {"metadata": {"labels": {"app": "api"}}, "spec": {
-              "volumes": [{"name": "cache", "persistentVolumeClaim": {"claimName": "missing-claim"}}],
+              "volumes": [{"name": "cache", "persistentVolumeClaim": {"claimName": "missing-claim"}},
+                          {"name": "tls", "secret": {"secretName": "s", "items": [{"key": "tls.crt", "path": "tls.crt"}]}}],
               "containers": [{"name": "api", "ports": [{"name": "http", "containerPort": 8080}],
                 "readinessProbe": {"httpGet": {"path": "/health", "port": "metrics"}},
                 "volumeMounts": [{"name": "data", "mountPath": "/data"}],
@@ -312,7 +369,7 @@ public sealed class HelmChartTests(HelmChartTests.PublishedChart published) : IC
                      "mounts data, which is neither a volume", "$(PASSWORD) is not defined before it", "Secret s has no key other",
                      "Secret missing-secret is not rendered", "web names no rendered Service", "Service api has no port 8080",
                      "redis names no rendered Service", "Service/api: targetPort \"web\" is no container port", "Service/ghost: selects no pods",
-                     "scales StatefulSet/api, which is not rendered",
+                     "scales StatefulSet/api, which is not rendered", "volume tls: Secret s has no key tls.crt",
                  })
             Assert.True(problems.Any(p => p.Contains(expected, StringComparison.Ordinal)), $"not caught: {expected}\n{string.Join("\n", problems)}");
     }

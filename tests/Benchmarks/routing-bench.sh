@@ -5,16 +5,17 @@
 # outstanding requests), each on freshly started replicas. Prints, per policy, the replicas' prefix-cache hit rate (deltas
 # of vllm:prefix_cache_hits_total / vllm:prefix_cache_queries_total over the run) and TTFT p50/p90, then the TTFT ratio.
 # The model: random (dummy) weights of a small Llama shape with a 2k context and stories260K's tokenizer; each replica's KV
-# cache holds about 6 of the prefixes (the ~4 affinity sends it, not all 8).
-# Usage: tests/Benchmarks/routing-bench.sh   (env: NUM_PROMPTS=200 NUM_PREFIXES=8 PREFIX_LEN=1024 INPUT_LEN=16 OUTPUT_LEN=4 CONCURRENCY=2 KV_CACHE=6800KiB)
+# cache holds about 6 of the prefixes (the 4 that affinity places on it, not all 8). SEED (bench-serve --seed) draws the
+# prefixes and the order: both policies get the same workload; run with other seeds for other prefixes.
+# Usage: tests/Benchmarks/routing-bench.sh   (env: NUM_PROMPTS=200 NUM_PREFIXES=8 PREFIX_LEN=1024 INPUT_LEN=16 OUTPUT_LEN=4 CONCURRENCY=2 KV_CACHE=6800KiB SEED=0)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 prompts="${NUM_PROMPTS:-200}"; prefixes="${NUM_PREFIXES:-8}"; prefix_len="${PREFIX_LEN:-1024}"; input_len="${INPUT_LEN:-16}"
-output_len="${OUTPUT_LEN:-4}"; concurrency="${CONCURRENCY:-2}"; kv_cache="${KV_CACHE:-6800KiB}"
+output_len="${OUTPUT_LEN:-4}"; concurrency="${CONCURRENCY:-2}"; kv_cache="${KV_CACHE:-6800KiB}"; seed="${SEED:-0}"
 # shellcheck source=run-facts.sh
 source "$root/tests/Benchmarks/run-facts.sh"
 print_run_facts "$0 $*"
-echo "settings: (NUM_PROMPTS=$prompts NUM_PREFIXES=$prefixes PREFIX_LEN=$prefix_len INPUT_LEN=$input_len OUTPUT_LEN=$output_len CONCURRENCY=$concurrency KV_CACHE=$kv_cache)"
+echo "settings: (NUM_PROMPTS=$prompts NUM_PREFIXES=$prefixes PREFIX_LEN=$prefix_len INPUT_LEN=$input_len OUTPUT_LEN=$output_len CONCURRENCY=$concurrency KV_CACHE=$kv_cache SEED=$seed)"
 
 dotnet build "$root/Gateway" -c Release -warnaserror >/dev/null
 dotnet build "$root/InferenceService" -c Release -warnaserror >/dev/null
@@ -68,7 +69,7 @@ run() { # policy name, gateway settings...
   done0="$(metric vllm:request_success_total "$r1") $(metric vllm:request_success_total "$r2")"
   OPENAI_API_KEY="$key" dotnet "$inference" bench-serve --base-url "http://127.0.0.1:$gw" --model bench-prefix \
     --num-prompts "$prompts" --max-concurrency "$concurrency" --prefix-len "$prefix_len" --num-prefixes "$prefixes" \
-    --input-len "$input_len" --output-len "$output_len" >"$work/bench-$policy.txt"
+    --input-len "$input_len" --output-len "$output_len" --seed "$seed" >"$work/bench-$policy.txt"
   hits1=$(metric vllm:prefix_cache_hits_total "$r1" "$r2"); queries1=$(metric vllm:prefix_cache_queries_total "$r1" "$r2")
   done1="$(metric vllm:request_success_total "$r1") $(metric vllm:request_success_total "$r2")"
   for pid in "${run_pids[@]}"; do kill "$pid" 2>/dev/null || true; done

@@ -22,6 +22,11 @@ public sealed class PrefixAffinityTests : IClassFixture<PrefixAffinityTests.Repl
 
     public PrefixAffinityTests(Replicas replicas, ITestOutputHelper output) => (_replicas, _output) = (replicas, output);
 
+    private static readonly Dictionary<string, string> Affinity = new() { ["Gateway__Routing"] = "PrefixAffinity" };
+
+    /// <summary>The placement tests' prefixes are 60 words (over 256 characters) and their questions differ after them.</summary>
+    private static readonly Dictionary<string, string> ShortPrefixAffinity = new(Affinity) { ["Gateway__PrefixAffinityChars"] = "256" };
+
     public sealed class Replicas : IAsyncLifetime
     {
         public ServiceProcess R1 { get; private set; } = null!;
@@ -52,7 +57,7 @@ public sealed class PrefixAffinityTests : IClassFixture<PrefixAffinityTests.Repl
     public async Task A_hot_prefix_spills_to_the_other_replica_beyond_the_load_bound()
     {
         await using var gateway = await GatewayProcess.StartAsync("gateway-hot-prefix", [_replicas.R1.Url, _replicas.R2.Url], redis: null,
-            new Dictionary<string, string> { ["Gateway__Routing"] = "PrefixAffinity", ["Gateway__PrefixAffinityLoadFactor"] = "1.5" });
+            new Dictionary<string, string>(Affinity) { ["Gateway__PrefixAffinityLoadFactor"] = "1.5" });
         var key = await gateway.CreateKeyAsync("hot");
 
         // Twelve long streams of one prompt, each started once the one before it runs: at most ceil(1.5 × 12 / 2) = 9 on a replica.
@@ -78,11 +83,89 @@ public sealed class PrefixAffinityTests : IClassFixture<PrefixAffinityTests.Repl
         Assert.True(perReplica.Max() <= 9, $"one replica took {perReplica.Max()} of the 12 streams of the hot prefix");
     }
 
+    [Theory]
+    [InlineData("--Gateway:PrefixAffinityTtl", "00:00:00", "error: Gateway:PrefixAffinityTtl must be positive (got 00:00:00).")]
+    [InlineData("--Gateway:PrefixAffinityMaxPrefixes", "0", "error: Gateway:PrefixAffinityMaxPrefixes must be at least 1 (got 0).")]
+    public async Task Bad_placement_settings_stop_the_gateway_with_an_error_naming_the_setting(string flag, string value, string error)
+    {
+        var result = await ServiceCommand.RunAsync("Gateway", ["--Gateway:Routing", "PrefixAffinity", flag, value]);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal(error, result.Stderr.TrimEnd('\n'));
+    }
+
     /// <summary>
-    /// Two replicas, 8 distinct prefixes of about 1k tokens, 200 requests in random order (each prefix then a question of
-    /// its own), two at a time: the replicas' prefix-cache hit rate is at least 90 % with PrefixAffinity and above what the
-    /// default policy (least outstanding requests) gets. Each replica's KV cache holds about 6 of the prefixes: the 4 or so
-    /// affinity sends it, not all 8. The hit rate is vLLM's, over all prompt tokens: a request of a cached prefix still
+    /// Two gateways sharing one redis-server, requests alternating between them: every prefix is served by one replica
+    /// whichever gateway it comes through, and the 8 prefixes are split 4/4 (placement balances prefixes, not only requests).
+    /// </summary>
+    [Fact]
+    public async Task Two_gateways_sharing_Redis_place_each_prefix_on_the_same_replica_and_split_8_prefixes_4_4()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var replicaUrls = new[] { _replicas.R1.Url, _replicas.R2.Url };
+        await using var first = await GatewayProcess.StartAsync("gateway-shared-1", replicaUrls, redis, ShortPrefixAffinity);
+        await using var second = await GatewayProcess.StartAsync("gateway-shared-2", replicaUrls, redis, ShortPrefixAffinity);
+        var key = await first.CreateKeyAsync("shared");   // in Redis: valid at both gateways
+
+        var placed = await PlaceAsync([first, second], key.Secret, "shared");
+        Assert.Equal([4, 4], placed.Values.CountBy(r => r).Select(c => c.Value).Order().ToArray());
+    }
+
+    /// <summary>Without Redis a gateway places prefixes by itself, just as evenly and as stably.</summary>
+    [Fact]
+    public async Task Without_Redis_one_gateway_places_each_prefix_on_one_replica_and_splits_8_prefixes_4_4()
+    {
+        await using var gateway = await GatewayProcess.StartAsync("gateway-alone", [_replicas.R1.Url, _replicas.R2.Url], redis: null, ShortPrefixAffinity);
+        var key = await gateway.CreateKeyAsync("alone");
+
+        var placed = await PlaceAsync([gateway], key.Secret, "alone");
+        Assert.Equal([4, 4], placed.Values.CountBy(r => r).Select(c => c.Value).Order().ToArray());
+    }
+
+    /// <summary>Sends 8 random prefixes (seed printed) three times, one request at a time: all through the first gateway, then
+    /// in reverse order through the last (which, on its own, would place them its own way), then taking turns; asserts each
+    /// prefix was served by one replica every time and returns it.</summary>
+    private async Task<Dictionary<string, string>> PlaceAsync(GatewayProcess[] gateways, string key, string set)
+    {
+        var seed = Random.Shared.Next();
+        _output.WriteLine($"prefixes of seed {seed}");
+        var random = new Random(seed);
+        var prefixes = Enumerable.Range(0, 8).Select(i => RandomText($"{set} {i}.", 60, random)).ToArray();
+        (string Prefix, GatewayProcess Gateway)[][] rounds =
+        [
+            [.. prefixes.Select(p => (p, gateways[0]))],
+            [.. prefixes.Reverse().Select(p => (p, gateways[^1]))],
+            [.. prefixes.Select((p, i) => (p, gateways[i % gateways.Length]))],
+        ];
+        var placed = new Dictionary<string, string>();
+        for (var round = 0; round < rounds.Length; round++)
+            foreach (var (prefix, gateway) in rounds[round])
+            {
+                var replica = await ServedByAsync(gateway, key, $"{prefix} Question {round}:");
+                Assert.True(placed.GetValueOrDefault(prefix, replica) == replica,
+                    $"seed {seed}: prefix {Array.IndexOf(prefixes, prefix)} went to {placed.GetValueOrDefault(prefix)} first, then to {replica} through {gateway.Name}");
+                placed[prefix] = replica;
+            }
+        return placed;
+    }
+
+    /// <summary>Which replica (its URL) served the completion: the one whose count of finished requests went up.</summary>
+    private async Task<string> ServedByAsync(GatewayProcess gateway, string key, string prompt)
+    {
+        var before = await FinishedAsync();
+        using var response = await gateway.Http.SendAsync(OpenAiRequests.Post("v1/completions", key, new { model = Model, prompt, max_tokens = 1 }));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var after = before;
+        await Poll.UntilAsync(async () => (after = await FinishedAsync()) != before, "a replica to count the request as finished");
+        Assert.Equal(1, after.R1 - before.R1 + after.R2 - before.R2);
+        return after.R1 > before.R1 ? _replicas.R1.Url : _replicas.R2.Url;
+    }
+
+    /// <summary>
+    /// Two replicas, 8 distinct prefixes of about 1k tokens drawn at random for each run (the seed is printed; set
+    /// PREFIX_AFFINITY_SEED to replay one), 200 requests in random order (each prefix then a question of its own), two at
+    /// a time: the replicas' prefix-cache hit rate is at least 90 % with PrefixAffinity and above what the default policy
+    /// (least outstanding requests) gets. Each replica's KV cache holds about 6 of the prefixes: the 4 that placement gives
+    /// it, not all 8. The hit rate is vLLM's, over all prompt tokens: a request of a cached prefix still
     /// misses its own question and the prefix's last, partial block (never cached), and each prefix's first request on
     /// a replica misses whole — with ~300-token prefixes those cost ~17 %, with ~1k-token prefixes ~5 %.
     /// At two requests in flight the load bound never passes a replica over (ceil(1.25 × 2 / 2) = 2).
@@ -91,14 +174,17 @@ public sealed class PrefixAffinityTests : IClassFixture<PrefixAffinityTests.Repl
     public async Task With_8_long_prefixes_affinity_hits_the_prefix_cache_at_least_90_percent_and_more_than_the_default_policy()
     {
         using var model = TinyModel.Create(vocab: 512, maxPositions: 2048, seed: 23).WithTokenizerOf(TestData.Stories260K);
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("PREFIX_AFFINITY_SEED"), out var replay) ? replay : Random.Shared.Next();
+        _output.WriteLine($"PREFIX_AFFINITY_SEED={seed}");
+        var random = new Random(seed);
         var replicas = await Task.WhenAll(StartLongContext("long-1", model), StartLongContext("long-2", model));
         try
         {
-            var affinity = await HitRateAsync(replicas, "affinity", new Dictionary<string, string> { ["Gateway__Routing"] = "PrefixAffinity" });
-            var byLoad = await HitRateAsync(replicas, "least-requests", new Dictionary<string, string>());
+            var affinity = await HitRateAsync(replicas, "affinity", random, Affinity);
+            var byLoad = await HitRateAsync(replicas, "least-requests", random, new Dictionary<string, string>());
             _output.WriteLine($"affinity: {affinity}\ndefault policy: {byLoad}");
-            Assert.True(affinity.Rate >= 0.90, $"affinity: {affinity}; default policy: {byLoad}");
-            Assert.True(affinity.Rate > byLoad.Rate, $"affinity: {affinity}; default policy: {byLoad}");
+            Assert.True(affinity.Rate >= 0.90, $"PREFIX_AFFINITY_SEED={seed}: affinity: {affinity}; default policy: {byLoad}");
+            Assert.True(affinity.Rate > byLoad.Rate, $"PREFIX_AFFINITY_SEED={seed}: affinity: {affinity}; default policy: {byLoad}");
         }
         finally
         {
@@ -127,18 +213,17 @@ public sealed class PrefixAffinityTests : IClassFixture<PrefixAffinityTests.Repl
 
     private const string LongModel = "tiny-long";
 
-    /// <summary>The workload through a gateway with <paramref name="settings"/>, its prefixes named after <paramref name="set"/>
-    /// (so that the two runs share nothing cached).</summary>
-    private static async Task<CacheUse> HitRateAsync(ServiceProcess[] replicas, string set, Dictionary<string, string> settings)
+    /// <summary>The workload through a gateway with <paramref name="settings"/>, its prefixes and order drawn from <paramref name="random"/>
+    /// and named after <paramref name="set"/> (so that the two runs share nothing cached).</summary>
+    private static async Task<CacheUse> HitRateAsync(ServiceProcess[] replicas, string set, Random random, Dictionary<string, string> settings)
     {
         await using var gateway = await GatewayProcess.StartAsync("gateway-" + set, replicas.Select(r => r.Url).ToList(), redis: null, settings);
         var key = await gateway.CreateKeyAsync(set);
-        var prefixes = Enumerable.Range(0, 8).Select(i => LongPrefix(set, i)).ToArray();
+        var prefixes = Enumerable.Range(0, 8).Select(i => RandomText($"{set} {i}.", 800, random)).ToArray();
         var tokens = await PromptTokensAsync(replicas[0], prefixes[0]);
-        Assert.InRange(tokens, 1000, 1100);
+        Assert.InRange(tokens, 900, 1200);
 
-        var order = new Random(7);
-        var requests = Enumerable.Range(0, 200).Select(i => (Prefix: prefixes[i % 8], Question: i)).OrderBy(_ => order.Next()).ToList();
+        var requests = Enumerable.Range(0, 200).Select(i => (Prefix: prefixes[i % 8], Question: i)).OrderBy(_ => random.Next()).ToList();
         double[] hitsBefore = await SumAsync(replicas, "vllm:prefix_cache_hits_total"), queriesBefore = await SumAsync(replicas, "vllm:prefix_cache_queries_total"),
             doneBefore = await SumAsync(replicas, "vllm:request_success_total");
         using var inFlight = new SemaphoreSlim(2);
@@ -173,9 +258,9 @@ public sealed class PrefixAffinityTests : IClassFixture<PrefixAffinityTests.Repl
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("count").GetInt32();
     }
 
-    /// <summary>A prompt prefix of about 1k tokens, distinct from its first words.</summary>
-    private static string LongPrefix(string set, int index) =>
-        $"{set} {index}. " + string.Join(' ', Enumerable.Range(0, 800).Select(i => Words[(i * (index + 3) + i / Words.Length) % Words.Length]));
+    /// <summary>A prompt of <paramref name="words"/> random words after <paramref name="start"/> (800 words: about 1k tokens).</summary>
+    private static string RandomText(string start, int words, Random random) =>
+        start + " " + string.Join(' ', Enumerable.Range(0, words).Select(_ => Words[random.Next(Words.Length)]));
 
     /// <summary>A long prompt (about 300 tokens), distinct from its first words.</summary>
     private static string SharedPrompt(string set, int index) =>

@@ -110,6 +110,24 @@ public static class ChartReadme
                 {string.Join("\n", chart.Workloads.Where(w => w != entry && w.IsExternal).Select(w =>
                     $"The `{w.Name}` Service is ClusterIP by default: `kubectl port-forward service/{w.Name} {w.Ports(chart.Expressions)[0].ServicePort} --namespace llm` (or set `{w.ValuesKey}.service.type`)."))}
                 """);
+        if (chart.Workloads.FirstOrDefault(HttpsListener.Has) is { } https)
+            sections.Add($"""
+                ## HTTPS at the {https.Name}
+
+                `{https.ValuesKey}.tls.enabled=true` makes the {https.Name} serve HTTPS itself (HTTP/1.1 and HTTP/2) on port `{https.ValuesKey}.tls.port` of its
+                pods and Service, beside plain HTTP, with the certificate of the kubernetes.io/tls Secret `{https.ValuesKey}.tls.secretName`
+                (mounted read-only at /etc/tls). Either the chart creates that Secret from PEM files:
+
+                    --set {https.ValuesKey}.tls.enabled=true --set-file {https.ValuesKey}.tls.certificate=tls.crt --set-file {https.ValuesKey}.tls.key=tls.key
+
+                or it names one that exists (cert-manager's, or `kubectl create secret tls llm-example-com-tls --cert tls.crt --key tls.key --namespace llm`):
+
+                    --set {https.ValuesKey}.tls.enabled=true --set {https.ValuesKey}.tls.secretName=llm-example-com-tls
+
+                A renewed certificate (cert-manager rewrites the Secret) is picked up without a restart. The probes stay on plain
+                HTTP; `{https.ValuesKey}.tls.httpsRedirect` redirects the other plain-HTTP requests to HTTPS and `{https.ValuesKey}.tls.hsts` adds HSTS.
+                With the Ingress, TLS can end there instead (`ingress.tls.secretName`).
+                """);
         if (external is not null)
             sections.Add($"""
                 ## An external {external.Name}

@@ -26,6 +26,7 @@ public static class HelmChartWriter
         foreach (var workload in chart.Workloads)
         {
             templates.Add(($"{workload.Name}.yaml", WorkloadTemplate.Write(workload, chart)));
+            if (HttpsListener.Has(workload)) templates.Add(($"{workload.Name}-tls-secret.yaml", HttpsListener.Secret(workload)));
             if (!workload.IsReplicaGroup) continue;
             templates.Add(($"{workload.Name}-scaledobject.yaml", ChartTemplates.Autoscaling(workload)));
             templates.Add(($"{workload.Name}-pdb.yaml", ChartTemplates.DisruptionBudget(workload)));

@@ -40,14 +40,14 @@ public static class WorkloadTemplate
                     - name: {{{workload.Name}}}
                       {{{HelmText.Indent(Image(workload, chart), 10)}}}
                       ports:
-                        {{{HelmText.Indent(string.Join('\n', ports.Select(p => $"- name: {p.Name}\n  containerPort: {p.ContainerPort}")), 12)}}}
+                        {{{HelmText.Indent(ContainerPorts(workload, ports), 12)}}}
                       env:
-                        {{{HelmText.Indent(ContainerEnvironment.Write(workload, chart), 12)}}}
+                        {{{HelmText.Indent(Environment(workload, chart, ports), 12)}}}
                       {{{HelmText.Indent(Probes(workload, ports[0].Name), 10)}}}
                       resources:
                         {{{HelmText.Indent(Resources(workload), 12)}}}
-                      {{{HelmText.Indent(VolumeMounts(service), 10)}}}
-                  {{{HelmText.Indent(Volumes(service), 6)}}}
+                      {{{HelmText.Indent(VolumeMounts(workload), 10)}}}
+                  {{{HelmText.Indent(Volumes(workload), 6)}}}
                   {{- with {{{values}}}.nodeSelector }}
                   nodeSelector:
                     {{- toYaml . | nindent 8 }}
@@ -100,6 +100,7 @@ public static class WorkloadTemplate
         values.Add($"{key}.resources", ChartValues.EmptyMap, $"CPU and memory requests and limits of the {workload.Name} container.")
             .Add($"{key}.nodeSelector", ChartValues.EmptyMap, $"Node labels the {workload.Name} pods must run on.")
             .Add($"{key}.tolerations", ChartValues.EmptyList, $"Tolerations of the {workload.Name} pods.");
+        if (HttpsListener.Has(workload)) HttpsListener.AddValues(workload, values);
         if (service.Annotation<ShutdownTimeAnnotation>() is { } shutdown)
             values.Add($"{key}.terminationGracePeriodSeconds", (int)Math.Ceiling(shutdown.Limit.TotalSeconds),
                 $"Seconds a {workload.Name} pod may take from SIGTERM to its exit; keep it above the replicas' --shutdown-timeout " +
@@ -252,16 +253,33 @@ public static class WorkloadTemplate
             """;
     }
 
-    private static string VolumeMounts(PublishedService service) =>
-        service.Volumes.Any()
-            ? "volumeMounts:\n" + string.Join('\n', service.Volumes.Select(v => $"  - name: {v.Name}\n    mountPath: {v.Target}" + (v.ReadOnly ? "\n    readOnly: true" : "")))
-            : "";
+    private static string ContainerPorts(Workload workload, IReadOnlyList<(string Name, int ContainerPort, int ServicePort)> ports) =>
+        string.Join('\n', ports.Select(p => $"- name: {p.Name}\n  containerPort: {p.ContainerPort}")) +
+        (HttpsListener.Has(workload) ? "\n" + HttpsListener.ContainerPort(workload) : "");
+
+    private static string Environment(Workload workload, HelmChart chart, IReadOnlyList<(string Name, int ContainerPort, int ServicePort)> ports) =>
+        ContainerEnvironment.Write(workload, chart) +
+        (HttpsListener.Has(workload) ? "\n" + HttpsListener.Environment(workload, ports[0].ContainerPort) : "");
+
+    private static string VolumeMounts(Workload workload) =>
+        List("volumeMounts", workload.Service.Volumes.Select(v => $"- name: {v.Name}\n  mountPath: {v.Target}" + (v.ReadOnly ? "\n  readOnly: true" : "")),
+            HttpsListener.Has(workload) ? (HttpsListener.Enabled(workload), HttpsListener.VolumeMount()) : null);
 
     /// <summary>A project's volumes are PersistentVolumeClaims of their own name, shared by the services that mount them.</summary>
-    private static string Volumes(PublishedService service) =>
-        service.IsProject && service.Volumes.Any()
-            ? "volumes:\n" + string.Join('\n', service.Volumes.Select(v => $"  - name: {v.Name}\n    persistentVolumeClaim:\n      claimName: {v.Name}"))
-            : "";
+    private static string Volumes(Workload workload) =>
+        List("volumes", workload.Service.IsProject ? workload.Service.Volumes.Select(v => $"- name: {v.Name}\n  persistentVolumeClaim:\n    claimName: {v.Name}") : [],
+            HttpsListener.Has(workload) ? (HttpsListener.Enabled(workload), HttpsListener.Volume(workload)) : null);
+
+    /// <summary>A YAML list of <paramref name="items"/> and, under its condition, <paramref name="optional"/>; nothing when it would be empty.</summary>
+    private static string List(string name, IEnumerable<string> items, (string Condition, string Item)? optional)
+    {
+        var always = items.Select(i => "  " + HelmText.Indent(i, 2)).ToList();
+        if (optional is not var (condition, item)) return always.Count == 0 ? "" : $"{name}:\n{string.Join('\n', always)}";
+        var conditional = $"  {HelmText.Indent(item, 2)}";
+        return always.Count == 0
+            ? $"{{{{- if {condition} }}}}\n{name}:\n{conditional}\n{{{{- end }}}}"
+            : $"{name}:\n{string.Join('\n', always)}\n{{{{- if {condition} }}}}\n{conditional}\n{{{{- end }}}}";
+    }
 
     private static string VolumeClaimTemplates(Workload workload)
     {
@@ -299,7 +317,8 @@ public static class WorkloadTemplate
               selector:
                 {{- include "{{{HelmChart.Name}}}.selectorLabels" (dict "root" $ "component" "{{{workload.Name}}}") | nindent 4 }}
               ports:
-                {{{HelmText.Indent(string.Join('\n', ports.Select(p => $"- name: {p.Name}\n  port: {p.ServicePort}\n  targetPort: {p.Name}\n  protocol: TCP")), 4)}}}
+                {{{HelmText.Indent(string.Join('\n', ports.Select(p => $"- name: {p.Name}\n  port: {p.ServicePort}\n  targetPort: {p.Name}\n  protocol: TCP")) +
+                    (HttpsListener.Has(workload) ? "\n" + HttpsListener.ServicePort(workload) : ""), 4)}}}
             """ + "\n";
     }
 

@@ -5,7 +5,7 @@ namespace AppHost.Tests.Infrastructure;
 
 /// <summary>
 /// The chart's own rules over the rendered objects (what the API schemas cannot see): every Secret, ConfigMap, claim and
-/// volume a pod references exists (with the key); probes and Services name ports the containers have; Services, the
+/// volume a pod references exists (with the keys it names); probes and Services name ports the containers have; Services, the
 /// PodDisruptionBudget and workloads select pods that exist; a StatefulSet's governing Service, the Ingress backend and
 /// the ScaledObject's target exist; a <c>$(VAR)</c> is defined earlier in the container; and the addresses the services
 /// get (service discovery URLs, connection strings) name a Service, or a replica's pod under a headless Service, on one
@@ -37,8 +37,14 @@ public static partial class ChartValidator
             {
                 if (volume["persistentVolumeClaim"]?["claimName"]?.GetValue<string>() is { } claim && !claims.Contains(claim))
                     problems.Add($"{id}: volume {volume["name"]} claims {claim}, which is not rendered");
-                if (volume["secret"]?["secretName"]?.GetValue<string>() is { } secret && !secrets.ContainsKey(secret))
-                    problems.Add($"{id}: volume {volume["name"]} mounts Secret {secret}, which is not rendered");
+                if (volume["secret"]?["secretName"]?.GetValue<string>() is { } secret)
+                {
+                    if (!secrets.TryGetValue(secret, out var keys)) problems.Add($"{id}: volume {volume["name"]} mounts Secret {secret}, which is not rendered");
+                    else
+                        foreach (var item in volume["secret"]!["items"]?.AsArray() ?? [])
+                            if (!keys.Contains(item!["key"]!.GetValue<string>()))
+                                problems.Add($"{id}: volume {volume["name"]}: Secret {secret} has no key {item["key"]}");
+                }
                 if (volume["configMap"]?["name"]?.GetValue<string>() is { } configMap && !configMaps.ContainsKey(configMap))
                     problems.Add($"{id}: volume {volume["name"]} mounts ConfigMap {configMap}, which is not rendered");
             }

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Gateway.Tests.Infrastructure;
+namespace Tests.Shared;
 
 /// <summary>A self-signed server certificate for 127.0.0.1 made by the test, written as a Kubernetes TLS secret mounts it
 /// (PEM tls.crt + tls.key) or as a PFX, and the clients that trust exactly it.</summary>
