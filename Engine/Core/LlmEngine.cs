@@ -76,7 +76,7 @@ public sealed class LlmEngine : IDisposable
         if (options.EnableLora)
         {
             Loras = new LoraRegistry(config, _backend, options.MaxLoraRank, _backendGate);
-            foreach (var module in options.LoraModules) Loras.Load(module.Name, module.Path);
+            foreach (var module in options.LoraModules) Loras.Load(module);
         }
         _runner = new ModelRunner(Model, _backend, cache, Proposer(options, blockCount, window),
             options.EnableLora ? new LoraScratch(_backend, options.MaxNumBatchedTokens) : null);

@@ -16,10 +16,9 @@ public sealed partial class LoraAdapter
     private static long _loads;
     private readonly (Tensor A, Tensor B)?[,] _weights;
 
-    private LoraAdapter(string name, string path, int rank, float scale, (Tensor A, Tensor B)?[,] weights)
+    private LoraAdapter(LoraModule module, int rank, float scale, (Tensor A, Tensor B)?[,] weights)
     {
-        Name = name;
-        Path = path;
+        Module = module;
         Rank = rank;
         Scale = scale;
         _weights = weights;
@@ -27,8 +26,11 @@ public sealed partial class LoraAdapter
         CacheSalt = (ulong)Interlocked.Increment(ref _loads) * 0x9E3779B97F4A7C15UL;
     }
 
-    public string Name { get; }
-    public string Path { get; }
+    /// <summary>Its name, folder, and the base model it is listed under.</summary>
+    public LoraModule Module { get; }
+    public string Name => Module.Name;
+    /// <summary>When it was loaded (the created time /v1/models shows).</summary>
+    public DateTimeOffset Created { get; } = DateTimeOffset.UtcNow;
     public int Rank { get; }
     public float Scale { get; }
     public ulong CacheSalt { get; }
@@ -39,10 +41,11 @@ public sealed partial class LoraAdapter
     public const string ConfigFile = "adapter_config.json";
     public const string WeightsFile = "adapter_model.safetensors";
 
-    /// <summary>Reads and checks the adapter at <paramref name="path"/> against the base model, then uploads it.
+    /// <summary>Reads and checks the adapter in the module's folder against the base model, then uploads it.
     /// Throws <see cref="LoraAdapterException"/> naming what is wrong.</summary>
-    public static LoraAdapter Load(string name, string path, ModelConfig model, int maxRank, IComputeBackend backend)
+    public static LoraAdapter Load(LoraModule module, ModelConfig model, int maxRank, IComputeBackend backend)
     {
+        var (name, path) = (module.Name, module.Path);
         string Problem(string what) => $"LoRA adapter '{name}' ({path}): {what}";
         if (!Directory.Exists(path)) throw new LoraAdapterException(Problem("no such folder."));
         var configPath = System.IO.Path.Combine(path, ConfigFile);
@@ -69,7 +72,7 @@ public sealed partial class LoraAdapter
             var weights = new (Tensor A, Tensor B)?[model.NumLayers, LoraTargets.All.Count];
             foreach (var ((layer, target), (a, b)) in host) weights[layer, (int)target] = (backend.LoadMatrix(DType.F32, a), backend.LoadMatrix(DType.F32, b));
             float scale = (float)(config.Alpha / (config.UseRslora ? Math.Sqrt(config.Rank) : config.Rank));
-            return new LoraAdapter(name, path, config.Rank, scale, weights);
+            return new LoraAdapter(module, config.Rank, scale, weights);
         }
     }
 

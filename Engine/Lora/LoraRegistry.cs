@@ -14,15 +14,16 @@ public sealed class LoraRegistry(ModelConfig model, IComputeBackend backend, int
 
     public int MaxRank => maxRank;
 
-    /// <summary>Loads the adapter at <paramref name="path"/> as <paramref name="name"/>; throws <see cref="LoraAdapterException"/>
-    /// for a name already loaded or an adapter that cannot be served.</summary>
-    public LoraAdapter Load(string name, string path)
+    /// <summary>Loads the module's adapter under its name; throws <see cref="LoraAdapterException"/> for a name already loaded
+    /// or an adapter that cannot be served.</summary>
+    public LoraAdapter Load(LoraModule module)
     {
-        if (Find(name) is not null) throw new LoraAdapterException($"The lora adapter '{name}' has already been loaded.");
+        string duplicate = $"The lora adapter '{module.Name}' has already been loaded.";
+        if (Find(module.Name) is not null) throw new LoraAdapterException(duplicate);
         LoraAdapter adapter;
-        lock (backendGate) adapter = LoraAdapter.Load(name, path, model, maxRank, backend);
+        lock (backendGate) adapter = LoraAdapter.Load(module, model, maxRank, backend);
         lock (_adapters)
-            if (!_adapters.TryAdd(name, adapter)) throw new LoraAdapterException($"The lora adapter '{name}' has already been loaded.");
+            if (!_adapters.TryAdd(module.Name, adapter)) throw new LoraAdapterException(duplicate);
         return adapter;
     }
 

@@ -30,7 +30,7 @@ public class LoraForwardTests
 
         using var backend = new CpuBackend();
         var model = ModelLoader.Load(tiny.Directory, backend, null, false, 256, 64, 64);
-        var lora = LoraAdapter.Load("tiny", adapter.Directory, model.Config, 16, backend);
+        var lora = LoraAdapter.Load(new LoraModule("tiny", adapter.Directory), model.Config, 16, backend);
         var cache = backend.AllocateKvCache(tiny.Layers, 16, 4, tiny.KvHeads, tiny.HeadDim);
         var logits = PagedForward.Logits(backend, model, cache, [5, 2, 9, 0, 14, 7], tokens, 0, tokens.Length, lora: lora);
         for (int t = 0; t < tokens.Length; t++) LogitsAssert.Close(expected[t], logits.AsSpan(t * tiny.Vocab, tiny.Vocab), $"{modules}, position {t}");
@@ -48,7 +48,7 @@ public class LoraForwardTests
 
         using var backend = new CpuBackend();
         var model = ModelLoader.Load(tiny.Directory, backend, null, false, 256, 64, 64);
-        var lora = LoraAdapter.Load("tiny", adapter.Directory, model.Config, 8, backend);
+        var lora = LoraAdapter.Load(new LoraModule("tiny", adapter.Directory), model.Config, 8, backend);
         var cache = backend.AllocateKvCache(tiny.Layers, 16, 4, tiny.KvHeads, tiny.HeadDim);
         int[] table = [11, 3, 8, 1, 6];
         PagedForward.Logits(backend, model, cache, table, tokens, 0, 7, allPositions: false, lora: lora);

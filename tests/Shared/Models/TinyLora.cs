@@ -63,6 +63,52 @@ public sealed class TinyLora : IDisposable
         return lora;
     }
 
+    /// <summary>Adapters the engine must refuse, by name, with a fragment of the message that names the problem (under
+    /// --max-lora-rank 16).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Flaws = new Dictionary<string, string>
+    {
+        ["rank-too-large"] = "rank r=32 is more than --max-lora-rank 16",
+        ["unknown-target"] = "target module 'embed_tokens' is not supported",
+        ["shape-mismatch"] = "has shape [",
+        ["corrupt-safetensors"] = "not a valid safetensors file",
+        ["missing-config"] = "adapter_config.json is missing",
+        ["missing-weights"] = "adapter_model.safetensors is missing",
+        ["dora"] = "use_dora (DoRA) is not supported",
+        ["bias"] = "bias \"all\" is not supported",
+        ["modules-to-save"] = "modules_to_save (lm_head) is not supported",
+        ["lm-head-weights"] = "tensor 'base_model.model.lm_head.lora_A.weight' is not a LoRA A/B weight",
+        ["untargeted-weights"] = "which target_modules does not list",
+    };
+
+    /// <summary>An adapter for <paramref name="model"/> with one of the <see cref="Flaws"/>.</summary>
+    public static TinyLora Flawed(TinyModel model, string flaw)
+    {
+        if (flaw == "shape-mismatch")
+        {
+            using var other = TinyModel.Create(hidden: 48, vocab: model.Vocab);
+            return Create(other);
+        }
+        var adapter = Create(model, ["q_proj", "v_proj"], rank: flaw == "rank-too-large" ? 32 : 4);
+        string weights = Path.Combine(adapter.Directory, "adapter_model.safetensors");
+        switch (flaw)
+        {
+            case "unknown-target": adapter.Config["target_modules"] = new[] { "q_proj", "embed_tokens" }; break;
+            case "corrupt-safetensors": File.WriteAllBytes(weights, [.. File.ReadAllBytes(weights).Take(40)]); break;
+            case "missing-config": File.Delete(Path.Combine(adapter.Directory, "adapter_config.json")); return adapter;
+            case "missing-weights": File.Delete(weights); break;
+            case "dora": adapter.Config["use_dora"] = true; break;
+            case "bias": adapter.Config["bias"] = "all"; break;
+            case "modules-to-save": adapter.Config["modules_to_save"] = new[] { "lm_head" }; break;
+            case "lm-head-weights":
+                SafetensorsWriter.Write(weights, adapter.Weights.Select(w => new SafetensorsWriter.Entry(w.Key, adapter.Shapes[w.Key], w.Value))
+                    .Append(new SafetensorsWriter.Entry("base_model.model.lm_head.lora_A.weight", [4, model.Hidden], new float[4 * model.Hidden])), DType.F32);
+                break;
+            case "untargeted-weights": adapter.Config["target_modules"] = new[] { "q_proj" }; break;
+        }
+        adapter.WriteConfig();
+        return adapter;
+    }
+
     /// <summary>Writes adapter_config.json from <see cref="Config"/> (change Config first to write a bad one).</summary>
     public void WriteConfig() => File.WriteAllText(Path.Combine(Directory, "adapter_config.json"), JsonSerializer.Serialize(Config));
 
