@@ -29,9 +29,7 @@ public class LoraForwardTests
         var expected = NaiveLlama.Forward(adapter.MergedInto(tiny), tokens);
 
         using var backend = new CpuBackend();
-        var model = ModelLoader.Load(tiny.Directory, backend, null, false, 256, 64, 64);
-        var lora = LoraAdapter.Load(new LoraModule("tiny", adapter.Directory), model.Config, 16, backend);
-        var cache = backend.AllocateKvCache(tiny.Layers, 16, 4, tiny.KvHeads, tiny.HeadDim);
+        var (model, lora, cache) = Load(backend, tiny, adapter);
         var logits = PagedForward.Logits(backend, model, cache, [5, 2, 9, 0, 14, 7], tokens, 0, tokens.Length, lora: lora);
         for (int t = 0; t < tokens.Length; t++) LogitsAssert.Close(expected[t], logits.AsSpan(t * tiny.Vocab, tiny.Vocab), $"{modules}, position {t}");
         AssertDiffersFromBase(tiny, tokens, expected);
@@ -47,13 +45,18 @@ public class LoraForwardTests
         var expected = NaiveLlama.Forward(adapter.MergedInto(tiny), tokens);
 
         using var backend = new CpuBackend();
-        var model = ModelLoader.Load(tiny.Directory, backend, null, false, 256, 64, 64);
-        var lora = LoraAdapter.Load(new LoraModule("tiny", adapter.Directory), model.Config, 8, backend);
-        var cache = backend.AllocateKvCache(tiny.Layers, 16, 4, tiny.KvHeads, tiny.HeadDim);
+        var (model, lora, cache) = Load(backend, tiny, adapter);
         int[] table = [11, 3, 8, 1, 6];
         PagedForward.Logits(backend, model, cache, table, tokens, 0, 7, allPositions: false, lora: lora);
         for (int t = 7; t < tokens.Length; t++)
             LogitsAssert.Close(expected[t], PagedForward.Logits(backend, model, cache, table, tokens, t, 1, allPositions: false, lora: lora), $"{modules}, decode position {t}");
+    }
+
+    private static (LlamaModel Model, LoraAdapter Lora, Backends.KvCache Cache) Load(CpuBackend backend, TinyModel tiny, TinyLora adapter)
+    {
+        var model = ModelLoader.Load(tiny.Directory, backend, null, false, 256, 64, 64);
+        var lora = LoraAdapter.Load(new LoraModule("tiny", adapter.Directory), model.Config, 16, backend);
+        return (model, lora, backend.AllocateKvCache(tiny.Layers, 16, 4, tiny.KvHeads, tiny.HeadDim));
     }
 
     /// <summary>The adapter must change the logits, or matching the merged forward would prove nothing.</summary>
