@@ -7,6 +7,8 @@ public sealed record KnownFlag(string Name, FlagKind Kind)
 
     public static KnownFlag Switch(string name) => new(name, FlagKind.Switch);
 
+    public static KnownFlag Repeated(string name) => new(name, FlagKind.Repeated);
+
     public static KnownFlag Section(string name) => new(name, FlagKind.Section);
 
     /// <summary>How the flag is shown in messages: <c>--max-model-len</c>, <c>--[no-]ignore-eos</c>, <c>--Logging:&lt;key&gt;</c>.</summary>
@@ -14,6 +16,7 @@ public sealed record KnownFlag(string Name, FlagKind Kind)
     {
         FlagKind.Switch => $"--[no-]{Name}",
         FlagKind.Section => $"--{Name}:<key>",
+        FlagKind.Repeated => $"--{Name} (repeatable)",
         _ => $"--{Name}",
     };
 

@@ -20,7 +20,7 @@ public static class AppHostArguments
     public static FlagSet Known { get; } = new(
     [
         .. EngineFlagsForReplicas,
-        .. EngineFlagsForReplicas.Select(f => KnownFlag.Value(EngineFlags.ConfigurationKey(f.Name))),
+        .. EngineFlagsForReplicas.Select(f => f.Kind == FlagKind.Repeated ? KnownFlag.Section(EngineFlags.ConfigurationKey(f.Name)) : KnownFlag.Value(EngineFlags.ConfigurationKey(f.Name))),
         KnownFlag.Switch("random-ports"),
         KnownFlag.Value("Inference:Replicas"),
         KnownFlag.Switch("Redis:Container"),
@@ -56,11 +56,15 @@ public static class AppHostArguments
             if (!flags.Any(f => f.Key == "output-path"))
                 throw new CommandLineException($"--publisher {publisher.Value} needs --output-path <path>");
         }
+        var repeats = new Dictionary<string, int>();
         return
         [
             .. flags.Select(flag => flag.Key switch
             {
                 "random-ports" => $"--DcpPublisher:RandomizePorts={flag.Value}",
+                // A repeatable engine flag (--lora-modules) becomes a list: Engine:LoraModules:0, :1, …
+                var name when EngineFlagsForReplicas.Any(f => f.Name == name && f.Kind == FlagKind.Repeated) =>
+                    $"--{EngineFlags.ConfigurationKey(name)}:{repeats[name] = repeats.GetValueOrDefault(name, -1) + 1}={flag.Value}",
                 var name when EngineFlagsForReplicas.Any(f => f.Name == name) => $"--{EngineFlags.ConfigurationKey(name)}={flag.Value}",
                 var name => $"--{name}={flag.Value}",
             }),

@@ -35,6 +35,10 @@ public static class EngineFlags
         KnownFlag.Value("gguf-file"),
         KnownFlag.Value("runner"),
         KnownFlag.Value("speculative-config"),
+        KnownFlag.Switch("enable-lora"),
+        KnownFlag.Repeated("lora-modules"),
+        KnownFlag.Value("max-loras"),
+        KnownFlag.Value("max-lora-rank"),
     ]);
 
     /// <summary>What <c>serve</c> (an inference replica) takes: the engine's flags and the server's own.</summary>

@@ -41,7 +41,7 @@ public sealed class BlockManager
         if (seq.BlockTable.Count != 0) throw new InvalidOperationException("Sequence already holds blocks.");
         seq.CachedTokens = 0;
         if (!PrefixCaching) return;
-        ulong hash = 0;
+        ulong hash = ChainStart(seq);
         for (int i = 0; (i + 1) * BlockSize < seq.Length; i++)
         {
             var tokens = seq.TokenIds.GetRange(i * BlockSize, BlockSize);
@@ -81,7 +81,7 @@ public sealed class BlockManager
     public void CacheFullBlocks(Sequence seq)
     {
         if (!PrefixCaching) return;
-        ulong hash = seq.ReleasedChainHash;   // the chain continues past blocks the window released
+        ulong hash = seq.ReleasedBlocks > 0 ? seq.ReleasedChainHash : ChainStart(seq);   // the chain continues past blocks the window released
         // Only tokens the sequence holds: draft tokens the target accepted join it after this, and are hashed next step.
         int full = Math.Min(Math.Min(seq.CachedTokens, seq.Length) / BlockSize, seq.BlockTable.Count);
         for (int i = seq.ReleasedBlocks; i < full; i++)
@@ -147,6 +147,10 @@ public sealed class BlockManager
             block.FreeNode = null;
         }
     }
+
+    /// <summary>Where a sequence's hash chain starts: its adapter's salt, so KV computed under one adapter (or none) is never
+    /// shared with a sequence under another.</summary>
+    private static ulong ChainStart(Sequence seq) => seq.Lora?.CacheSalt ?? 0;
 
     /// <summary>FNV-1a style chaining over the parent hash and the token ids; hits are confirmed by comparing tokens.</summary>
     internal static ulong BlockHash(ulong parent, List<int> tokens)

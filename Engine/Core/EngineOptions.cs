@@ -1,6 +1,7 @@
 using Engine.Backends;
 using Engine.Backends.Cpu;
 using Engine.Loading;
+using Engine.Lora;
 using Engine.Speculation;
 
 namespace Engine.Core;
@@ -49,6 +50,14 @@ public sealed record EngineOptions
     public double GpuMemoryUtilization { get; init; } = 0.9;
     /// <summary>--speculative-config: speculative decoding (n-gram prompt lookup or a draft model); null: none.</summary>
     public SpeculativeConfig? SpeculativeConfig { get; init; }
+    /// <summary>--enable-lora: requests may name LoRA adapters (loaded from --lora-modules or at run time).</summary>
+    public bool EnableLora { get; init; }
+    /// <summary>--lora-modules: adapters loaded at start, each served under its own name.</summary>
+    public IReadOnlyList<LoraModule> LoraModules { get; init; } = [];
+    /// <summary>--max-loras: the most distinct adapters in one step (sequences of further adapters wait).</summary>
+    public int MaxLoras { get; init; } = 1;
+    /// <summary>--max-lora-rank: adapters of a higher rank r are refused.</summary>
+    public int MaxLoraRank { get; init; } = 16;
     /// <summary>--runner generate|pooling: pooling loads no lm_head and only embeds.</summary>
     public EngineRunner Runner { get; init; } = EngineRunner.Generate;
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Engine.Backends;
 using Engine.Backends.Cpu;
+using Engine.Lora;
 using Engine.Models;
 using Engine.Pooling;
 using Engine.Sampling;
@@ -20,6 +21,8 @@ namespace Engine.Core;
 public sealed class LlmEngine : IDisposable
 {
     private readonly object _gate = new();
+    /// <summary>Held by whoever uses the backend: the step loop, and an adapter upload.</summary>
+    private readonly object _backendGate = new();
     private readonly IComputeBackend _backend;
     private readonly Scheduler _scheduler;
     private readonly BlockManager _blocks;
@@ -39,6 +42,9 @@ public sealed class LlmEngine : IDisposable
             throw new ArgumentException($"--max-num-seqs ({options.MaxNumSeqs}) must not exceed --max-num-batched-tokens ({options.MaxNumBatchedTokens}).");
         if (options.SpeculativeConfig is not null && options.Runner == EngineRunner.Pooling)
             throw new ArgumentException("--speculative-config speeds up generation, and --runner pooling generates nothing: drop one of them.");
+        if (options.LoraModules.Count > 0 && !options.EnableLora) throw new ArgumentException("--lora-modules needs --enable-lora.");
+        if (options.MaxLoras < 1) throw new ArgumentException($"--max-loras must be at least 1, got {options.MaxLoras}.");
+        if (options.MaxLoraRank < 1) throw new ArgumentException($"--max-lora-rank must be at least 1, got {options.MaxLoraRank}.");
         ModelConfig config;
         using (var source = ModelSource.Open(options.Model, options.Tokenizer))
         {
@@ -67,7 +73,13 @@ public sealed class LlmEngine : IDisposable
 
         _blocks = new BlockManager(blockCount, options.BlockSize, options.EnablePrefixCaching, window);
         _scheduler = new Scheduler(options, _blocks, Lookahead);
-        _runner = new ModelRunner(Model, _backend, cache, Proposer(options, blockCount, window));
+        if (options.EnableLora)
+        {
+            Loras = new LoraRegistry(config, _backend, options.MaxLoraRank, _backendGate);
+            foreach (var module in options.LoraModules) Loras.Load(module);
+        }
+        _runner = new ModelRunner(Model, _backend, cache, Proposer(options, blockCount, window),
+            options.EnableLora ? new LoraScratch(_backend, options.MaxNumBatchedTokens) : null);
         _eosTokenIds = config.EosTokenIds.Union(Tokenizer.EosTokenIds).ToList();
         _seeds = options.Seed is { } seed ? new Random((int)seed) : new Random();
         _vocabulary = new Lazy<TokenVocabulary>(() => TokenVocabulary.Build(Tokenizer, Config.VocabSize));
@@ -105,6 +117,8 @@ public sealed class LlmEngine : IDisposable
     public string? ChatTemplate { get; }
     public int MaxModelLen { get; }
     public EngineStatistics Statistics { get; } = new();
+    /// <summary>The LoRA adapters this engine serves; null without --enable-lora.</summary>
+    public LoraRegistry? Loras { get; }
 
     /// <summary>The vocabulary as structured outputs see it (built on first use).</summary>
     public TokenVocabulary Vocabulary => _vocabulary.Value;
@@ -116,19 +130,22 @@ public sealed class LlmEngine : IDisposable
         _grammars.GetOrAdd(grammar.Key, () => GrammarCompiler.Compile(grammar, Vocabulary));
 
     /// <summary>Queues a request of one sequence; see <see cref="AddAll"/>.</summary>
-    public Sequence Add(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters, int priority = 0) =>
-        AddAll([(requestId, prompt, parameters)], priority)[0];
+    public Sequence Add(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters, int priority = 0, LoraAdapter? lora = null) =>
+        AddAll([(requestId, prompt, parameters)], priority, lora)[0];
 
     /// <summary>Queues the sequences of one request (its prompts × n) as one: every one is checked before any is queued,
     /// and the queue takes all or none. Throws <see cref="ArgumentException"/> for a request that can never run (naming the
     /// parameter at fault: prompt, max_tokens, a sampling parameter, or n when it has more sequences than the queue holds),
-    /// <see cref="QueueFullException"/> when the waiting queue has no room for them now.</summary>
-    public IReadOnlyList<Sequence> AddAll(IReadOnlyList<(string Id, IReadOnlyList<int> Prompt, SamplingParams Parameters)> sequences, int priority = 0)
+    /// <see cref="QueueFullException"/> when the waiting queue has no room for them now. Every sequence runs with
+    /// <paramref name="lora"/> (one of <see cref="Loras"/>; null: the base model).</summary>
+    public IReadOnlyList<Sequence> AddAll(IReadOnlyList<(string Id, IReadOnlyList<int> Prompt, SamplingParams Parameters)> sequences, int priority = 0,
+        LoraAdapter? lora = null)
     {
         if (sequences.Count > Options.MaxNumQueuedRequests)
             throw new ArgumentException($"One request may have at most {Options.MaxNumQueuedRequests} sequences (prompts × n; " +
                 $"--max-num-queued-requests), this one has {sequences.Count}.", "n");
-        var prepared = sequences.Select(s => Prepare(s.Id, s.Prompt, s.Parameters, priority)).ToList();
+        CheckAdapter(lora);
+        var prepared = sequences.Select(s => Prepare(s.Id, s.Prompt, s.Parameters, priority, lora)).ToList();
         Enqueue(prepared);
         return prepared;
     }
@@ -150,7 +167,12 @@ public sealed class LlmEngine : IDisposable
         }
     }
 
-    private Sequence Prepare(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters, int priority)
+    private void CheckAdapter(LoraAdapter? lora)
+    {
+        if (lora is not null && Loras is null) throw new ArgumentException("LoRA is not enabled: start with --enable-lora to use adapters.", "model");
+    }
+
+    private Sequence Prepare(string requestId, IReadOnlyList<int> prompt, SamplingParams parameters, int priority, LoraAdapter? lora)
     {
         if (Options.Runner == EngineRunner.Pooling)
             throw new ArgumentException("This model runs with --runner pooling: it computes embeddings and generates no text.", nameof(prompt));
@@ -163,19 +185,20 @@ public sealed class LlmEngine : IDisposable
         if (parameters.StructuredOutput is not null && _eosTokenIds.Count == 0 && parameters.StopTokenIds.Count == 0)
             throw new ArgumentException("Structured outputs need an end-of-sequence token, and this model has none: pass stop_token_ids.", nameof(parameters.StopTokenIds));
         var seeded = parameters.Seed is null ? parameters with { Seed = NextSeed() } : parameters;
-        return new Sequence(requestId, prompt, parameters, new SequenceSampler(seeded, _eosTokenIds), priority);
+        return new Sequence(requestId, prompt, parameters, new SequenceSampler(seeded, _eosTokenIds), priority, lora: lora);
     }
 
     /// <summary>Queues a pooling request: the prompt is computed (through the same scheduler, batched with everything
     /// else), nothing is sampled, and its one output carries the pooled final hidden state; its KV blocks are freed
     /// at once. Throws like <see cref="Add"/>.</summary>
-    public Sequence AddPooling(string requestId, IReadOnlyList<int> prompt, PoolingType pooling, int priority = 0)
+    public Sequence AddPooling(string requestId, IReadOnlyList<int> prompt, PoolingType pooling, int priority = 0, LoraAdapter? lora = null)
     {
+        CheckAdapter(lora);
         CheckPrompt(prompt);
         if (prompt.Count > MaxModelLen)
             throw new ArgumentException($"This model's maximum context length is {MaxModelLen} tokens, but the input has {prompt.Count}.", nameof(prompt));
         var nothing = new SamplingParams { MaxTokens = 0 };
-        var seq = new Sequence(requestId, prompt, nothing, new SequenceSampler(nothing, _eosTokenIds), priority, new SequencePooling(pooling));
+        var seq = new Sequence(requestId, prompt, nothing, new SequenceSampler(nothing, _eosTokenIds), priority, new SequencePooling(pooling), lora);
         Enqueue([seq]);
         return seq;
     }
@@ -231,7 +254,7 @@ public sealed class LlmEngine : IDisposable
             StepResults results;
             try
             {
-                results = _runner.Run(step);
+                lock (_backendGate) results = _runner.Run(step);
             }
             catch (Exception error)
             {

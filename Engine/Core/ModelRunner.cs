@@ -1,4 +1,5 @@
 using Engine.Backends;
+using Engine.Lora;
 using Engine.Models;
 using Engine.Sampling;
 using Engine.Speculation;
@@ -10,7 +11,8 @@ namespace Engine.Core;
 /// samples the next token of every sequence whose last token the step computed, each with its own parameters.
 /// Pooling sequences in the step get the final hidden states of their tokens instead.
 /// </summary>
-public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCache cache, IDraftProposer? proposer = null)
+/// <param name="lora">Scratch for adapter deltas when LoRA is enabled (null: sequences never carry adapters).</param>
+public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCache cache, IDraftProposer? proposer = null, LoraScratch? lora = null)
 {
     private float[] _logits = [];
     private float[] _hidden = [];
@@ -32,7 +34,8 @@ public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCac
             results = results with { Drafts = proposer.Propose(step, batch) };
             if (results.Drafts.Any(d => d.Length > 0)) batch = BuildBatch(step, cache.BlockSize, results.Drafts);
         }
-        var logits = model.Forward(batch, cache);
+        var adapters = lora is null ? null : LoraStep.For(step, results.Drafts, backend, lora);
+        var logits = model.Forward(batch, cache, adapters);
         if (step.Any(s => s.Sequence.Pooling is not null)) Pool(step, batch, results.Pooled);
         if (batch.LogitTokenIndices.Length > 0) Sample(step, logits, results);
         return results;

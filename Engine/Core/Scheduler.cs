@@ -76,6 +76,7 @@ public sealed class Scheduler
         while (!preempted && budget > 0 && _waiting.Count > 0 && _running.Count < _options.MaxNumSeqs)
         {
             var seq = _waiting.Min!;
+            if (!AdapterFits(seq)) break;
             // A mean needs every position's hidden state, so a mean-pooling sequence computes its whole prompt.
             if (seq.BlockTable.Count == 0 && seq.Pooling?.Type != Pooling.PoolingType.Mean) _blocks.AllocateCachedPrefix(seq);
             int tokens = Math.Min(seq.UncomputedTokens, budget);
@@ -113,6 +114,11 @@ public sealed class Scheduler
             _blocks.ReleaseOutsideWindow(seq);
         }
     }
+
+    /// <summary>--max-loras: a sequence joins the running set only if its adapter (if any) is one the set already uses, or the set
+    /// uses fewer adapters than that; so no step ever mixes more.</summary>
+    private bool AdapterFits(Sequence seq) => seq.Lora is not { } adapter || _running.Any(s => s.Lora == adapter)
+        || _running.Select(s => s.Lora).OfType<Lora.LoraAdapter>().Distinct().Count() < _options.MaxLoras;
 
     public void Finish(Sequence seq, FinishReason reason)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Engine.Lora;
 using Engine.Pooling;
 using Engine.Sampling;
 
@@ -15,9 +16,10 @@ public sealed class Sequence
     private static long _arrivals;
 
     public Sequence(string requestId, IReadOnlyList<int> promptIds, SamplingParams parameters, SequenceSampler sampler, int priority = 0,
-        SequencePooling? pooling = null)
+        SequencePooling? pooling = null, LoraAdapter? lora = null)
     {
         Pooling = pooling;
+        Lora = lora;
         RequestId = requestId;
         TokenIds = [.. promptIds];
         PromptLength = promptIds.Count;
@@ -37,6 +39,8 @@ public sealed class Sequence
     public SequenceSampler Sampler { get; }
     /// <summary>Set for a pooling sequence: what becomes of its final hidden states.</summary>
     public SequencePooling? Pooling { get; }
+    /// <summary>The LoRA adapter applied to this sequence's tokens (null: the base model).</summary>
+    public LoraAdapter? Lora { get; }
     /// <summary>Lower runs first under the priority policy.</summary>
     public int Priority { get; }
     /// <summary>Arrival order: FCFS order, and the tie-break under priority.</summary>

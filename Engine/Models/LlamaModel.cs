@@ -1,5 +1,6 @@
 using Engine.Backends;
 using Engine.Loading;
+using Engine.Lora;
 
 namespace Engine.Models;
 
@@ -52,8 +53,8 @@ public sealed class LlamaModel
         .Append(_lmHead).OfType<Tensor>().Sum(t => t.Rows * t.DType.RowBytes(t.Cols));
 
     /// <summary>Runs the batch through the model; returns logits [batch.LogitTokenIndices.Length, vocab] (none computed when
-    /// no row is asked for).</summary>
-    public Tensor Forward(ForwardBatch batch, KvCache cache)
+    /// no row is asked for). <paramref name="lora"/> adds the step's adapters' deltas after each projection.</summary>
+    public Tensor Forward(ForwardBatch batch, KvCache cache, LoraStep? lora = null)
     {
         if (_lmHead is null && batch.LogitTokenIndices.Length > 0) throw new InvalidOperationException("This model has no lm_head: it computes no logits.");
         var b = _last = _buffers.For(batch.TokenCount, batch.LogitTokenIndices.Length);
@@ -70,6 +71,9 @@ public sealed class LlamaModel
             var queries = b.Qkv.Columns(0, q);
             var keys = b.Qkv.Columns(q, kv);
             var values = b.Qkv.Columns(q + kv, kv);
+            lora?.Apply(i, LoraTarget.QProj, b.Normed, queries);
+            lora?.Apply(i, LoraTarget.KProj, b.Normed, keys);
+            lora?.Apply(i, LoraTarget.VProj, b.Normed, values);
             if (layer.QNorm is not null) _backend.RmsNorm(queries, layer.QNorm, eps, queries);
             if (layer.KNorm is not null) _backend.RmsNorm(keys, layer.KNorm, eps, keys);
             _backend.Rope(queries, _rope);
@@ -77,6 +81,7 @@ public sealed class LlamaModel
             _backend.WriteKv(keys, values, cache, i);
             _backend.Attention(queries, cache, i, _layerShapes[i], b.Attention);
             _backend.MatMul(b.Attention, layer.Output, layer.OutputBias, b.Hidden);
+            lora?.Apply(i, LoraTarget.OProj, b.Attention, b.Hidden);
             _backend.Add(b.Residual, b.Hidden);
 
             _backend.RmsNorm(b.Residual, layer.PostAttentionNorm, eps, b.Normed);
@@ -86,8 +91,15 @@ public sealed class LlamaModel
                 continue;
             }
             _backend.MatMul(b.Normed, layer.GateUp!, null, b.GateUp);
+            if (lora is not null)
+            {
+                int f = Config.IntermediateSize;
+                lora.Apply(i, LoraTarget.GateProj, b.Normed, b.GateUp.Columns(0, f));
+                lora.Apply(i, LoraTarget.UpProj, b.Normed, b.GateUp.Columns(f, f));
+            }
             _backend.SiluMul(b.GateUp, b.Activated);
             _backend.MatMul(b.Activated, layer.Down!, null, b.Hidden);
+            lora?.Apply(i, LoraTarget.DownProj, b.Activated, b.Hidden);
             _backend.Add(b.Residual, b.Hidden);
         }
         if (batch.LogitTokenIndices.Length == 0) return b.Logits;

@@ -27,12 +27,14 @@ public sealed class ChoiceRun : IDisposable
         _keepSpecialTokens = keepSpecialTokens;
     }
 
-    public static ChoiceRun Start(LlmEngine engine, string requestId, IReadOnlyList<ChoiceInput> choices, GenerationCall call, GenerationRequest request)
+    /// <param name="lora">The adapter the request's model names (null: the base model).</param>
+    public static ChoiceRun Start(LlmEngine engine, string requestId, IReadOnlyList<ChoiceInput> choices, GenerationCall call, GenerationRequest request,
+        Engine.Lora.LoraAdapter? lora)
     {
         var sampling = call.Sampling;
         // n > 1 with a seed: each choice its own (reproducible) stream.
         var added = engine.AddAll(choices.Select(choice => ($"{requestId}-{choice.Index}", choice.PromptIds,
-            sampling.Seed is { } seed && request.N > 1 ? sampling with { Seed = seed + choice.Index % request.N } : sampling)).ToList(), request.Priority);
+            sampling.Seed is { } seed && request.N > 1 ? sampling with { Seed = seed + choice.Index % request.N } : sampling)).ToList(), request.Priority, lora);
         return new ChoiceRun(engine, choices.Zip(added).ToList(), request, call.KeepSpecialTokens);
     }
 

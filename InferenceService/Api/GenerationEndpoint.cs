@@ -16,7 +16,8 @@ public static class GenerationEndpoint
             var body = await JsonRequest.ReadAsync(context.Request, ct);
             var engine = served.GenerationEngine(TEndpoint.Route);
             var request = GenerationRequest.Read(body);
-            served.Check(request.Model);
+            var lora = served.Check(request.Model);
+            var model = lora?.Name ?? served.Name;
             var call = TEndpoint.Read(body, request, served);
             if (request.StructuredOutput is { } structured) call = call with { Sampling = structured.Constrain(call.Sampling, engine) };
             body.RefuseUnread(TEndpoint.OpenAiFields, TEndpoint.Route);
@@ -26,10 +27,10 @@ public static class GenerationEndpoint
                 .SelectMany((prompt, p) => Enumerable.Range(0, request.N).Select(j => new ChoiceInput(p * request.N + j, prompt)))
                 .ToList();
             string id = TEndpoint.IdPrefix + Guid.NewGuid().ToString("N");
-            using var run = ChoiceRun.Start(engine, id, inputs, call, request);
+            using var run = ChoiceRun.Start(engine, id, inputs, call, request, lora);
             long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             var choices = inputs.Select(call.NewChoice).ToList();
-            object Chunk(object choice) => new { id, @object = TEndpoint.ChunkObject, created, model = served.Name, choices = new[] { choice } };
+            object Chunk(object choice) => new { id, @object = TEndpoint.ChunkObject, created, model, choices = new[] { choice } };
 
             if (request.Stream)
                 foreach (var choice in choices)
@@ -51,7 +52,7 @@ public static class GenerationEndpoint
             if (request.Stream)
             {
                 if (request.IncludeUsageInStream)
-                    await events.SendAsync(new { id, @object = TEndpoint.ChunkObject, created, model = served.Name, choices = Array.Empty<object>(), usage }, ct);
+                    await events.SendAsync(new { id, @object = TEndpoint.ChunkObject, created, model, choices = Array.Empty<object>(), usage }, ct);
                 await events.DoneAsync(ct);
                 return;
             }
@@ -60,7 +61,7 @@ public static class GenerationEndpoint
                 id,
                 @object = TEndpoint.ResponseObject,
                 created,
-                model = served.Name,
+                model,
                 choices = choices.Select(c => c.Complete()),
                 usage,
             }, ServerSentEvents.Json, ct);

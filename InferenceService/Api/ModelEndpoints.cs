@@ -12,19 +12,20 @@ public static class ModelEndpoints
             ApiResults.Handle(context, logger, _ => context.Response.WriteAsJsonAsync(new
             {
                 @object = "list",
-                data = new[]
-                {
-                    new
+                // The model, then each LoRA adapter with the model as its parent (vLLM's root is the folder it loaded; a filesystem
+                // path is never shown to clients, so root is the name).
+                data = new[] { (Id: served.Name, Created: served.Created, Parent: (string?)null) }
+                    .Concat((served.Engine.Loras?.Loaded ?? []).Select(a => (Id: a.Name, a.Created, Parent: (string?)(a.Module.BaseModelName ?? served.Name))))
+                    .Select(m => new
                     {
-                        id = served.Name,
+                        id = m.Id,
                         @object = "model",
-                        created = served.Created.ToUnixTimeSeconds(),
+                        created = m.Created.ToUnixTimeSeconds(),
                         owned_by = "inference-service",
-                        root = served.Name,   // vLLM's root is the model it loaded; a filesystem path is never shown to clients
-                        parent = (string?)null,
+                        root = m.Id,
+                        parent = m.Parent,
                         max_model_len = served.MaxModelLen,
-                    },
-                },
+                    }),
             }, ServerSentEvents.Json)));
 
         app.MapPost("/tokenize", (HttpContext context, ServedModel served, ILogger<ServedModel> logger) =>

@@ -1,5 +1,6 @@
 using Engine.Chat;
 using Engine.Core;
+using Engine.Lora;
 using InferenceService.Hosting;
 
 namespace InferenceService.Api;
@@ -21,12 +22,9 @@ public sealed class ServedModel(EngineHost host, IConfiguration configuration, C
         ? throw ApiException.BadRequest($"This server runs with --runner pooling: it serves /v1/embeddings, not {route}.", "model")
         : Engine;
 
-    /// <summary>404 unless the request names this model (or none).</summary>
-    public void Check(string? requested)
-    {
-        if (requested is not null && requested != Name)
-            throw new ApiException(404, $"The model `{requested}` does not exist.", "model", "model_not_found");
-    }
+    /// <summary>What the request's "model" names: this model (or none: null), one of its LoRA adapters (that adapter), else a 404.</summary>
+    public LoraAdapter? Check(string? requested) => requested is null || requested == Name ? null
+        : host.Engine?.Loras?.Find(requested) ?? throw new ApiException(404, $"The model `{requested}` does not exist.", "model", "model_not_found");
 
     public int MaxModelLen => Engine.MaxModelLen;
 

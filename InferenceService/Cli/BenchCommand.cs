@@ -17,7 +17,9 @@ namespace InferenceService.Cli;
 /// <see cref="StructuredOutputBench"/>). --profile adds where the decode time goes at the highest concurrency.
 /// With a compact --kv-cache-dtype, aggregate decode at the highest concurrency is also measured with an F32 KV cache
 /// (a second engine, runs alternating) and printed as a ratio. With --speculative-config, single-stream decode on a
-/// copy-heavy prompt is measured with and without speculation (see <see cref="SpeculativeBench"/>).
+/// copy-heavy prompt is measured with and without speculation (see <see cref="SpeculativeBench"/>). With --lora-modules,
+/// aggregate decode at the highest concurrency with the streams spread over every adapter is measured against the same
+/// streams on the base model (runs alternating) and printed as a ratio.
 /// The host's memory read bandwidth is printed before and after, and with its F32 multiply-add throughput the
 /// ceilings they put on the figures: single-stream decode streams every matmul weight once per token,
 /// prefill and batched decode cost 2 FLOP per matmul weight per token.
@@ -97,6 +99,22 @@ public static class BenchCommand
                 $"{reference:F1} tok/s with the F32 KV cache: {compact / reference:F2}x (best of {repeats}, alternating)");
         }
 
+        if (engine.Loras is { Loaded.Count: > 0 } adapters)
+        {
+            int n = concurrency.Max();
+            var loaded = adapters.Loaded;
+            double withAdapters = 0, plain = 0;
+            for (int r = 0; r < repeats; r++)
+            {
+                withAdapters = Math.Max(withAdapters, (await Run(engine, Enumerable.Range(0, n).Select(_ => Prompt(inputLen)).ToArray(), greedy,
+                    lora: i => loaded[i % loaded.Count])).DecodeTokensPerSecond);
+                plain = Math.Max(plain, (await Run(engine, Enumerable.Range(0, n).Select(_ => Prompt(inputLen)).ToArray(), greedy)).DecodeTokensPerSecond);
+            }
+            Console.WriteLine($"LoRA at concurrency {n} over {loaded.Count} adapters (rank {string.Join("/", loaded.Select(a => a.Rank).Distinct())}): " +
+                $"aggregate decode {withAdapters:F1} tok/s vs {plain:F1} tok/s on the base model: {withAdapters / plain:F2}x, " +
+                $"overhead {100 * (1 - withAdapters / plain):F1} % (best of {repeats}, alternating)");
+        }
+
         if (schemaFile is not null) await StructuredOutputBench.RunAsync(engine, schemaFile, concurrency, Prompt, inputLen, outputLen, repeats);
 
         if (prefixLen > 0)
@@ -163,14 +181,15 @@ public static class BenchCommand
     internal sealed record RunResult(double Elapsed, double MeanTtft, double DecodeTokensPerSecond);
 
     /// <summary>Submits all prompts at once and times every token. Decode speed is measured in the window
-    /// where every request has finished its prefill and none has finished yet.</summary>
-    internal static async Task<RunResult> Run(LlmEngine engine, int[][] prompts, SamplingParams parameters, Action? onAllStarted = null)
+    /// where every request has finished its prefill and none has finished yet. <paramref name="lora"/> gives stream i its adapter.</summary>
+    internal static async Task<RunResult> Run(LlmEngine engine, int[][] prompts, SamplingParams parameters, Action? onAllStarted = null,
+        Func<int, Engine.Lora.LoraAdapter>? lora = null)
     {
         var start = Stopwatch.GetTimestamp();
         int waitingForFirstToken = prompts.Length;
         var readers = prompts.Select(async (prompt, i) =>
         {
-            var seq = engine.Add($"bench-{i}", prompt, parameters);
+            var seq = engine.Add($"bench-{i}", prompt, parameters, lora: lora?.Invoke(i));
             var times = new List<long>();
             await foreach (var _ in seq.Output.Reader.ReadAllAsync())
             {

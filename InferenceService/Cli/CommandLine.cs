@@ -15,7 +15,13 @@ public sealed class CommandLine
     /// <summary>Throws <see cref="CommandLineException"/> for a flag the verb does not take, or one given wrongly.</summary>
     public CommandLine(IReadOnlyList<string> flags, FlagSet known)
     {
-        foreach (var (name, value) in FlagArguments.Parse(flags, known)) _values[name] = value;
+        var repeats = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in FlagArguments.Parse(flags, known))
+        {
+            // A repeatable flag's values become a configuration list: lora-modules:0, lora-modules:1, …
+            if (known.Find(name)?.Kind == FlagKind.Repeated) _values[$"{name}:{repeats[name] = repeats.GetValueOrDefault(name, -1) + 1}"] = value;
+            else _values[name] = value;
+        }
     }
 
     public string? Get(string name) => _values.TryGetValue(name, out var v) ? v : null;

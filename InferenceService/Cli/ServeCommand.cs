@@ -63,6 +63,7 @@ public static class ServeCommand
         app.MapPost(EmbeddingsEndpoint.Route, EmbeddingsEndpoint.HandleAsync);
         app.MapPost(ResponsesEndpoint.Route, ResponsesEndpoint.HandleAsync);
         ModelEndpoints.Map(app);
+        LoraEndpoints.Map(app);
         app.MapGet("/", () => Results.Text("InferenceService: OpenAI-compatible API over the engine. Health: /health"));
         app.MapFallback((HttpContext context) =>
             Results.Json(new ApiException(404, $"Unknown path {context.Request.Path}.", code: "unknown_path").Body(), statusCode: StatusCodes.Status404NotFound));

@@ -17,7 +17,7 @@ public static class EmbeddingsEndpoint
         {
             var ct = context.RequestAborted;
             var body = await JsonRequest.ReadAsync(context.Request, ct);
-            served.Check(body.String("model"));
+            var lora = served.Check(body.String("model"));
             var engine = served.Engine;
             var inputs = EmbeddingInputs.Read(body, engine.Tokenizer, engine.Config.VocabSize, engine.MaxModelLen);
             bool base64 = body.String("encoding_format") switch
@@ -35,7 +35,7 @@ public static class EmbeddingsEndpoint
             var sequences = new List<Engine.Core.Sequence>();
             try
             {
-                for (int i = 0; i < inputs.Count; i++) sequences.Add(engine.AddPooling($"{id}-{i}", inputs[i], pooling.Type));
+                for (int i = 0; i < inputs.Count; i++) sequences.Add(engine.AddPooling($"{id}-{i}", inputs[i], pooling.Type, lora: lora));
                 var pooled = await Task.WhenAll(sequences.Select(async seq =>
                 {
                     await foreach (var output in seq.Output.Reader.ReadAllAsync(ct)) return output.Pooled!;
@@ -50,7 +50,7 @@ public static class EmbeddingsEndpoint
                         index,
                         embedding = EmbeddingVector.Encode(PooledEmbedding.Normalized(vector, dimensions), base64),
                     }),
-                    model = served.Name,
+                    model = lora?.Name ?? served.Name,
                     usage = new { prompt_tokens = inputs.Sum(i => i.Count), total_tokens = inputs.Sum(i => i.Count) },
                 }, ServerSentEvents.Json, ct);
             }

@@ -59,6 +59,10 @@ public static class EngineOptionsReader
                 var other => throw new ArgumentException($"--runner '{other}': expected generate or pooling."),
             },
             SpeculativeConfig = c["SpeculativeConfig"] is { Length: > 0 } speculative ? SpeculativeConfig.Parse(speculative) : null,
+            EnableLora = Bool(c, "EnableLora") ?? defaults.EnableLora,
+            LoraModules = LoraModulesFlag.Read(c, Bool(c, "EnableLora") ?? false),
+            MaxLoras = Int(c, "MaxLoras") ?? defaults.MaxLoras,
+            MaxLoraRank = Int(c, "MaxLoraRank") ?? defaults.MaxLoraRank,
         };
     }
 

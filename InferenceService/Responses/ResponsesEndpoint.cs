@@ -27,7 +27,7 @@ public static class ResponsesEndpoint
             var body = await JsonRequest.ReadAsync(context.Request, ct);
             var engine = served.GenerationEngine(Route);
             var request = ResponseRequest.Read(body);
-            served.Check(request.Model);
+            var lora = served.Check(request.Model);
 
             var tools = request.Tools.Chat;
             var toolCalls = ChatCompletionsEndpoint.ToolCallSyntaxFor(tools, served.Parsers);
@@ -52,7 +52,7 @@ public static class ResponsesEndpoint
 
             string id = "resp_" + Guid.NewGuid().ToString("N");
             long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            using var run = ChoiceRun.Start(engine, id, [new ChoiceInput(0, prompt)], call, generation);
+            using var run = ChoiceRun.Start(engine, id, [new ChoiceInput(0, prompt)], call, generation, lora);
             JsonObject Response(string status, object? outputItems, object? usage)
             {
                 var response = new JsonObject
@@ -61,7 +61,7 @@ public static class ResponsesEndpoint
                     ["completed_at"] = status == "in_progress" ? null : DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
                     ["error"] = null,
                     ["incomplete_details"] = status == "incomplete" ? new JsonObject { ["reason"] = "max_output_tokens" } : null,
-                    ["instructions"] = request.Instructions, ["max_output_tokens"] = request.MaxOutputTokens, ["model"] = served.Name,
+                    ["instructions"] = request.Instructions, ["max_output_tokens"] = request.MaxOutputTokens, ["model"] = lora?.Name ?? served.Name,
                     ["output"] = Node(outputItems ?? Array.Empty<object>()), ["parallel_tool_calls"] = tools.ParallelCalls,
                     ["previous_response_id"] = null, ["reasoning"] = null, ["store"] = false, ["temperature"] = request.Temperature,
                     ["text"] = new JsonObject { ["format"] = request.TextFormat.DeepClone() },

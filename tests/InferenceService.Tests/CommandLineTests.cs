@@ -76,6 +76,12 @@ public sealed class CommandLineTests
         "--speculative-config has unknown key 'lookahead' (known: method, model, num_speculative_tokens, prompt_lookup_max, prompt_lookup_min).")]
     [InlineData(new[] { "--speculative-config", "{\"method\":\"ngram\",\"num_speculative_tokens\":0}" },
         "--speculative-config has num_speculative_tokens 0: expected 1 to 32.")]
+    [InlineData(new[] { "--enable-lora", "--lora-modules", "nonsense" },
+        "--lora-modules 'nonsense': expected name=path or {\"name\": ..., \"path\": ..., \"base_model_name\": ...}.")]
+    [InlineData(new[] { "--enable-lora", "--lora-modules", "{\"name\":\"a\",\"path\":\"/a\",\"rank\":4}" },
+        "--lora-modules '{\"name\":\"a\",\"path\":\"/a\",\"rank\":4}': unknown field 'rank' (fields: name, path, base_model_name).")]
+    [InlineData(new[] { "--enable-lora", "--lora-modules", "a=/a", "--lora-modules", "a=/b" }, "--lora-modules names 'a' twice.")]
+    [InlineData(new[] { "--lora-modules", "a=/a" }, "--lora-modules needs --enable-lora.")]
     public async Task ServeRefusesAFlagValueItDoesNotKnow_BeforeServing(string[] args, string message)
     {
         var result = await Run(["--port", FreePort.Next().ToString(), .. args]);

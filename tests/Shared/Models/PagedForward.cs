@@ -1,4 +1,5 @@
 using Engine.Backends;
+using Engine.Lora;
 using Engine.Models;
 
 namespace Tests.Shared;
@@ -9,11 +10,13 @@ namespace Tests.Shared;
 /// </summary>
 public static class PagedForward
 {
-    /// <summary>The logits on the host: a row per position, or only the last position's row.</summary>
+    /// <summary>The logits on the host: a row per position, or only the last position's row; every token under
+    /// <paramref name="lora"/> when given.</summary>
     public static float[] Logits(IComputeBackend backend, LlamaModel model, KvCache cache, int[] blockTable, int[] tokens, int start, int count,
-        bool allPositions = true)
+        bool allPositions = true, LoraAdapter? lora = null)
     {
-        var logits = model.Forward(Batch(cache, blockTable, tokens, start, count, allPositions ? Enumerable.Range(0, count).ToArray() : [count - 1]), cache);
+        var adapters = lora is null ? null : new LoraStep(backend, new LoraScratch(backend, count), [(lora, Enumerable.Range(0, count).ToArray())]);
+        var logits = model.Forward(Batch(cache, blockTable, tokens, start, count, allPositions ? Enumerable.Range(0, count).ToArray() : [count - 1]), cache, adapters);
         return Download(backend, logits);
     }
 
