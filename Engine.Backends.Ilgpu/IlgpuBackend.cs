@@ -500,6 +500,7 @@ public sealed class IlgpuBackend : IComputeBackend
         {
             Tokens = qs.Rows, Heads = shape.Heads, KvHeads = shape.KvHeads, HeadDim = shape.HeadDim,
             BlockSize = cache.BlockSize, MaxBlocks = batch.MaxBlocksPerSequence, Tile = tile, Scale = shape.Scale, Window = shape.Window,
+            SoftCap = shape.SoftCap,
         };
         var config = new KernelConfig((int)Math.Clamp((long)qs.Rows * shape.KvHeads, 1, _maxGrid), _attentionGroupSize,
             SharedMemoryConfig.RequestDynamic<float>(floats));
@@ -515,6 +516,34 @@ public sealed class IlgpuBackend : IComputeBackend
         var shape = new Shape2(g.Rows, o.Cols);
         if (shape.Count == 0) return;
         _kernels.SiluMul(_stream, Elementwise(shape.Count), g.Floats, g.RowStride, o.Floats, o.RowStride, shape);
+    }
+
+    public void GeluTanhMul(Tensor gateUp, Tensor output)
+    {
+        Bind();
+        var g = (IlgpuTensor)gateUp;
+        var o = (IlgpuTensor)output;
+        var shape = new Shape2(g.Rows, o.Cols);
+        if (shape.Count == 0) return;
+        _kernels.GeluTanhMul(_stream, Elementwise(shape.Count), g.Floats, g.RowStride, o.Floats, o.RowStride, shape);
+    }
+
+    public void Scale(Tensor x, float factor)
+    {
+        Bind();
+        var xs = (IlgpuTensor)x;
+        var shape = new Shape2(xs.Rows, xs.Cols);
+        if (shape.Count == 0) return;
+        _kernels.Scale(_stream, Elementwise(shape.Count), xs.Floats, xs.RowStride, factor, shape);
+    }
+
+    public void SoftCap(Tensor x, float cap)
+    {
+        Bind();
+        var xs = (IlgpuTensor)x;
+        var shape = new Shape2(xs.Rows, xs.Cols);
+        if (shape.Count == 0) return;
+        _kernels.SoftCap(_stream, Elementwise(shape.Count), xs.Floats, xs.RowStride, cap, shape);
     }
 
     public void Add(Tensor x, Tensor y)
