@@ -141,6 +141,28 @@ public class KernelTests(BackendPair b)
         b.AssertClose(selected, "gather rows", 1e-7);
     }
 
+    /// <summary>Gemma's ops: GeGLU over gates large enough to saturate tanh, the embedding scale, and soft-capping of values
+    /// far beyond the cap on both sides.</summary>
+    [Fact]
+    public void GeluTanhMul_Scale_SoftCap_MatchCpu()
+    {
+        var gateUp = b.Random2D(7, 2 * 45, 6f);
+        var activated = b.Allocate(7, 45);
+        b.Cpu.GeluTanhMul(gateUp.Cpu, activated.Cpu);
+        b.Gpu.GeluTanhMul(gateUp.Gpu, activated.Gpu);
+        b.AssertClose(activated, "gelu-tanh-mul");
+
+        var fused = b.Random2D(5, 40);
+        var x = (fused.Cpu.Columns(3, 29), fused.Gpu.Columns(3, 29));   // a strided view
+        b.Cpu.Scale(x.Item1, 7.5f);
+        b.Gpu.Scale(x.Item2, 7.5f);
+        b.AssertClose(fused, "scale");
+
+        b.Cpu.SoftCap(x.Item1, 2.5f);
+        b.Gpu.SoftCap(x.Item2, 2.5f);
+        b.AssertClose(fused, "soft-cap");
+    }
+
     [Fact]
     public void ArgMax_FirstIndexOfMaximum()
     {
