@@ -46,6 +46,7 @@ public static class EngineFlags
         KnownFlag.Value("host"),
         KnownFlag.Value("port"),
         KnownFlag.Value("api-key"),
+        KnownFlag.Value("admin-key"),
         KnownFlag.Switch("enable-auto-tool-choice"),
         KnownFlag.Value("tool-call-parser"),
         KnownFlag.Value("reasoning-parser"),

@@ -50,8 +50,9 @@ public static class ServeCommand
         // --api-key (Engine:ApiKey), else vLLM's VLLM_API_KEY variable; empty is unset, as in vLLM. Probes and scrapes stay open.
         var apiKey = builder.Configuration["Engine:ApiKey"] is { Length: > 0 } flag ? flag : builder.Configuration["VLLM_API_KEY"];
         if (!string.IsNullOrEmpty(apiKey))
-            app.UseBearerKey(apiKey, ApiPaths.Contains,
+            app.UseBearerKey(apiKey, path => ApiPaths.Contains(path) && !AdminAccess.Contains(path),
                 "No API key provided: send it as 'Authorization: Bearer <key>' (this server was started with --api-key).");
+        app.UseAdminKey(builder.Configuration["Engine:AdminKey"]);
         app.UseMiddleware<DrainMiddleware>();
         app.UseJsonRequestBodies();
         app.MapDefaultEndpoints(metricsPath: "/metrics/otel");

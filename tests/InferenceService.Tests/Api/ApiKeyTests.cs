@@ -108,6 +108,18 @@ public sealed class ApiKeyTests(ApiKeyTests.KeyedServer server) : IClassFixture<
         Assert.Equal(200, (int)response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("GET", "admin/models")]
+    [InlineData("POST", "v1/load_lora_adapter")]
+    public async Task AdminSurface_WithoutAnAdminKey_IsDisabled(string method, string path)
+    {
+        var (status, body) = await SendAsync(method, path, "Bearer " + Key);
+        Assert.Equal(403, status);
+        OpenAiSchema.AssertValid("ErrorResponse", body);
+        Assert.Equal("admin_api_disabled", body.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("--admin-key", body.GetProperty("error").GetProperty("message").GetString());
+    }
+
     [Fact]
     public async Task BenchServe_SendsOpenAiApiKey()
     {
