@@ -500,6 +500,7 @@ public sealed class IlgpuBackend : IComputeBackend
         {
             Tokens = qs.Rows, Heads = shape.Heads, KvHeads = shape.KvHeads, HeadDim = shape.HeadDim,
             BlockSize = cache.BlockSize, MaxBlocks = batch.MaxBlocksPerSequence, Tile = tile, Scale = shape.Scale, Window = shape.Window,
+            SoftCap = shape.SoftCap,
         };
         var config = new KernelConfig((int)Math.Clamp((long)qs.Rows * shape.KvHeads, 1, _maxGrid), _attentionGroupSize,
             SharedMemoryConfig.RequestDynamic<float>(floats));
@@ -507,15 +508,35 @@ public sealed class IlgpuBackend : IComputeBackend
             o.Floats, o.RowStride, _positions, _tokenSequence, _blockTables, p);
     }
 
-    public void SiluMul(Tensor gateUp, Tensor output)
+    public void SiluMul(Tensor gateUp, Tensor output) => GatedActivation(_kernels.SiluMul, gateUp, output);
+
+    public void GeluTanhMul(Tensor gateUp, Tensor output) => GatedActivation(_kernels.GeluTanhMul, gateUp, output);
+
+    /// <summary>output = activation(gate) · up over gateUp = [gate | up].</summary>
+    private void GatedActivation(Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, int, Shape2> kernel, Tensor gateUp, Tensor output)
     {
         Bind();
         var g = (IlgpuTensor)gateUp;
         var o = (IlgpuTensor)output;
         var shape = new Shape2(g.Rows, o.Cols);
         if (shape.Count == 0) return;
-        _kernels.SiluMul(_stream, Elementwise(shape.Count), g.Floats, g.RowStride, o.Floats, o.RowStride, shape);
+        kernel(_stream, Elementwise(shape.Count), g.Floats, g.RowStride, o.Floats, o.RowStride, shape);
     }
+
+    public void Scale(Tensor x, float factor) => InPlace(_kernels.Scale, x, factor);
+
+    public void SoftCap(Tensor x, float cap) => InPlace(_kernels.SoftCap, x, cap);
+
+    /// <summary>An elementwise kernel of one scalar over x, in place.</summary>
+    private void InPlace(Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, float, Shape2> kernel, Tensor x, float value)
+    {
+        Bind();
+        var xs = (IlgpuTensor)x;
+        var shape = new Shape2(xs.Rows, xs.Cols);
+        if (shape.Count == 0) return;
+        kernel(_stream, Elementwise(shape.Count), xs.Floats, xs.RowStride, value, shape);
+    }
+
 
     public void Add(Tensor x, Tensor y)
     {

@@ -18,6 +18,12 @@ internal sealed class KernelSet(Accelerator accelerator)
         accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, RopeShape>(ElementwiseKernels.Rope);
     public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, int, Shape2> SiluMul { get; } =
         accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, int, Shape2>(ElementwiseKernels.SiluMul);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, int, Shape2> GeluTanhMul { get; } =
+        accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, int, Shape2>(ElementwiseKernels.GeluTanhMul);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, float, Shape2> Scale { get; } =
+        accelerator.LoadKernel<ArrayView<float>, int, float, Shape2>(ElementwiseKernels.Scale);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, float, Shape2> SoftCap { get; } =
+        accelerator.LoadKernel<ArrayView<float>, int, float, Shape2>(ElementwiseKernels.SoftCap);
     public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, int, Shape2> Add { get; } =
         accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, int, Shape2>(ElementwiseKernels.Add);
     public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, Shape2> AddBias { get; } =

@@ -5,7 +5,7 @@ namespace Engine.Backends.Ilgpu.Kernels;
 /// <summary>
 /// Causal paged attention for decode and prefill chunks alike: one thread group per (token, KV head) serves every
 /// query head of the GQA group. The token at position p reads positions 0..p of its sequence (the last Window of
-/// them under sliding-window attention) through the block table, Tile keys at a time: the tile's K rows are staged in shared memory, scores and an online softmax
+/// them under sliding-window attention) through the block table, scores soft-capped when SoftCap &gt; 0 (Gemma 2), Tile keys at a time: the tile's K rows are staged in shared memory, scores and an online softmax
 /// (running max and sum per head, FlashAttention-style rescaling) are kept there too, and the output accumulates
 /// in shared memory with V read straight from the cache (coalesced along the head dimension). Generic over how the
 /// cache stores its elements (<see cref="IKvFormat"/>); cacheStride counts elements (whole words per row).
@@ -76,7 +76,7 @@ public static class AttentionKernels
                     int g = e / count, key = e % count;
                     float dot = 0f;
                     for (int d = 0; d < headDim; d++) dot += queries[g * headDim + d] * keys[key * pitch + d];
-                    scores[g * tile + key] = dot;
+                    scores[g * tile + key] = p.SoftCap > 0f ? ElementwiseKernels.Tanh(dot / p.SoftCap) * p.SoftCap : dot;
                 }
                 Group.Barrier();
 

@@ -83,6 +83,43 @@ public static class ElementwiseKernels
         }
     }
 
+    /// <summary>output = gelu_tanh(gate) · up with gateUp = [gate | up] (GeGLU); s.Cols is the output width.</summary>
+    public static void GeluTanhMul(ArrayView<float> gateUp, int gateUpStride, ArrayView<float> output, int outStride, Shape2 s)
+    {
+        for (long i = First; i < s.Count; i += Step)
+        {
+            int row = (int)(i / s.Cols), col = (int)(i % s.Cols);
+            long at = (long)row * gateUpStride + col;
+            float gate = gateUp[at];
+            float inner = 0.7978845608f * gate * (1f + 0.044715f * gate * gate);   // sqrt(2/π) · (g + 0.044715 g³)
+            output[(long)row * outStride + col] = 0.5f * gate * (1f + Tanh(inner)) * gateUp[at + s.Cols];
+        }
+    }
+
+    /// <summary>x *= factor.</summary>
+    public static void Scale(ArrayView<float> x, int xStride, float factor, Shape2 s)
+    {
+        for (long i = First; i < s.Count; i += Step)
+        {
+            int row = (int)(i / s.Cols), col = (int)(i % s.Cols);
+            x[(long)row * xStride + col] *= factor;
+        }
+    }
+
+    /// <summary>x = tanh(x / cap) · cap.</summary>
+    public static void SoftCap(ArrayView<float> x, int xStride, float cap, Shape2 s)
+    {
+        for (long i = First; i < s.Count; i += Step)
+        {
+            int row = (int)(i / s.Cols), col = (int)(i % s.Cols);
+            long at = (long)row * xStride + col;
+            x[at] = Tanh(x[at] / cap) * cap;
+        }
+    }
+
+    /// <summary>tanh through exp, which every accelerator has: 1 − 2 / (e^2x + 1) saturates to ±1 without overflow.</summary>
+    internal static float Tanh(float x) => 1f - 2f / (MathF.Exp(2f * x) + 1f);
+
     /// <summary>x += y.</summary>
     public static void Add(ArrayView<float> x, int xStride, ArrayView<float> y, int yStride, Shape2 s)
     {

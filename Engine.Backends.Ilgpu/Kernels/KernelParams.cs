@@ -55,6 +55,8 @@ public struct AttentionParams
     public float Scale;
     /// <summary>Sliding window (0: every earlier position).</summary>
     public int Window;
+    /// <summary>Scores become tanh(s / SoftCap) · SoftCap (0: not capped).</summary>
+    public float SoftCap;
 
     /// <summary>Floats of dynamic shared memory the kernel needs for this shape and tile.</summary>
     public static int SharedFloats(int heads, int kvHeads, int headDim, int tile)

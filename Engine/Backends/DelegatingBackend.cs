@@ -21,6 +21,9 @@ public abstract class DelegatingBackend(IComputeBackend inner) : IComputeBackend
     public virtual void WriteKv(Tensor k, Tensor v, KvCache cache, int layer) => Inner.WriteKv(k, v, cache, layer);
     public virtual void Attention(Tensor q, KvCache cache, int layer, AttentionShape shape, Tensor output) => Inner.Attention(q, cache, layer, shape, output);
     public virtual void SiluMul(Tensor gateUp, Tensor output) => Inner.SiluMul(gateUp, output);
+    public virtual void GeluTanhMul(Tensor gateUp, Tensor output) => Inner.GeluTanhMul(gateUp, output);
+    public virtual void Scale(Tensor x, float factor) => Inner.Scale(x, factor);
+    public virtual void SoftCap(Tensor x, float cap) => Inner.SoftCap(x, cap);
     public virtual void Add(Tensor x, Tensor y) => Inner.Add(x, y);
     public virtual void GatherLogitRows(Tensor x, Tensor output) => Inner.GatherLogitRows(x, output);
     public virtual void GatherRows(Tensor x, ReadOnlySpan<int> rows, Tensor output) => Inner.GatherRows(x, rows, output);

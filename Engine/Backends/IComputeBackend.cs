@@ -51,6 +51,16 @@ public interface IComputeBackend : IDisposable
     /// <summary>output = silu(gate) * up, where gateUp = [gate | up] along columns.</summary>
     void SiluMul(Tensor gateUp, Tensor output);
 
+    /// <summary>output = gelu_tanh(gate) * up, where gateUp = [gate | up] along columns (Gemma's GeGLU):
+    /// gelu_tanh(g) = g/2 · (1 + tanh(sqrt(2/π) · (g + 0.044715 g³))).</summary>
+    void GeluTanhMul(Tensor gateUp, Tensor output);
+
+    /// <summary>x *= factor.</summary>
+    void Scale(Tensor x, float factor);
+
+    /// <summary>x = tanh(x / cap) · cap (Gemma's logit soft-capping).</summary>
+    void SoftCap(Tensor x, float cap);
+
     /// <summary>x += y.</summary>
     void Add(Tensor x, Tensor y);
 

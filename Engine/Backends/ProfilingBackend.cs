@@ -40,6 +40,9 @@ public sealed class ProfilingBackend(IComputeBackend inner) : DelegatingBackend(
     public override void Attention(Tensor q, KvCache cache, int layer, AttentionShape shape, Tensor output) =>
         Time("attention", () => Inner.Attention(q, cache, layer, shape, output));
     public override void SiluMul(Tensor gateUp, Tensor output) => Time("silu-mul", () => Inner.SiluMul(gateUp, output));
+    public override void GeluTanhMul(Tensor gateUp, Tensor output) => Time("gelu-tanh-mul", () => Inner.GeluTanhMul(gateUp, output));
+    public override void Scale(Tensor x, float factor) => Time("scale", () => Inner.Scale(x, factor));
+    public override void SoftCap(Tensor x, float cap) => Time("soft-cap", () => Inner.SoftCap(x, cap));
     public override void Add(Tensor x, Tensor y) => Time("add", () => Inner.Add(x, y));
     public override void GatherLogitRows(Tensor x, Tensor output) => Time("gather", () => Inner.GatherLogitRows(x, output));
     public override void GatherRows(Tensor x, ReadOnlySpan<int> rows, Tensor output)

@@ -9,10 +9,11 @@ namespace Engine.Models;
 /// rope.freq_base, rope.dimension_count, rope.scaling.*, context_length, attention.sliding_window) and the tensors present: q/k/v biases
 /// (Qwen2), q/k norms (Qwen3), Phi-3's fused attn_qkv and ffn_up (gate|up), a tied output when output.weight is absent, rope_freqs (Llama 3.1 scaling),
 /// and mixtures of experts (expert_count, expert_used_count, expert_feed_forward_length: Mixtral as `llama`, Qwen3-MoE as `qwen3moe`).
+/// Gemma 2/3 as llama.cpp reads them: see <see cref="WithGemma"/>.
 /// </summary>
 public static class GgufModelConfig
 {
-    private static readonly string[] Supported = ["llama", "qwen2", "qwen3", "qwen3moe", "phi3"];
+    private static readonly string[] Supported = ["llama", "qwen2", "qwen3", "qwen3moe", "phi3", "gemma2", "gemma3"];
 
     public static ModelConfig Read(GgufFile file)
     {
@@ -45,7 +46,7 @@ public static class GgufModelConfig
         int experts = m.PositiveInt($"{arch}.expert_count") ?? 0;
         if (arch == "qwen3moe" && experts == 0) throw Invalid(file, "lacks qwen3moe.expert_count");
         if (experts > 0) CheckExperts(file, arch);
-        return new ModelConfig
+        var config = new ModelConfig
         {
             ModelType = arch,
             HiddenSize = hidden,
@@ -75,6 +76,42 @@ public static class GgufModelConfig
             StoredDType = embedType is { } t && !t.IsQuantized() ? t : null,
             BosTokenId = bos is >= 0 and < int.MaxValue ? (int)bos : null,
             EosTokenIds = eos,
+        };
+        return arch is "gemma2" or "gemma3" ? WithGemma(config, file) : config;
+    }
+
+    /// <summary>
+    /// Gemma as llama.cpp's loader and graph run it: norm weights stored with Gemma's + 1 already (convert_hf_to_gguf.py
+    /// adds it), embeddings × sqrt(n_embd), GeGLU; scores × 1/sqrt(head_dim), except 1/sqrt(n_embd / n_head) for the
+    /// 27B models (46 Gemma 2 layers, 62 Gemma 3 ones: gemma_pytorch's query_pre_attn_scalar); Gemma 2: even layers slide
+    /// (window 4096 unless attention.sliding_window says), attention and final soft caps 50 and 30 unless
+    /// attn_logit_softcapping / final_logit_softcapping say; Gemma 3: with attention.sliding_window, every 6th layer global
+    /// and the others on RoPE base 10000 without scaling.
+    /// </summary>
+    private static ModelConfig WithGemma(ModelConfig config, GgufFile file)
+    {
+        var m = file.Metadata;
+        string arch = config.ModelType;
+        bool gemma2 = arch == "gemma2";
+        double? Cap(string key, double? fallback)
+        {
+            var cap = m.Float($"{arch}.{key}") ?? fallback;
+            return cap is null or > 0 ? cap : throw Invalid(file, $"has {arch}.{key} {cap} (a soft cap must be positive)");
+        }
+        int? window = gemma2 ? config.SlidingWindow ?? 4096 : config.SlidingWindow;
+        int pattern = gemma2 ? 2 : 6;
+        bool largest = config.NumLayers == (gemma2 ? 46 : 62);
+        return config with
+        {
+            EmbeddingScale = MathF.Sqrt(config.HiddenSize),
+            SandwichNorms = true,
+            GeluActivation = true,
+            QueryPreAttentionScalar = largest ? config.HiddenSize / config.NumHeads : config.HeadDim,
+            AttentionSoftCap = gemma2 ? Cap("attn_logit_softcapping", 50) : null,
+            FinalLogitSoftCap = Cap("final_logit_softcapping", gemma2 ? 30 : null),
+            SlidingWindow = window,
+            FullAttentionLayers = Enumerable.Range(0, config.NumLayers).Where(i => (i + 1) % pattern == 0).ToHashSet(),
+            LocalRopeTheta = !gemma2 && window is not null ? 10000 : null,
         };
     }
 

@@ -13,7 +13,12 @@ public sealed class LlamaLayer
     public Tensor? KNorm { get; init; }
     public required Tensor Output { get; init; }
     public Tensor? OutputBias { get; init; }
-    public required Tensor PostAttentionNorm { get; init; }
+    /// <summary>Gemma: the norm of the attention output before its residual add.</summary>
+    public Tensor? AttentionOutputNorm { get; init; }
+    /// <summary>The norm of the MLP input (Llama's post_attention_layernorm, Gemma's pre_feedforward_layernorm).</summary>
+    public required Tensor FeedForwardNorm { get; init; }
+    /// <summary>Gemma: the norm of the MLP output before its residual add.</summary>
+    public Tensor? FeedForwardOutputNorm { get; init; }
     /// <summary>The dense MLP (null in a mixture-of-experts layer).</summary>
     public Tensor? GateUp { get; init; }
     public Tensor? Down { get; init; }
@@ -23,9 +28,10 @@ public sealed class LlamaLayer
 
     public static LlamaLayer Load(IWeightSource weights, IComputeBackend backend, ModelConfig c, int index, DType storage)
     {
-        string p = $"model.layers.{index}.";
+        string p = $"{c.CheckpointPrefix}model.layers.{index}.";
         int q = c.NumHeads * c.HeadDim, kv = c.NumKvHeads * c.HeadDim, h = c.HiddenSize, f = c.IntermediateSize;
-        Tensor Norm(string name, int size) => backend.Upload(weights.Get(p + name, size));
+        Tensor Norm(string name, int size) => LoadNorm(weights, backend, c, p + name, size);
+        Tensor Bias(string name, int size) => backend.Upload(weights.Get(p + name, size));
         return new LlamaLayer
         {
             InputNorm = Norm("input_layernorm.weight", h),
@@ -43,8 +49,10 @@ public sealed class LlamaLayer
             QNorm = c.QkNorm ? Norm("self_attn.q_norm.weight", c.HeadDim) : null,
             KNorm = c.QkNorm ? Norm("self_attn.k_norm.weight", c.HeadDim) : null,
             Output = backend.LoadMatrix(storage, weights.Get(p + "self_attn.o_proj.weight", h, q)),
-            OutputBias = c.OutputBias ? Norm("self_attn.o_proj.bias", h) : null,
-            PostAttentionNorm = Norm("post_attention_layernorm.weight", h),
+            OutputBias = c.OutputBias ? Bias("self_attn.o_proj.bias", h) : null,
+            AttentionOutputNorm = c.SandwichNorms ? Norm("post_attention_layernorm.weight", h) : null,
+            FeedForwardNorm = Norm(c.SandwichNorms ? "pre_feedforward_layernorm.weight" : "post_attention_layernorm.weight", h),
+            FeedForwardOutputNorm = c.SandwichNorms ? Norm("post_feedforward_layernorm.weight", h) : null,
             GateUp = c.IsMoeLayer(index) ? null
                 : c.FusedProjections
                 ? backend.LoadMatrix(storage, weights.Get(p + "mlp.gate_up_proj.weight", 2 * f, h))
@@ -55,6 +63,16 @@ public sealed class LlamaLayer
             Router = c.IsMoeLayer(index) ? backend.LoadMatrix(DType.F32, weights.Get(p + MoeNames(c).Router, c.NumExperts, h)) : null,
             Experts = c.IsMoeLayer(index) ? [.. Enumerable.Range(0, c.NumExperts).Select(e => LoadExpert(weights, backend, c, p, e, storage))] : [],
         };
+    }
+
+    /// <summary>An RMSNorm weight, plus the config's offset (Gemma's 1 + weight) added in F32 as HF computes it.</summary>
+    public static unsafe Tensor LoadNorm(IWeightSource weights, IComputeBackend backend, ModelConfig c, string name, int size)
+    {
+        var stored = weights.Get(name, size);
+        if (c.NormWeightOffset == 0) return backend.Upload(stored);
+        var shifted = HostTensor.Allocate(name, DType.F32, [size]);
+        for (int i = 0; i < size; i++) ((float*)shifted.Data)[i] = stored[i] + c.NormWeightOffset;
+        return backend.Upload(shifted);
     }
 
     private static (Tensor GateUp, Tensor Down) LoadExpert(IWeightSource weights, IComputeBackend backend, ModelConfig c, string p, int e, DType storage)

@@ -5,7 +5,8 @@ using Engine.Lora;
 namespace Engine.Models;
 
 /// <summary>
-/// The Llama-family decoder (Llama 2/3, Mistral, Qwen2, Qwen3) written only in backend ops, so any
+/// The Llama-family decoder (Llama 2/3, Mistral, Qwen2, Qwen3, Phi-3, Mixtral, Qwen3-MoE, and Gemma 2/3 with their
+/// extra steps switched on by the config) written only in backend ops, so any
 /// <see cref="IComputeBackend"/> runs it. One forward handles a whole mixed prefill/decode batch. Without an lm_head
 /// (a pooling model: embeddings only) it gives final hidden states and no logits.
 /// </summary>
@@ -16,7 +17,7 @@ public sealed class LlamaModel
     private readonly LlamaLayer[] _layers;
     private readonly Tensor _finalNorm;
     private readonly Tensor? _lmHead;
-    private readonly RotaryTable _rope;
+    private readonly RotaryTable[] _layerRopes;
     private readonly ForwardBuffers _buffers;
     private readonly AttentionShape _shape;
     private readonly AttentionShape[] _layerShapes;
@@ -30,14 +31,24 @@ public sealed class LlamaModel
         Config = config;
         _backend = backend;
         int h = config.HiddenSize;
-        _embedding = backend.LoadMatrix(storage, weights.Get("model.embed_tokens.weight", config.VocabSize, h));
+        string prefix = config.CheckpointPrefix;
+        _embedding = backend.LoadMatrix(storage, weights.Get(prefix + "model.embed_tokens.weight", config.VocabSize, h));
         _layers = Enumerable.Range(0, config.NumLayers).Select(i => LlamaLayer.Load(weights, backend, config, i, storage)).ToArray();
-        _finalNorm = backend.Upload(weights.Get("model.norm.weight", h));
+        _finalNorm = LlamaLayer.LoadNorm(weights, backend, config, prefix + "model.norm.weight", h);
         _lmHead = !languageModelHead ? null
-            : config.TieWordEmbeddings ? _embedding : backend.LoadMatrix(storage, weights.Get("lm_head.weight", config.VocabSize, h));
-        _rope = RotaryFrequencies.Build(backend, config, maxPositions);
+            : config.TieWordEmbeddings ? _embedding : backend.LoadMatrix(storage, weights.Get(prefix + "lm_head.weight", config.VocabSize, h));
+        var rope = RotaryFrequencies.Build(backend, config, maxPositions);
+        // Gemma 3's sliding-window layers rotate by their own base, unscaled.
+        var localRope = config.LocalRopeTheta is { } localTheta
+            ? RotaryFrequencies.Build(backend, config with { RopeTheta = localTheta, RopeScaling = null }, maxPositions)
+            : rope;
+        _layerRopes = Enumerable.Range(0, config.NumLayers).Select(i => config.WindowOf(i) > 0 ? localRope : rope).ToArray();
         _buffers = new ForwardBuffers(backend, config, maxBatchTokens, languageModelHead ? maxLogitRows : 0);
-        _shape = new AttentionShape(config.NumHeads, config.NumKvHeads, config.HeadDim);
+        _shape = new AttentionShape(config.NumHeads, config.NumKvHeads, config.HeadDim)
+        {
+            Scale = (float)(1 / Math.Sqrt(config.QueryPreAttentionScalar ?? config.HeadDim)),
+            SoftCap = (float)(config.AttentionSoftCap ?? 0),
+        };
         _experts = config.NumExperts > 0 ? new ExpertMixture(backend, config, maxBatchTokens) : null;
         _layerShapes = Enumerable.Range(0, config.NumLayers).Select(i => _shape with { Window = config.WindowOf(i) }).ToArray();
     }
@@ -63,6 +74,7 @@ public sealed class LlamaModel
 
         _backend.BeginStep(batch);
         _backend.Embed(_embedding, b.Residual);
+        if (Config.EmbeddingScale != 1) _backend.Scale(b.Residual, Config.EmbeddingScale);
         for (int i = 0; i < _layers.Length; i++)
         {
             var layer = _layers[i];
@@ -76,15 +88,16 @@ public sealed class LlamaModel
             lora?.Apply(i, LoraTarget.VProj, b.Normed, values);
             if (layer.QNorm is not null) _backend.RmsNorm(queries, layer.QNorm, eps, queries);
             if (layer.KNorm is not null) _backend.RmsNorm(keys, layer.KNorm, eps, keys);
-            _backend.Rope(queries, _rope);
-            _backend.Rope(keys, _rope);
+            _backend.Rope(queries, _layerRopes[i]);
+            _backend.Rope(keys, _layerRopes[i]);
             _backend.WriteKv(keys, values, cache, i);
             _backend.Attention(queries, cache, i, _layerShapes[i], b.Attention);
             _backend.MatMul(b.Attention, layer.Output, layer.OutputBias, b.Hidden);
             lora?.Apply(i, LoraTarget.OProj, b.Attention, b.Hidden);
+            if (layer.AttentionOutputNorm is not null) _backend.RmsNorm(b.Hidden, layer.AttentionOutputNorm, eps, b.Hidden);
             _backend.Add(b.Residual, b.Hidden);
 
-            _backend.RmsNorm(b.Residual, layer.PostAttentionNorm, eps, b.Normed);
+            _backend.RmsNorm(b.Residual, layer.FeedForwardNorm, eps, b.Normed);
             if (layer.Router is not null)
             {
                 _experts!.Run(layer, b);
@@ -97,9 +110,11 @@ public sealed class LlamaModel
                 lora.Apply(i, LoraTarget.GateProj, b.Normed, b.GateUp.Columns(0, f));
                 lora.Apply(i, LoraTarget.UpProj, b.Normed, b.GateUp.Columns(f, f));
             }
-            _backend.SiluMul(b.GateUp, b.Activated);
+            if (Config.GeluActivation) _backend.GeluTanhMul(b.GateUp, b.Activated);
+            else _backend.SiluMul(b.GateUp, b.Activated);
             _backend.MatMul(b.Activated, layer.Down!, null, b.Hidden);
             lora?.Apply(i, LoraTarget.DownProj, b.Activated, b.Hidden);
+            if (layer.FeedForwardOutputNorm is not null) _backend.RmsNorm(b.Hidden, layer.FeedForwardOutputNorm, eps, b.Hidden);
             _backend.Add(b.Residual, b.Hidden);
         }
         if (batch.LogitTokenIndices.Length == 0) return b.Logits;
@@ -107,6 +122,7 @@ public sealed class LlamaModel
         _backend.GatherLogitRows(b.Residual, b.Selected);
         _backend.RmsNorm(b.Selected, _finalNorm, eps, b.Selected);
         _backend.MatMul(b.Selected, _lmHead!, null, b.Logits);
+        if (Config.FinalLogitSoftCap is { } cap) _backend.SoftCap(b.Logits, (float)cap);
         return b.Logits;
     }
 

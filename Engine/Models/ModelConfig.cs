@@ -5,8 +5,8 @@ namespace Engine.Models;
 
 /// <summary>
 /// The parts of a Hugging Face config.json (+ generation_config.json) that the Llama-family model needs.
-/// Llama 2/3, Mistral, Qwen2 (q/k/v bias), Qwen3 (q/k RMSNorm, explicit head_dim) and Phi-3/3.5/4 (fused q|k|v and
-/// gate|up, LongRoPE, partial rotary) share one shape.
+/// Llama 2/3, Mistral, Qwen2 (q/k/v bias), Qwen3 (q/k RMSNorm, explicit head_dim), Phi-3/3.5/4 (fused q|k|v and
+/// gate|up, LongRoPE, partial rotary), Mixtral/Qwen3-MoE and Gemma 2/3 (<see cref="GemmaConfig"/>) share one shape.
 /// </summary>
 public sealed record ModelConfig
 {
@@ -56,6 +56,28 @@ public sealed record ModelConfig
 
     /// <summary>q|k|v and gate|up stored as single matrices (Phi-3's qkv_proj and gate_up_proj).</summary>
     public bool FusedProjections { get; init; }
+
+    /// <summary>Gemma: every RMSNorm multiplies by (1 + weight); the offset is added to the stored weights at load (a GGUF
+    /// stores them with it already).</summary>
+    public float NormWeightOffset { get; init; }
+    /// <summary>Gemma: the embedding rows are multiplied by this (sqrt(hidden_size)).</summary>
+    public float EmbeddingScale { get; init; } = 1;
+    /// <summary>Gemma 2/3: the attention and MLP outputs are RMS-normed before their residual adds (post_attention_layernorm,
+    /// post_feedforward_layernorm) and the MLP input by pre_feedforward_layernorm.</summary>
+    public bool SandwichNorms { get; init; }
+    /// <summary>Gemma: the MLP is GeGLU with the tanh approximation of GELU (gelu_pytorch_tanh), not SwiGLU.</summary>
+    public bool GeluActivation { get; init; }
+    /// <summary>Attention scores are q·k / sqrt(this) (Gemma's query_pre_attn_scalar; head_dim when null).</summary>
+    public double? QueryPreAttentionScalar { get; init; }
+    /// <summary>Gemma 2: attention scores become tanh(s / cap) · cap before the softmax (attn_logit_softcapping).</summary>
+    public double? AttentionSoftCap { get; init; }
+    /// <summary>Gemma 2: logits become tanh(l / cap) · cap (final_logit_softcapping).</summary>
+    public double? FinalLogitSoftCap { get; init; }
+    /// <summary>Gemma 3: the RoPE base of the sliding-window layers (rope_local_base_freq), without rope_scaling; null: every
+    /// layer uses RopeTheta and RopeScaling.</summary>
+    public double? LocalRopeTheta { get; init; }
+    /// <summary>What the checkpoint puts before "model.*" and "lm_head.weight": Gemma 3's multimodal "language_model.".</summary>
+    public string CheckpointPrefix { get; init; } = "";
     public DType? StoredDType { get; init; }
     public int? BosTokenId { get; init; }
     public IReadOnlyList<int> EosTokenIds { get; init; } = [];
@@ -71,7 +93,7 @@ public sealed record ModelConfig
         }
     }
 
-    private static readonly string[] Supported = ["llama", "mistral", "qwen2", "qwen3", "phi3", "mixtral", "qwen3_moe"];
+    private static readonly string[] Supported = ["llama", "mistral", "qwen2", "qwen3", "phi3", "mixtral", "qwen3_moe", "gemma2", "gemma3_text", "gemma3"];
 
     public static ModelConfig Load(string modelDirectory)
     {
@@ -96,13 +118,17 @@ public sealed record ModelConfig
         string type = root.TryGetProperty("model_type", out var t) ? t.GetString() ?? "llama" : "llama";
         if (!Supported.Contains(type))
             throw new NotSupportedException($"model_type '{type}' is not supported (supported: {string.Join(", ", Supported)}).");
+        if (type == "gemma3") return GemmaConfig.ParseMultimodal(root);
+        bool gemma = type is "gemma2" or "gemma3_text";
         int hidden = Int(root, "hidden_size") ?? throw Missing("hidden_size");
         int heads = Int(root, "num_attention_heads") ?? throw Missing("num_attention_heads");
         bool attentionBias = root.TryGetProperty("attention_bias", out var ab) && ab.ValueKind == JsonValueKind.True;
-        int headDim = Int(root, "head_dim") ?? hidden / heads;
+        // Gemma's head_dim is not hidden / heads, and its configs always state it.
+        int headDim = Int(root, "head_dim") ?? (gemma ? throw Missing("head_dim") : hidden / heads);
+        if (headDim <= 0 || headDim % 2 != 0) throw new InvalidDataException($"config.json head_dim {headDim} must be a positive even number.");
         int maxPositions = Int(root, "max_position_embeddings") ?? 2048;
         int rotaryDim = RotaryDimensions(root, headDim);
-        return new ModelConfig
+        var config = new ModelConfig
         {
             ModelType = type,
             HiddenSize = hidden,
@@ -117,10 +143,11 @@ public sealed record ModelConfig
             RopeTheta = Double(root, "rope_theta") ?? 10000,
             RopeScaling = ParseRopeScaling(root, maxPositions, rotaryDim),
             RotaryDim = rotaryDim,
-            TieWordEmbeddings = root.TryGetProperty("tie_word_embeddings", out var tie) && tie.ValueKind == JsonValueKind.True,
+            // Gemma ties them unless told otherwise (its config classes' default).
+            TieWordEmbeddings = root.TryGetProperty("tie_word_embeddings", out var tie) ? tie.ValueKind == JsonValueKind.True : gemma,
             QkvBias = type == "qwen2" || attentionBias,
-            OutputBias = type is "llama" or "mistral" && attentionBias,
-            QkNorm = type is "qwen3" or "qwen3_moe",
+            OutputBias = type is "llama" or "mistral" or "gemma2" or "gemma3_text" && attentionBias,
+            QkNorm = type is "qwen3" or "qwen3_moe" or "gemma3_text",
             NumExperts = type switch { "mixtral" => Int(root, "num_local_experts") ?? throw Missing("num_local_experts"), "qwen3_moe" => Int(root, "num_experts") ?? throw Missing("num_experts"), _ => 0 },
             ExpertsPerToken = type is "mixtral" or "qwen3_moe" ? Int(root, "num_experts_per_tok") ?? throw Missing("num_experts_per_tok") : 0,
             ExpertIntermediateSize = type == "qwen3_moe" ? Int(root, "moe_intermediate_size") ?? throw Missing("moe_intermediate_size") : Int(root, "intermediate_size") ?? 0,
@@ -133,6 +160,7 @@ public sealed record ModelConfig
             BosTokenId = Int(root, "bos_token_id"),
             EosTokenIds = TokenIds(root, "eos_token_id"),
         };
+        return gemma ? GemmaConfig.Apply(config, root) : config;
     }
 
     private static readonly string[] RopeTypes = ["default", "linear", "dynamic", "yarn", "longrope", "llama3"];
@@ -176,7 +204,8 @@ public sealed record ModelConfig
     /// only with layer_types saying which layers (the older max_window_layers rule has changed meaning between versions).</summary>
     private static int? ParseSlidingWindow(JsonElement root, string type)
     {
-        if (Int(root, "sliding_window") is not { } window) return null;
+        if (Int(root, "sliding_window") is not { } window)
+            return type is "gemma2" or "gemma3_text" ? throw Missing("sliding_window") : null;
         if (window <= 0) throw new InvalidDataException($"config.json sliding_window {window} must be positive.");
         if (type is "qwen2" or "qwen3")
         {
@@ -187,7 +216,7 @@ public sealed record ModelConfig
         return window;
     }
 
-    private static HashSet<int> FullAttentionLayerSet(JsonElement root)
+    internal static HashSet<int> FullAttentionLayerSet(JsonElement root)
     {
         if (!root.TryGetProperty("layer_types", out var types) || types.ValueKind != JsonValueKind.Array) return [];
         var full = new HashSet<int>();
@@ -226,17 +255,17 @@ public sealed record ModelConfig
     private static double[]? Doubles(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? v.EnumerateArray().Select(x => x.GetDouble()).ToArray() : null;
 
-    private static int? Int(JsonElement e, string name) =>
+    internal static int? Int(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
 
-    private static double? Double(JsonElement e, string name) =>
+    internal static double? Double(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 
-    private static List<int> TokenIds(JsonElement e, string name) =>
+    internal static List<int> TokenIds(JsonElement e, string name) =>
         !e.TryGetProperty(name, out var v) ? []
         : v.ValueKind == JsonValueKind.Number ? [v.GetInt32()]
         : v.ValueKind == JsonValueKind.Array ? v.EnumerateArray().Select(x => x.GetInt32()).ToList()
         : [];
 
-    private static InvalidDataException Missing(string name) => new($"config.json lacks '{name}'.");
+    internal static InvalidDataException Missing(string name) => new($"config.json lacks '{name}'.");
 }

@@ -27,9 +27,20 @@ public class AttentionTests(BackendPair b)
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void PrefixThenMixedStep_MatchesCpu(int heads, int kvHeads, int headDim, int blockSize, KvCacheDType dtype)
+    public void PrefixThenMixedStep_MatchesCpu(int heads, int kvHeads, int headDim, int blockSize, KvCacheDType dtype) =>
+        PrefixThenMixedStep(new AttentionShape(heads, kvHeads, headDim), blockSize, dtype);
+
+    /// <summary>Gemma's attention: its own score scale (query_pre_attn_scalar), scores soft-capped (a cap small enough that
+    /// tanh bites), with and without a sliding window.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    public void ScaledSoftCappedScores_MatchCpu(int window) =>
+        PrefixThenMixedStep(new AttentionShape(4, 2, 12, window) { Scale = 0.45f, SoftCap = 1.5f }, 4, KvCacheDType.Float32);
+
+    private void PrefixThenMixedStep(AttentionShape shape, int blockSize, KvCacheDType dtype)
     {
-        var shape = new AttentionShape(heads, kvHeads, headDim);
+        int kvHeads = shape.KvHeads, headDim = shape.HeadDim;
         const int blocks = 24;
         var cache = (Cpu: b.Cpu.AllocateKvCache(1, blocks, blockSize, kvHeads, headDim, dtype), Gpu: b.Gpu.AllocateKvCache(1, blocks, blockSize, kvHeads, headDim, dtype));
         Fill(cache, blocks * blockSize, kvHeads * headDim);

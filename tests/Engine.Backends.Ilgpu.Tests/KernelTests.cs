@@ -121,10 +121,13 @@ public class KernelTests(BackendPair b)
     }
 
     [Fact]
-    public void SiluMul_Add_GatherRows_MatchCpu()
+    public void GatedActivations_Add_GatherRows_MatchCpu()
     {
-        var gateUp = b.Random2D(7, 2 * 45, 4f);
+        var gateUp = b.Random2D(7, 2 * 45, 4f);   // gates large enough to saturate GELU's tanh
         var activated = b.Allocate(7, 45);
+        b.Cpu.GeluTanhMul(gateUp.Cpu, activated.Cpu);
+        b.Gpu.GeluTanhMul(gateUp.Gpu, activated.Gpu);
+        b.AssertClose(activated, "gelu-tanh-mul");
         b.Cpu.SiluMul(gateUp.Cpu, activated.Cpu);
         b.Gpu.SiluMul(gateUp.Gpu, activated.Gpu);
         b.AssertClose(activated, "silu-mul");
@@ -139,6 +142,21 @@ public class KernelTests(BackendPair b)
         b.Cpu.GatherLogitRows(x.Cpu, selected.Cpu);
         b.Gpu.GatherLogitRows(x.Gpu, selected.Gpu);
         b.AssertClose(selected, "gather rows", 1e-7);
+    }
+
+    /// <summary>Gemma's scalar ops: the embedding scale, and soft-capping of values far beyond the cap on both sides.</summary>
+    [Fact]
+    public void Scale_SoftCap_MatchCpu()
+    {
+        var fused = b.Random2D(5, 40);
+        var x = (fused.Cpu.Columns(3, 29), fused.Gpu.Columns(3, 29));   // a strided view
+        b.Cpu.Scale(x.Item1, 7.5f);
+        b.Gpu.Scale(x.Item2, 7.5f);
+        b.AssertClose(fused, "scale");
+
+        b.Cpu.SoftCap(x.Item1, 2.5f);
+        b.Gpu.SoftCap(x.Item2, 2.5f);
+        b.AssertClose(fused, "soft-cap");
     }
 
     [Fact]

@@ -12,9 +12,10 @@ namespace Engine.Backends.Ilgpu.Tests;
 /// </summary>
 public class ModelLogitsTests
 {
-    /// <summary>The variants that exercise distinct kernel paths (grouped heads, biases, norms, scaling, dtypes, odd shapes).</summary>
+    /// <summary>The variants that exercise distinct kernel paths (grouped heads, biases, norms, scaling, Gemma's soft caps and
+    /// GeGLU, dtypes, odd shapes).</summary>
     public static TheoryData<string> Names() =>
-        new("gqa-4-untied", "qwen2-qkv-bias", "qwen3-qk-norm-head-dim", "llama3-rope-scaling", "yarn-rope-scaling", "longrope-partial-rotary", "phi3-longrope-partial", "mistral-sliding-window", "qwen2-sliding-layer-types", "mixtral-moe", "qwen3-moe", "bf16-weights", "f16-weights", "odd-sizes");
+        new("gqa-4-untied", "qwen2-qkv-bias", "qwen3-qk-norm-head-dim", "llama3-rope-scaling", "yarn-rope-scaling", "longrope-partial-rotary", "phi3-longrope-partial", "mistral-sliding-window", "qwen2-sliding-layer-types", "mixtral-moe", "qwen3-moe", "gemma2", "gemma3", "bf16-weights", "f16-weights", "odd-sizes");
 
     [Theory]
     [MemberData(nameof(Names))]

@@ -267,6 +267,49 @@ public sealed unsafe class CpuBackend : IComputeBackend
         }
     }
 
+    public void GeluTanhMul(Tensor gateUp, Tensor output)
+    {
+        var g = (CpuTensor)gateUp;
+        var o = (CpuTensor)output;
+        int width = o.Cols;
+        float c = MathF.Sqrt(2 / MathF.PI);
+        for (int row = 0; row < g.Rows; row++)
+        {
+            var gate = new ReadOnlySpan<float>(g.Row(row), width);
+            var up = new ReadOnlySpan<float>(g.Row(row) + width, width);
+            var dst = o.RowSpan(row);
+            TensorPrimitives.Multiply(gate, gate, dst);
+            TensorPrimitives.Multiply(dst, 0.044715f * c, dst);
+            TensorPrimitives.Add(dst, c, dst);   // c · (1 + 0.044715 g²)
+            TensorPrimitives.Multiply(dst, gate, dst);
+            TensorPrimitives.Tanh(dst, dst);
+            TensorPrimitives.Add(dst, 1f, dst);
+            TensorPrimitives.Multiply(dst, gate, dst);
+            TensorPrimitives.Multiply(dst, 0.5f, dst);
+            TensorPrimitives.Multiply(dst, up, dst);
+        }
+    }
+
+    public void Scale(Tensor x, float factor)
+    {
+        var xs = (CpuTensor)x;
+        for (int row = 0; row < xs.Rows; row++) TensorPrimitives.Multiply(xs.RowSpan(row), factor, xs.RowSpan(row));
+    }
+
+    public void SoftCap(Tensor x, float cap)
+    {
+        var xs = (CpuTensor)x;
+        for (int row = 0; row < xs.Rows; row++) SoftCapInPlace(xs.RowSpan(row), cap);
+    }
+
+    /// <summary>x = tanh(x / cap) · cap.</summary>
+    internal static void SoftCapInPlace(Span<float> x, float cap)
+    {
+        TensorPrimitives.Divide(x, cap, x);
+        TensorPrimitives.Tanh(x, x);
+        TensorPrimitives.Multiply(x, cap, x);
+    }
+
     public void Add(Tensor x, Tensor y)
     {
         var xs = (CpuTensor)x;

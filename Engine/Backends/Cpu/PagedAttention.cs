@@ -66,6 +66,7 @@ internal sealed unsafe class PagedAttention<TKv> where TKv : IKvElement
                 for (int b = firstBlock; b * blockSize < seen; b++)
                     BlockScores(query, _keys.Run(table[b], kvHead), blockSize, headDim, row + b * blockSize);
                 var probabilities = new Span<float>(row + from, seen - from);
+                if (_shape.SoftCap > 0) CpuBackend.SoftCapInPlace(probabilities, _shape.SoftCap);
                 // TensorPrimitives.SoftMax does not subtract the maximum: a score above ~88 would overflow exp and give NaN.
                 TensorPrimitives.Subtract(probabilities, TensorPrimitives.Max(probabilities), probabilities);
                 TensorPrimitives.SoftMax(probabilities, probabilities);

@@ -9,7 +9,7 @@ namespace Engine.Loading.Gguf;
 /// blk.N.attn_q → model.layers.N.self_attn.q_proj, ...). For the `llama` architecture, llama.cpp's converter
 /// permuted the rows of Q and K within each head so that ggml's "normal" RoPE rotates adjacent pairs (2i, 2i+1);
 /// the engine rotates HF's halves (i, i + d/2), so those rows are put back: HF row h·d + half·d/2 + i is GGUF row
-/// h·d + 2i + half. Qwen2/Qwen3 files use NEOX RoPE (= rotate-half) and are read as they are. Mixture-of-experts
+/// h·d + 2i + half. Qwen2/Qwen3/Phi-3/Gemma files use NEOX RoPE (= rotate-half) and are read as they are. Mixture-of-experts
 /// layers (Mixtral as `llama`, `qwen3moe`) keep each kind of expert matrix in one tensor; an expert is a slice of it.
 /// The file belongs to its <see cref="Models.ModelSource"/>, which disposes it.
 /// </summary>
@@ -56,7 +56,7 @@ public sealed unsafe class GgufWeights(GgufFile file, ModelConfig config) : IWei
     }
 
     /// <summary>The GGUF name of a Hugging Face weight name, and for one expert's matrix its index in the merged tensor.</summary>
-    private static (string Name, int? Expert) GgufName(string hfName)
+    private (string Name, int? Expert) GgufName(string hfName)
     {
         switch (hfName)
         {
@@ -93,7 +93,10 @@ public sealed unsafe class GgufWeights(GgufFile file, ModelConfig config) : IWei
             "self_attn.o_proj" => "attn_output",
             "self_attn.q_norm" => "attn_q_norm",
             "self_attn.k_norm" => "attn_k_norm",
-            "post_attention_layernorm" => "ffn_norm",
+            // Gemma's post_attention_layernorm norms the attention output; its MLP input norm is pre_feedforward_layernorm.
+            "post_attention_layernorm" => config.SandwichNorms ? "post_attention_norm" : "ffn_norm",
+            "pre_feedforward_layernorm" => "ffn_norm",
+            "post_feedforward_layernorm" => "post_ffw_norm",
             "mlp.gate_proj" => "ffn_gate",
             "mlp.up_proj" or "mlp.gate_up_proj" => "ffn_up",   // Phi-3's ffn_up holds gate|up
             "mlp.down_proj" => "ffn_down",

@@ -25,6 +25,19 @@ public sealed class GgufVariantTests
             extraConfig: new Dictionary<string, object> { ["num_local_experts"] = 4, ["num_experts_per_tok"] = 2 }),
         ["qwen3-moe"] = () => TinyModel.Create(modelType: "qwen3_moe", hidden: 48, heads: 4, kvHeads: 2, headDim: 16, qkNorm: true, vocab: 290,
             extraConfig: new Dictionary<string, object> { ["num_experts"] = 5, ["num_experts_per_tok"] = 3, ["moe_intermediate_size"] = 40, ["norm_topk_prob"] = true }),
+        // llama.cpp's Gemma: query_pre_attn_scalar = head_dim (below 27B), Gemma 3's pattern 6 and local base 10000.
+        ["gemma2"] = () => TinyModel.Create(modelType: "gemma2", hidden: 48, heads: 4, kvHeads: 2, headDim: 16, vocab: 275,
+            extraConfig: new Dictionary<string, object>
+            {
+                ["query_pre_attn_scalar"] = 16, ["attn_logit_softcapping"] = 2.0, ["final_logit_softcapping"] = 3.0, ["sliding_window"] = 4,
+            }),
+        ["gemma3"] = () => TinyModel.Create(modelType: "gemma3_text", qkNorm: true, layers: 6, hidden: 48, heads: 4, kvHeads: 2, headDim: 16, vocab: 277,
+            ropeScaling: new Dictionary<string, object> { ["rope_type"] = "linear", ["factor"] = 2.0 },
+            extraConfig: new Dictionary<string, object>
+            {
+                ["query_pre_attn_scalar"] = 16, ["sliding_window"] = 4, ["sliding_window_pattern"] = 6,
+                ["rope_theta"] = 1000000.0, ["rope_local_base_freq"] = 10000.0,
+            }),
     };
 
     public static TheoryData<string, string> RefusedMoeFiles() => new()
@@ -64,5 +77,17 @@ public sealed class GgufVariantTests
         var fromSafetensors = PromptLogitsProbe.Run(ModelLoader.Load(tiny.Directory, backend, null, false, 64, 32, 32), backend, tokens);
         var fromGguf = PromptLogitsProbe.Run(ModelLoader.Load(gguf, backend, null, false, 64, 32, 32), backend, tokens);
         for (int t = 0; t < tokens.Length; t++) Assert.Equal(fromSafetensors[t], fromGguf[t]);
+    }
+
+    [Fact]
+    public void GemmaGgufWithNonPositiveSoftCap_IsRefusedNamingTheKey()
+    {
+        using var tiny = TinyModel.Create(modelType: "gemma2", hidden: 48, heads: 4, kvHeads: 2, headDim: 16, vocab: 275,
+            extraConfig: new Dictionary<string, object> { ["query_pre_attn_scalar"] = 16, ["attn_logit_softcapping"] = 0.0, ["sliding_window"] = 4 });
+        var gguf = Path.Combine(tiny.Directory, "model.gguf");
+        TinyGguf.Write(tiny, gguf);
+        using var backend = new CpuBackend(1);
+        var error = Assert.Throws<InvalidDataException>(() => ModelLoader.Load(gguf, backend, null, false, 64, 32, 32));
+        Assert.Contains("gemma2.attn_logit_softcapping 0", error.Message);
     }
 }

@@ -7,7 +7,7 @@ namespace Engine.Tests.Gguf;
 
 /// <summary>
 /// Model shapes written here as GGUF (GQA with odd vocabulary rows, Qwen2 q/k/v bias, Qwen3 q/k norm with its own
-/// head size), first F32, then quantized by llama.cpp's own llama_model_quantize to each preset, run by llama.cpp
+/// head size, Gemma 2 and 3), first F32, then quantized by llama.cpp's own llama_model_quantize to each preset, run by llama.cpp
 /// (LLamaSharp) and by the engine: every logit of every position within 2.5 % of the row's largest |logit| (F32:
 /// 0.1 %), and the same top-1 wherever llama.cpp's top two are further apart than twice that.
 /// Why 2.5 % and not the 1 % of quant-tiny-gguf: both engines quantize activations to 8 bits, and the rounding noise
@@ -28,6 +28,20 @@ public sealed class LlamaCppComparisonTests
         // YaRN over an original context of 8: the 14 positions reach past it, the ramp spans pairs 0–4 of 32.
         ["qwen2-yarn"] = () => TinyModel.Create(modelType: "qwen2", qkvBias: true, hidden: 256, heads: 4, kvHeads: 2, intermediate: 512, vocab: 300, tied: false, seed: 15,
             ropeScaling: new Dictionary<string, object> { ["rope_type"] = "yarn", ["factor"] = 4.0, ["original_max_position_embeddings"] = 8 }),
+        // Gemma as llama.cpp knows it: scores × 1/sqrt(head_dim) (query_pre_attn_scalar = head_dim below 27B), Gemma 2's even
+        // layers and all but every 6th of Gemma 3's on a window shorter than the 14-token prompt, caps that bite.
+        ["gemma2"] = () => TinyModel.Create(modelType: "gemma2", hidden: 256, heads: 4, kvHeads: 2, headDim: 48, intermediate: 512, vocab: 283, seed: 18,
+            extraConfig: new Dictionary<string, object>
+            {
+                ["query_pre_attn_scalar"] = 48, ["attn_logit_softcapping"] = 2.0, ["final_logit_softcapping"] = 3.0, ["sliding_window"] = 5,
+            }),
+        ["gemma3"] = () => TinyModel.Create(modelType: "gemma3_text", qkNorm: true, layers: 6, hidden: 256, heads: 4, kvHeads: 2, headDim: 48, intermediate: 512,
+            vocab: 287, seed: 19, ropeScaling: new Dictionary<string, object> { ["rope_type"] = "linear", ["factor"] = 4.0 },
+            extraConfig: new Dictionary<string, object>
+            {
+                ["query_pre_attn_scalar"] = 48, ["sliding_window"] = 5, ["sliding_window_pattern"] = 6,
+                ["rope_theta"] = 1000000.0, ["rope_local_base_freq"] = 10000.0,
+            }),
         ["llama-linear-rope"] = () => TinyModel.Create(hidden: 256, heads: 4, kvHeads: 4, intermediate: 256, vocab: 267, tied: true, seed: 16,
             ropeScaling: new Dictionary<string, object> { ["rope_type"] = "linear", ["factor"] = 2.5 }),
         // Mixtral (GGUF arch llama with experts) and Qwen3-MoE (qwen3moe, its own expert size, q/k norms): llama.cpp's graphs
@@ -39,7 +53,7 @@ public sealed class LlamaCppComparisonTests
     };
 
     /// <summary>Shapes that check the arithmetic (RoPE scaling) rather than a storage type: F32 only.</summary>
-    private static readonly string[] F32Only = ["qwen2-yarn", "llama-linear-rope"];
+    private static readonly string[] F32Only = ["qwen2-yarn", "llama-linear-rope", "gemma2", "gemma3"];
 
     public static TheoryData<string, string> Cases()
     {

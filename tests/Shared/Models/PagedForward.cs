@@ -28,6 +28,26 @@ public static class PagedForward
         return Download(backend, model.FinalHiddenStates());
     }
 
+    /// <summary>Several sequences in one step, as the scheduler batches them: sequence i's tokens
+    /// <c>starts[i]</c> … end of <c>prompts[i]</c> (its earlier positions already cached), slots from its own block table
+    /// (all tables of one length). The logits of every position in the step, a row per token, on the host.</summary>
+    public static float[] BatchLogits(IComputeBackend backend, LlamaModel model, KvCache cache, int[][] blockTables, int[][] prompts, int[] starts)
+    {
+        var positions = prompts.SelectMany((p, i) => Enumerable.Range(starts[i], p.Length - starts[i])).ToArray();
+        var sequences = prompts.SelectMany((p, i) => Enumerable.Repeat(i, p.Length - starts[i])).ToArray();
+        var batch = new ForwardBatch
+        {
+            TokenIds = prompts.SelectMany((p, i) => p[starts[i]..]).ToArray(),
+            Positions = positions,
+            SlotMapping = positions.Select((p, t) => blockTables[sequences[t]][p / cache.BlockSize] * cache.BlockSize + p % cache.BlockSize).ToArray(),
+            TokenSequence = sequences,
+            BlockTables = blockTables.SelectMany(t => t).ToArray(),
+            MaxBlocksPerSequence = blockTables[0].Length,
+            LogitTokenIndices = Enumerable.Range(0, positions.Length).ToArray(),
+        };
+        return Download(backend, model.Forward(batch, cache));
+    }
+
     private static ForwardBatch Batch(KvCache cache, int[] blockTable, int[] tokens, int start, int count, int[] logitRows)
     {
         var positions = Enumerable.Range(start, count).ToArray();

@@ -3,7 +3,8 @@ namespace Tests.Shared;
 /// <summary>
 /// A <see cref="TinyModel"/> written as an F32 GGUF the way llama.cpp's convert_hf_to_gguf.py writes it: GGUF
 /// tensor names (Phi-3's fused attn_qkv and ffn_up; Mixtral's and Qwen3-MoE's experts merged per layer), llama.cpp's metadata keys, Q/K rows permuted for the `llama` architecture (ggml's adjacent-pair
-/// RoPE), output.weight only when untied, and a small SentencePiece vocabulary (unk, bos, eos, the 256 byte
+/// RoPE), output.weight only when untied, Gemma's norm weights stored + 1 and its post-attention/post-feedforward norms
+/// and soft caps, and a small SentencePiece vocabulary (unk, bos, eos, the 256 byte
 /// pieces, then "▁tokN" pieces) that llama.cpp accepts. Matrices given in <c>quantized</c> (by Hugging Face name) are
 /// written as their ggml blocks, or, with <c>dequantized</c>, as F32 of their dequantized values: two files of one model.
 /// </summary>
@@ -14,7 +15,8 @@ public static class TinyGguf
         Action<GgufWriter>? edit = null)
     {
         var c = model.Config;
-        string arch = (string)c["model_type"] switch { "mistral" or "mixtral" => "llama", "qwen3_moe" => "qwen3moe", var type => type };
+        string arch = (string)c["model_type"] switch { "mistral" or "mixtral" => "llama", "qwen3_moe" => "qwen3moe", "gemma3_text" => "gemma3", var type => type };
+        bool gemma = arch is "gemma2" or "gemma3";
         var writer = new GgufWriter()
             .Add("general.architecture", arch)
             .Add("general.alignment", 32u)
@@ -38,6 +40,8 @@ public static class TinyGguf
         }
         if (c.TryGetValue("sliding_window", out var window)) writer.Add($"{arch}.attention.sliding_window", (uint)(int)window);
         if (c.TryGetValue("rope_scaling", out var rs) && rs is Dictionary<string, object> scaling) AddRopeScaling(writer, arch, scaling);
+        foreach (var cap in new[] { "attn_logit_softcapping", "final_logit_softcapping" })
+            if (c.TryGetValue(cap, out var value)) writer.Add($"{arch}.{cap}", (float)Convert.ToDouble(value));
         AddVocabulary(writer, model.Vocab);
 
         var w = model.Weights;
@@ -55,6 +59,8 @@ public static class TinyGguf
         void Vector(string ggufName, string hfName, int? permuteHeads = null)
         {
             var values = w[hfName];
+            // Gemma's RMSNorm multiplies by (1 + weight): the converter stores the sum.
+            if (gemma && hfName.EndsWith("norm.weight", StringComparison.Ordinal)) values = values.Select(v => v + 1).ToArray();
             if (permuteHeads is { } heads && arch == "llama") values = Permute(values, values.Length, 1, heads);
             writer.AddF32(ggufName, values, values.Length);
         }
@@ -85,7 +91,13 @@ public static class TinyGguf
                 Vector(b + "attn_k_norm.weight", p + "self_attn.k_norm.weight");
             }
             Matrix(b + "attn_output.weight", p + "self_attn.o_proj.weight", model.Hidden, q);
-            Vector(b + "ffn_norm.weight", p + "post_attention_layernorm.weight");
+            if (gemma)
+            {
+                Vector(b + "post_attention_norm.weight", p + "post_attention_layernorm.weight");
+                Vector(b + "ffn_norm.weight", p + "pre_feedforward_layernorm.weight");
+                Vector(b + "post_ffw_norm.weight", p + "post_feedforward_layernorm.weight");
+            }
+            else Vector(b + "ffn_norm.weight", p + "post_attention_layernorm.weight");
             if (arch == "phi3") Matrix(b + "ffn_up.weight", p + "mlp.gate_up_proj.weight", 2 * model.Intermediate, model.Hidden);   // gate|up
             else if (experts > 0)
             {

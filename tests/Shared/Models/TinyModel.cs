@@ -29,6 +29,7 @@ public sealed class TinyModel : IDisposable
         IReadOnlyDictionary<string, object>? extraConfig = null)
     {
         int hd = headDim ?? hidden / heads;
+        bool gemma = modelType is "gemma2" or "gemma3_text";
         var config = new Dictionary<string, object>
         {
             ["architectures"] = new[] { "LlamaForCausalLM" },
@@ -56,8 +57,10 @@ public sealed class TinyModel : IDisposable
         {
             int n = shape.Aggregate(1, (a, b) => a * b);
             bool norm = name.EndsWith("norm.weight", StringComparison.Ordinal);
+            // Gemma's norms multiply by (1 + weight): its weights sit around 0.
+            float normCentre = gemma ? 0f : 1f;
             weights[name] = Enumerable.Range(0, n)
-                .Select(_ => SafetensorsWriter.RoundTo(norm ? 1f + 0.2f * (float)(random.NextDouble() - 0.5) : scale * (float)(2 * random.NextDouble() - 1), dtype))
+                .Select(_ => SafetensorsWriter.RoundTo(norm ? normCentre + 0.2f * (float)(random.NextDouble() - 0.5) : scale * (float)(2 * random.NextDouble() - 1), dtype))
                 .ToArray();
             shapes[name] = shape;
         }
@@ -83,6 +86,11 @@ public sealed class TinyModel : IDisposable
             }
             Add(p + "self_attn.o_proj.weight", 1f / MathF.Sqrt(heads * hd), hidden, heads * hd);
             Add(p + "post_attention_layernorm.weight", 0, hidden);
+            if (gemma)
+            {
+                Add(p + "pre_feedforward_layernorm.weight", 0, hidden);
+                Add(p + "post_feedforward_layernorm.weight", 0, hidden);
+            }
             Add(p + "mlp.gate_proj.weight", s, intermediate, hidden);
             Add(p + "mlp.up_proj.weight", s, intermediate, hidden);
             Add(p + "mlp.down_proj.weight", 1f / MathF.Sqrt(intermediate), hidden, intermediate);
@@ -100,6 +108,7 @@ public sealed class TinyModel : IDisposable
             }
         }
         if (modelType is "mixtral" or "qwen3_moe") AddExperts();
+        if (gemma) config["architectures"] = new[] { modelType == "gemma2" ? "Gemma2ForCausalLM" : "Gemma3ForCausalLM" };
         // Mixtral's block_sparse_moe (gate; experts' w1 gate, w3 up, w2 down) or Qwen3-MoE's mlp (gate; experts' gate/up/down_proj)
         // in place of the dense MLP, in every layer NaiveMoe counts as sparse.
         void AddExperts()

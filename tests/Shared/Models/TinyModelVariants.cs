@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Engine.Loading;
 
 namespace Tests.Shared;
@@ -53,6 +54,18 @@ public static class TinyModelVariants
                 ["num_experts"] = 5, ["num_experts_per_tok"] = 2, ["moe_intermediate_size"] = 24, ["norm_topk_prob"] = false,
                 ["decoder_sparse_step"] = 1, ["mlp_only_layers"] = new[] { 0 },
             }),
+        // Gemma 2: head_dim ≠ hidden / heads, query_pre_attn_scalar ≠ head_dim, caps small enough that tanh bites, and
+        // layer 0 (even: local) masking with a window shorter than the prompts.
+        ["gemma2"] = () => TinyModel.Create(modelType: "gemma2", heads: 4, kvHeads: 2, headDim: 12, extraConfig: new Dictionary<string, object>
+        {
+            ["query_pre_attn_scalar"] = 20, ["attn_logit_softcapping"] = 1.5, ["final_logit_softcapping"] = 2.5,
+            ["sliding_window"] = 5, ["hidden_activation"] = "gelu_pytorch_tanh",
+        }),
+        // Gemma 3: q/k norms, local layers (all but every 2nd) on their own RoPE base, linear scaling on the global ones.
+        ["gemma3"] = () => Gemma3(),
+        // The same text model inside Gemma3ForConditionalGeneration: text_config (defaults left out), language_model.* weights
+        // and a vision tower that is not loaded.
+        ["gemma3-multimodal"] = () => AsGemma3Multimodal(Gemma3()),
         ["f16-weights"] = () => TinyModel.Create(dtype: DType.F16),
         ["bf16-weights"] = () => TinyModel.Create(dtype: DType.BF16, tied: false),
         ["sharded-3"] = () => TinyModel.Create(shards: 3, tied: false),
@@ -60,6 +73,32 @@ public static class TinyModelVariants
     };
 
     public static IEnumerable<string> Names => Factories.Keys;
+
+    private static TinyModel Gemma3() => TinyModel.Create(modelType: "gemma3_text", heads: 4, kvHeads: 2, headDim: 12, qkNorm: true,
+        ropeScaling: new Dictionary<string, object> { ["rope_type"] = "linear", ["factor"] = 4.0 },
+        extraConfig: new Dictionary<string, object>
+        {
+            ["query_pre_attn_scalar"] = 16, ["sliding_window"] = 6, ["sliding_window_pattern"] = 2,
+            ["rope_theta"] = 1000000.0, ["rope_local_base_freq"] = 10000.0, ["hidden_activation"] = "gelu_pytorch_tanh",
+        });
+
+    private static TinyModel AsGemma3Multimodal(TinyModel text)
+    {
+        // Gemma3TextConfig's defaults, which a saved text_config leaves out.
+        string[] defaults = ["rope_theta", "rope_local_base_freq", "hidden_activation", "model_type"];
+        var textConfig = text.Config.Where(e => !defaults.Contains(e.Key) && e.Key != "architectures").ToDictionary();
+        File.WriteAllText(Path.Combine(text.Directory, "config.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["architectures"] = new[] { "Gemma3ForConditionalGeneration" }, ["model_type"] = "gemma3", ["text_config"] = textConfig,
+            ["vision_config"] = new Dictionary<string, object> { ["model_type"] = "siglip_vision_model", ["hidden_size"] = 8 },
+        }));
+        text.Weights["vision_tower.vision_model.embeddings.patch_embedding.weight"] = new float[8 * 12];
+        text.Shapes["vision_tower.vision_model.embeddings.patch_embedding.weight"] = [8, 12];
+        text.Weights["multi_modal_projector.mm_input_projection_weight"] = new float[8 * text.Hidden];
+        text.Shapes["multi_modal_projector.mm_input_projection_weight"] = [8, text.Hidden];
+        text.RewriteCheckpoint(name => name.StartsWith("model.", StringComparison.Ordinal) ? "language_model." + name : name);
+        return text;
+    }
 
     /// <summary>Writes the variant's model folder (deleted when the model is disposed).</summary>
     public static TinyModel Create(string name) => Factories[name]();

@@ -25,6 +25,9 @@ public sealed class SynchronizingBackend(IComputeBackend inner) : IComputeBacken
     public void WriteKv(Tensor k, Tensor v, KvCache cache, int layer) { inner.WriteKv(k, v, cache, layer); Wait(); }
     public void Attention(Tensor q, KvCache cache, int layer, AttentionShape shape, Tensor output) { inner.Attention(q, cache, layer, shape, output); Wait(); }
     public void SiluMul(Tensor gateUp, Tensor output) { inner.SiluMul(gateUp, output); Wait(); }
+    public void GeluTanhMul(Tensor gateUp, Tensor output) { inner.GeluTanhMul(gateUp, output); Wait(); }
+    public void Scale(Tensor x, float factor) { inner.Scale(x, factor); Wait(); }
+    public void SoftCap(Tensor x, float cap) { inner.SoftCap(x, cap); Wait(); }
     public void Add(Tensor x, Tensor y) { inner.Add(x, y); Wait(); }
     public void GatherLogitRows(Tensor x, Tensor output) { inner.GatherLogitRows(x, output); Wait(); }
     public void GatherRows(Tensor x, ReadOnlySpan<int> rows, Tensor output) { inner.GatherRows(x, rows, output); Wait(); }
