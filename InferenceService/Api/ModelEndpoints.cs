@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using InferenceService.Serving;
 
 namespace InferenceService.Api;
 
@@ -8,13 +9,16 @@ public static class ModelEndpoints
 {
     public static void Map(WebApplication app)
     {
-        app.MapGet("/v1/models", (HttpContext context, ServedModel served, ILogger<ServedModel> logger) =>
-            ApiResults.Handle(context, logger, _ => context.Response.WriteAsJsonAsync(new
+        app.MapGet("/v1/models", (HttpContext context, ModelRegistry models, ILogger<ServedModel> logger) =>
+            ApiResults.Handle(context, logger, async _ =>
             {
-                @object = "list",
-                data = new[]
+                var ready = models.Ready.Select(m => m.Served).OfType<ServedModel>().ToList();
+                // Before any model is ready, the startup model's state answers (503 loading or failed), as with one model.
+                if (ready.Count == 0) (await models.AcquireAsync(null, context.RequestAborted)).Dispose();
+                await context.Response.WriteAsJsonAsync(new
                 {
-                    new
+                    @object = "list",
+                    data = ready.Select(served => new
                     {
                         id = served.Name,
                         @object = "model",
@@ -23,15 +27,16 @@ public static class ModelEndpoints
                         root = served.Name,   // vLLM's root is the model it loaded; a filesystem path is never shown to clients
                         parent = (string?)null,
                         max_model_len = served.MaxModelLen,
-                    },
-                },
-            }, ServerSentEvents.Json)));
+                    }),
+                }, ServerSentEvents.Json);
+            }));
 
-        app.MapPost("/tokenize", (HttpContext context, ServedModel served, ILogger<ServedModel> logger) =>
+        app.MapPost("/tokenize", (HttpContext context, ModelRegistry models, ILogger<ServedModel> logger) =>
             ApiResults.Handle(context, logger, async _ =>
             {
                 var body = await JsonRequest.ReadAsync(context.Request, context.RequestAborted);
-                served.Check(body.String("model"));
+                using var lease = await models.AcquireAsync(body.String("model"), context.RequestAborted);
+                var served = lease.Served;
                 var engine = served.Engine;
                 IReadOnlyList<int> tokens;
                 if (body.Has("messages"))
@@ -56,12 +61,12 @@ public static class ModelEndpoints
                 }, ServerSentEvents.Json);
             }));
 
-        app.MapPost("/detokenize", (HttpContext context, ServedModel served, ILogger<ServedModel> logger) =>
+        app.MapPost("/detokenize", (HttpContext context, ModelRegistry models, ILogger<ServedModel> logger) =>
             ApiResults.Handle(context, logger, async _ =>
             {
                 var body = await JsonRequest.ReadAsync(context.Request, context.RequestAborted);
-                served.Check(body.String("model"));
-                var engine = served.Engine;
+                using var lease = await models.AcquireAsync(body.String("model"), context.RequestAborted);
+                var engine = lease.Served.Engine;
                 if (!body.Has("tokens")) throw ApiException.BadRequest("'tokens' is required.", "tokens");
                 var tokens = body.Ints("tokens");
                 if (tokens.Any(t => t < 0 || t >= engine.Config.VocabSize))
