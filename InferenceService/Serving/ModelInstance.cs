@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Engine.Chat;
+using Engine.Loading;
 using Engine.Core;
 using InferenceService.Api;
 using InferenceService.Hosting;
@@ -118,11 +119,21 @@ public sealed class ModelInstance(ModelSpec spec)
         Served = null;
         Metrics = null;
         engine?.Dispose();
-        // The weights are native buffers freed by their finalizers: collect now so the memory goes back at once.
+        // The weights are native buffers freed by their finalizers: collect (again while the last requests' handlers still
+        // finish with the engine in hand) so the memory goes back at once.
         var started = Stopwatch.GetTimestamp();
+        var released = new WeakReference(engine);
+        engine = null;
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            if (!released.IsAlive) break;
+            await Task.Delay(100);
+        }
         GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
+        NativeHeap.Trim();
+        if (released.IsAlive) logger.LogWarning("Model {Name}: its engine is still referenced after the unload; its memory is freed when the last reference goes", Name);
         logger.LogInformation("Model {Name} unloaded ({Weights:N0} bytes of weights, {Kv:N0} bytes of KV freed; collected in {Ms:F0} ms)",
             Name, WeightBytes, KvBytes, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
