@@ -21,11 +21,12 @@ public sealed record IlgpuBackendOptions
     public int MatVecMaxRows { get; init; } = 8;
 
     /// <summary>CPU accelerator only: threads per emulated warp and warps per group. Each emulated thread is an OS
-    /// thread and every warp shuffle a barrier among them, so small warps run fastest (2 lanes: about 4× faster than
-    /// 4 lanes on stories260K); the kernel tests also run 4- and 32-lane warps.</summary>
+    /// thread and every warp shuffle or group barrier a rendezvous among them, so small groups run fastest: 2 lanes are
+    /// about 4× faster than 4 on stories260K, and one warp per group about 30× faster than 8 in a quantized prefill.
+    /// The kernel tests also run groups of several 4- and 32-lane warps, which take the cross-warp paths.</summary>
     public int CpuWarpSize { get; init; } = 2;
 
-    public int CpuWarpsPerGroup { get; init; } = 8;
+    public int CpuWarpsPerGroup { get; init; } = 1;
 
     /// <summary>CUDA device index.</summary>
     public int DeviceIndex { get; init; }

@@ -7,11 +7,12 @@ namespace Engine.Models;
 /// The <see cref="ModelConfig"/> of a GGUF file, from llama.cpp's metadata keys ({arch}.embedding_length,
 /// block_count, feed_forward_length, attention.head_count(_kv), attention.key_length, layer_norm_rms_epsilon,
 /// rope.freq_base, rope.dimension_count, rope.scaling.*, context_length, attention.sliding_window) and the tensors present: q/k/v biases
-/// (Qwen2), q/k norms (Qwen3), Phi-3's fused attn_qkv and ffn_up (gate|up), a tied output when output.weight is absent, rope_freqs (Llama 3.1 scaling).
+/// (Qwen2), q/k norms (Qwen3), Phi-3's fused attn_qkv and ffn_up (gate|up), a tied output when output.weight is absent, rope_freqs (Llama 3.1 scaling),
+/// and mixtures of experts (expert_count, expert_used_count, expert_feed_forward_length: Mixtral as `llama`, Qwen3-MoE as `qwen3moe`).
 /// </summary>
 public static class GgufModelConfig
 {
-    private static readonly string[] Supported = ["llama", "qwen2", "qwen3", "phi3"];
+    private static readonly string[] Supported = ["llama", "qwen2", "qwen3", "qwen3moe", "phi3"];
 
     public static ModelConfig Read(GgufFile file)
     {
@@ -41,6 +42,9 @@ public static class GgufModelConfig
             .Select(name => m.Integer($"tokenizer.ggml.{name}_token_id"))
             .Where(id => id is >= 0 and < int.MaxValue).Select(id => (int)id!.Value).Distinct().ToList();
         long? bos = m.Integer("tokenizer.ggml.bos_token_id");
+        int experts = m.PositiveInt($"{arch}.expert_count") ?? 0;
+        if (arch == "qwen3moe" && experts == 0) throw Invalid(file, "lacks qwen3moe.expert_count");
+        if (experts > 0) CheckExperts(file, arch);
         return new ModelConfig
         {
             ModelType = arch,
@@ -63,10 +67,29 @@ public static class GgufModelConfig
             FusedProjections = arch == "phi3",
             // As config.json's sliding_window (Hugging Face's semantics; llama.cpp itself reads but does not apply Phi-3's).
             SlidingWindow = m.PositiveInt($"{arch}.attention.sliding_window"),
+            // llama.cpp's llama (Mixtral) and qwen3moe graphs: every layer sparse, softmax over the experts, the top k renormalised.
+            NumExperts = experts,
+            ExpertsPerToken = experts > 0 ? Required("expert_used_count") : 0,
+            ExpertIntermediateSize = experts > 0 ? m.PositiveInt($"{arch}.expert_feed_forward_length") ?? Required("feed_forward_length") : 0,
+            NormalizeTopK = experts > 0,
             StoredDType = embedType is { } t && !t.IsQuantized() ? t : null,
             BosTokenId = bos is >= 0 and < int.MaxValue ? (int)bos : null,
             EosTokenIds = eos,
         };
+    }
+
+    /// <summary>What the engine's mixture of experts does not do is refused: shared experts, scaled expert weights,
+    /// and the old layout of one tensor per expert (blk.N.ffn_gate.E.weight).</summary>
+    private static void CheckExperts(GgufFile file, string arch)
+    {
+        var m = file.Metadata;
+        if (m.PositiveInt($"{arch}.expert_shared_count") is { } shared)
+            throw new NotSupportedException($"{file.Path}: {shared} shared experts ({arch}.expert_shared_count) are not supported.");
+        if (m.Float($"{arch}.expert_weights_scale") is { } scale && scale != 0 && scale != 1)
+            throw new NotSupportedException($"{file.Path}: expert weights scaled by {scale} ({arch}.expert_weights_scale) are not supported.");
+        if (!file.Contains("blk.0.ffn_gate_exps.weight"))
+            throw new NotSupportedException($"{file.Path}: expert tensors must be merged per layer (blk.N.ffn_gate_exps.weight, as llama.cpp's converter " +
+                "has written them since 2024); this file has another layout — convert it again.");
     }
 
     private static RopeScaling? RopeScaling(GgufFile file, string arch)

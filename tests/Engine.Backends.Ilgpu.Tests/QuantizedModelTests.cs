@@ -13,7 +13,7 @@ namespace Engine.Backends.Ilgpu.Tests;
 /// dequantize exactly and keep activations in F32. (The CPU backend's quantized path also quantizes activations per block,
 /// as llama.cpp does; through this random model that moves logits by up to ~12 %, so it is checked against llama.cpp in
 /// Engine.Tests, not against this.) The quant-tiny GGUFs quantized by llama.cpp give llama.cpp's logits (top-1 and
-/// 1 %) and, through the whole engine on ilgpu-cpu, llama.cpp's greedy tokens.
+/// 1 %) and, through the whole engine on ilgpu-cpu, llama.cpp's first greedy tokens.
 /// </summary>
 public class QuantizedModelTests
 {
@@ -89,10 +89,12 @@ public class QuantizedModelTests
         using var engine = new LlmEngine(
             new EngineOptions { Model = LlamaCppReference.GgufFile(file), MaxNumSeqs = 2, MaxNumBatchedTokens = 64, MaxModelLen = 64, Device = "ilgpu-cpu" },
             new IlgpuBackend(new IlgpuBackendOptions { Device = IlgpuDevice.Cpu }));
-        // Both prompts at once: prefill and decode rows share steps.
+        // Both prompts at once: prefill and decode rows share steps. The first tokens of llama.cpp's 16 suffice here (each
+        // emulated decode step takes seconds); Engine.Tests checks all 16 on the CPU backend.
+        const int tokens = 6;
         var running = references.Select((r, i) => Collect(engine.Add($"r{i}", r.PromptIds,
-            new SamplingParams { Temperature = 0, MaxTokens = r.GreedyIds.Length, IgnoreEos = true }))).ToList();
-        for (int i = 0; i < references.Length; i++) Assert.Equal(references[i].GreedyIds, await running[i]);
+            new SamplingParams { Temperature = 0, MaxTokens = tokens, IgnoreEos = true }))).ToList();
+        for (int i = 0; i < references.Length; i++) Assert.Equal(references[i].GreedyIds[..tokens], await running[i]);
     }
 
     private static async Task<List<int>> Collect(Sequence seq)

@@ -5,7 +5,7 @@ using Engine.Tests.Models;
 namespace Engine.Tests.Gguf;
 
 /// <summary>Each model variant written as an F32 GGUF (llama.cpp's names, metadata keys and, for `llama`, its Q/K
-/// row permutation) gives exactly the logits of the same weights loaded from safetensors.</summary>
+/// row permutation; merged expert tensors) gives exactly the logits of the same weights loaded from safetensors.</summary>
 public sealed class GgufVariantTests
 {
     public static TheoryData<string> Variants() => new(Factories.Keys);
@@ -21,7 +21,35 @@ public sealed class GgufVariantTests
             extraConfig: new Dictionary<string, object> { ["sliding_window"] = 4 }),
         ["mistral-sliding-window"] = () => TinyModel.Create(modelType: "mistral", hidden: 64, heads: 4, kvHeads: 1, vocab: 270,
             extraConfig: new Dictionary<string, object> { ["sliding_window"] = 6 }),
+        ["mixtral-moe"] = () => TinyModel.Create(modelType: "mixtral", hidden: 64, heads: 4, kvHeads: 2, vocab: 270, tied: false,
+            extraConfig: new Dictionary<string, object> { ["num_local_experts"] = 4, ["num_experts_per_tok"] = 2 }),
+        ["qwen3-moe"] = () => TinyModel.Create(modelType: "qwen3_moe", hidden: 48, heads: 4, kvHeads: 2, headDim: 16, qkNorm: true, vocab: 290,
+            extraConfig: new Dictionary<string, object> { ["num_experts"] = 5, ["num_experts_per_tok"] = 3, ["moe_intermediate_size"] = 40, ["norm_topk_prob"] = true }),
     };
+
+    public static TheoryData<string, string> RefusedMoeFiles() => new()
+    {
+        { "shared", "1 shared experts (qwen3moe.expert_shared_count) are not supported" },
+        { "scaled", "expert weights scaled by 2.5 (qwen3moe.expert_weights_scale) are not supported" },
+        { "unmerged", "expert tensors must be merged per layer (blk.N.ffn_gate_exps.weight" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedMoeFiles))]
+    public void MoeFiles_TheEngineCannotRun_AreRefusedSayingWhy(string what, string message)
+    {
+        using var tiny = Factories["qwen3-moe"]();
+        var gguf = Path.Combine(tiny.Directory, "model.gguf");
+        TinyGguf.Write(tiny, gguf, edit: writer => _ = what switch
+        {
+            "shared" => writer.Add("qwen3moe.expert_shared_count", 1u),
+            "scaled" => writer.Add("qwen3moe.expert_weights_scale", 2.5f),
+            _ => writer.RemoveTensors(name => name.Contains("_exps.", StringComparison.Ordinal)),
+        });
+        using var backend = new CpuBackend(1);
+        var error = Assert.Throws<NotSupportedException>(() => ModelLoader.Load(gguf, backend, null, false, 64, 32, 32));
+        Assert.Contains(message, error.Message);
+    }
 
     [Theory]
     [MemberData(nameof(Variants))]

@@ -30,6 +30,12 @@ public sealed class LlamaCppComparisonTests
             ropeScaling: new Dictionary<string, object> { ["rope_type"] = "yarn", ["factor"] = 4.0, ["original_max_position_embeddings"] = 8 }),
         ["llama-linear-rope"] = () => TinyModel.Create(hidden: 256, heads: 4, kvHeads: 4, intermediate: 256, vocab: 267, tied: true, seed: 16,
             ropeScaling: new Dictionary<string, object> { ["rope_type"] = "linear", ["factor"] = 2.5 }),
+        // Mixtral (GGUF arch llama with experts) and Qwen3-MoE (qwen3moe, its own expert size, q/k norms): llama.cpp's graphs
+        // renormalise the top k and have no dense layers.
+        ["mixtral-moe"] = () => TinyModel.Create(modelType: "mixtral", hidden: 256, heads: 4, kvHeads: 2, intermediate: 256, vocab: 270, tied: false, seed: 18,
+            extraConfig: new Dictionary<string, object> { ["num_local_experts"] = 4, ["num_experts_per_tok"] = 2 }),
+        ["qwen3-moe"] = () => TinyModel.Create(modelType: "qwen3_moe", qkNorm: true, hidden: 256, heads: 4, kvHeads: 2, headDim: 64, intermediate: 512, vocab: 290, tied: false, seed: 19,
+            extraConfig: new Dictionary<string, object> { ["num_experts"] = 6, ["num_experts_per_tok"] = 2, ["moe_intermediate_size"] = 256, ["norm_topk_prob"] = true }),
     };
 
     /// <summary>Shapes that check the arithmetic (RoPE scaling) rather than a storage type: F32 only.</summary>

@@ -24,6 +24,13 @@ public sealed class GgufWriter
         _ => throw new ArgumentException($"No ggml type id for '{type}' here."),
     };
 
+    /// <summary>Drops the tensors already added whose name matches (a file missing what a reader needs).</summary>
+    public GgufWriter RemoveTensors(Func<string, bool> match)
+    {
+        _tensors.RemoveAll(t => match(t.Name));
+        return this;
+    }
+
     public GgufWriter Add(string key, object value)
     {
         _metadata.Add((key, value));

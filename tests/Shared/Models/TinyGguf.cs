@@ -2,17 +2,19 @@ namespace Tests.Shared;
 
 /// <summary>
 /// A <see cref="TinyModel"/> written as an F32 GGUF the way llama.cpp's convert_hf_to_gguf.py writes it: GGUF
-/// tensor names (Phi-3's fused attn_qkv and ffn_up), llama.cpp's metadata keys, Q/K rows permuted for the `llama` architecture (ggml's adjacent-pair
+/// tensor names (Phi-3's fused attn_qkv and ffn_up; Mixtral's and Qwen3-MoE's experts merged per layer), llama.cpp's metadata keys, Q/K rows permuted for the `llama` architecture (ggml's adjacent-pair
 /// RoPE), output.weight only when untied, and a small SentencePiece vocabulary (unk, bos, eos, the 256 byte
 /// pieces, then "▁tokN" pieces) that llama.cpp accepts. Matrices given in <c>quantized</c> (by Hugging Face name) are
 /// written as their ggml blocks, or, with <c>dequantized</c>, as F32 of their dequantized values: two files of one model.
 /// </summary>
 public static class TinyGguf
 {
-    public static void Write(TinyModel model, string path, IReadOnlyDictionary<string, QuantizedWeight>? quantized = null, bool dequantized = false)
+    /// <param name="edit">Changes the file before it is written (a key added, tensors removed: files a reader must refuse).</param>
+    public static void Write(TinyModel model, string path, IReadOnlyDictionary<string, QuantizedWeight>? quantized = null, bool dequantized = false,
+        Action<GgufWriter>? edit = null)
     {
         var c = model.Config;
-        string arch = (string)c["model_type"] == "mistral" ? "llama" : (string)c["model_type"];
+        string arch = (string)c["model_type"] switch { "mistral" or "mixtral" => "llama", "qwen3_moe" => "qwen3moe", var type => type };
         var writer = new GgufWriter()
             .Add("general.architecture", arch)
             .Add("general.alignment", 32u)
@@ -27,6 +29,13 @@ public static class TinyGguf
             .Add($"{arch}.rope.dimension_count", (uint)model.HeadDim)
             .Add($"{arch}.attention.layer_norm_rms_epsilon", (float)(double)c["rms_norm_eps"])
             .Add($"{arch}.rope.freq_base", (float)(double)c["rope_theta"]);
+        int experts = c.TryGetValue("num_local_experts", out var n) || c.TryGetValue("num_experts", out n) ? (int)n : 0;
+        int expertFf = c.TryGetValue("moe_intermediate_size", out var moeFf) ? (int)moeFf : model.Intermediate;
+        if (experts > 0)
+        {
+            writer.Add($"{arch}.expert_count", (uint)experts).Add($"{arch}.expert_used_count", (uint)(int)c["num_experts_per_tok"]);
+            if (arch == "qwen3moe") writer.Add($"{arch}.expert_feed_forward_length", (uint)expertFf);
+        }
         if (c.TryGetValue("sliding_window", out var window)) writer.Add($"{arch}.attention.sliding_window", (uint)(int)window);
         if (c.TryGetValue("rope_scaling", out var rs) && rs is Dictionary<string, object> scaling) AddRopeScaling(writer, arch, scaling);
         AddVocabulary(writer, model.Vocab);
@@ -78,13 +87,27 @@ public static class TinyGguf
             Matrix(b + "attn_output.weight", p + "self_attn.o_proj.weight", model.Hidden, q);
             Vector(b + "ffn_norm.weight", p + "post_attention_layernorm.weight");
             if (arch == "phi3") Matrix(b + "ffn_up.weight", p + "mlp.gate_up_proj.weight", 2 * model.Intermediate, model.Hidden);   // gate|up
+            else if (experts > 0)
+            {
+                // convert_hf_to_gguf.py merges each kind of expert matrix into one [experts, rows, cols] tensor.
+                bool mixtral = w.ContainsKey(p + "block_sparse_moe.gate.weight");
+                string block = p + (mixtral ? "block_sparse_moe." : "mlp.");
+                if (!w.ContainsKey(block + "gate.weight")) throw new NotSupportedException($"Layer {l} is dense: llama.cpp's MoE graphs have sparse layers only.");
+                Matrix(b + "ffn_gate_inp.weight", block + "gate.weight", experts, model.Hidden);
+                void Experts(string ggufName, string hfName, int rows, int cols) => writer.AddF32(ggufName,
+                    [.. Enumerable.Range(0, experts).SelectMany(e => w[$"{block}experts.{e}.{hfName}.weight"])], cols, rows, experts);
+                Experts(b + "ffn_gate_exps.weight", mixtral ? "w1" : "gate_proj", expertFf, model.Hidden);
+                Experts(b + "ffn_up_exps.weight", mixtral ? "w3" : "up_proj", expertFf, model.Hidden);
+                Experts(b + "ffn_down_exps.weight", mixtral ? "w2" : "down_proj", model.Hidden, expertFf);
+            }
             else
             {
                 Matrix(b + "ffn_gate.weight", p + "mlp.gate_proj.weight", model.Intermediate, model.Hidden);
                 Matrix(b + "ffn_up.weight", p + "mlp.up_proj.weight", model.Intermediate, model.Hidden);
             }
-            Matrix(b + "ffn_down.weight", p + "mlp.down_proj.weight", model.Hidden, model.Intermediate);
+            if (experts == 0) Matrix(b + "ffn_down.weight", p + "mlp.down_proj.weight", model.Hidden, model.Intermediate);
         }
+        edit?.Invoke(writer);
         writer.Write(path);
     }
 
