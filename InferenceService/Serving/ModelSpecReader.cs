@@ -50,7 +50,7 @@ public static partial class ModelSpecReader
     private static ModelSpec Read(IConfiguration configuration, string? model)
     {
         var options = EngineOptionsReader.Read(configuration);
-        var keepAlive = configuration["Engine:KeepAlive"] is { Length: > 0 } text ? Duration.Parse(text, "keep_alive") : null;
+        var keepAlive = configuration["Engine:KeepAlive"] is { Length: > 0 } text ? Duration.Parse(text, "--keep-alive") : null;
         return new ModelSpec(options.Model, ServedModelName.Resolve(configuration["Engine:ServedModelName"], model), options,
             configuration["Engine:ChatTemplate"] is { Length: > 0 } template ? template : null, configuration["Engine:Revision"] ?? "main", keepAlive);
     }

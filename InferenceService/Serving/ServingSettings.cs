@@ -12,12 +12,22 @@ public sealed record ServingSettings(long MaxMemory, bool LoadOnDemand, TimeSpan
     {
         var c = configuration.GetSection("Engine");
         return new ServingSettings(
-            c["MaxMemory"] is { Length: > 0 } max ? Positive(ByteSize.Parse(max), "--max-memory") : MemoryPolicy.DefaultMaxMemory(),
+            c["MaxMemory"] is { Length: > 0 } max ? Size(max, "--max-memory") : MemoryPolicy.DefaultMaxMemory(),
             c["LoadOnDemand"] is { } onDemand && (bool.TryParse(onDemand, out bool on) ? on : throw new ArgumentException($"--load-on-demand must be true or false, got '{onDemand}'.")),
             c["LoadTimeout"] is { Length: > 0 } timeout
                 ? Duration.Parse(timeout, "--load-timeout") ?? throw new ArgumentException("--load-timeout must not be negative.")
                 : DefaultLoadTimeout);
     }
 
-    private static long Positive(long value, string flag) => value > 0 ? value : throw new ArgumentException($"{flag} must be more than 0 bytes.");
+    private static long Size(string text, string flag)
+    {
+        try
+        {
+            return ByteSize.Parse(text) is > 0 and var bytes ? bytes : throw new ArgumentException($"must be more than 0 bytes, got '{text}'.");
+        }
+        catch (Exception error) when (error is ArgumentException or OverflowException)
+        {
+            throw new ArgumentException($"{flag}: {error.Message}");
+        }
+    }
 }

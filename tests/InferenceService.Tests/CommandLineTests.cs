@@ -76,6 +76,10 @@ public sealed class CommandLineTests
         "--speculative-config has unknown key 'lookahead' (known: method, model, num_speculative_tokens, prompt_lookup_max, prompt_lookup_min).")]
     [InlineData(new[] { "--speculative-config", "{\"method\":\"ngram\",\"num_speculative_tokens\":0}" },
         "--speculative-config has num_speculative_tokens 0: expected 1 to 32.")]
+    [InlineData(new[] { "--max-memory", "lots" }, "--max-memory: 'lots' is not a size (examples: 2GiB, 512MiB, 1e9).")]
+    [InlineData(new[] { "--max-memory", "0" }, "--max-memory: must be more than 0 bytes, got '0'.")]
+    [InlineData(new[] { "--keep-alive", "soon" }, "--keep-alive 'soon' is not a duration (examples: 5m, 30s, 1h30m, 250ms, or a number of seconds; negative: never).")]
+    [InlineData(new[] { "--load-timeout", "-1" }, "--load-timeout must not be negative.")]
     public async Task ServeRefusesAFlagValueItDoesNotKnow_BeforeServing(string[] args, string message)
     {
         var result = await Run(["--port", FreePort.Next().ToString(), .. args]);
