@@ -56,6 +56,10 @@ public static class EngineFlags
         KnownFlag.Value("reasoning-parser"),
         KnownFlag.Value("pooling-type"),
         KnownFlag.Value("shutdown-timeout"),
+        KnownFlag.Value("max-memory"),
+        KnownFlag.Switch("load-on-demand"),
+        KnownFlag.Value("load-timeout"),
+        KnownFlag.Value("keep-alive"),
     ]);
 
     /// <summary>The configuration key of a flag: max-model-len → Engine:MaxModelLen.</summary>

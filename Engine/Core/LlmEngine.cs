@@ -69,6 +69,7 @@ public sealed class LlmEngine : IDisposable
         if (blockCount < blocksPerSequence)
             throw new ArgumentException($"--kv-cache-memory {budget} bytes holds {blockCount} blocks of {options.BlockSize} tokens, fewer than the {blocksPerSequence} one sequence of --max-model-len {MaxModelLen} needs" +
                 (window > 0 ? $" (sliding window {window})." : "."));
+        KvCacheBytes = blockCount * bytesPerBlock;
         var cache = _backend.AllocateKvCache(config.NumLayers, blockCount, options.BlockSize, config.NumKvHeads, config.HeadDim, options.KvCacheDType);
 
         _blocks = new BlockManager(blockCount, options.BlockSize, options.EnablePrefixCaching, window);
@@ -116,6 +117,8 @@ public sealed class LlmEngine : IDisposable
     /// <summary>The model's chat template (tokenizer_config.json's, or a GGUF's tokenizer.chat_template); null if none.</summary>
     public string? ChatTemplate { get; }
     public int MaxModelLen { get; }
+    /// <summary>Bytes of the KV cache allocated for this engine (its blocks × bytes per block).</summary>
+    public long KvCacheBytes { get; }
     public EngineStatistics Statistics { get; } = new();
     /// <summary>The LoRA adapters this engine serves; null without --enable-lora.</summary>
     public LoraRegistry? Loras { get; }
@@ -220,6 +223,21 @@ public sealed class LlmEngine : IDisposable
             _scheduler.Finish(seq, reason);
             seq.Output.Writer.TryComplete();
             Statistics.RequestFinished(seq);
+        }
+    }
+
+    /// <summary>Stops every request now (running or waiting): each one's channel completes with <paramref name="error"/>,
+    /// which its reader sees (an unloaded model ends what is left of its requests this way).</summary>
+    public void AbortAll(Exception error)
+    {
+        lock (_gate)
+        {
+            foreach (var seq in _scheduler.Unfinished)
+            {
+                _scheduler.Finish(seq, FinishReason.Abort);
+                seq.Output.Writer.TryComplete(error);
+                Statistics.RequestFinished(seq);
+            }
         }
     }
 

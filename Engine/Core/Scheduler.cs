@@ -35,6 +35,9 @@ public sealed class Scheduler
     public long PrefixHitTokens { get; private set; }
     public bool HasWork => _waiting.Count > 0 || _running.Count > 0;
 
+    /// <summary>Every sequence running or waiting.</summary>
+    public IReadOnlyList<Sequence> Unfinished => [.. _running, .. _waiting];
+
     /// <summary>Queues the sequences of one request, all or none: the queue must have room for every one of them.</summary>
     public void Add(IReadOnlyList<Sequence> sequences)
     {

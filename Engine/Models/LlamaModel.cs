@@ -63,6 +63,9 @@ public sealed class LlamaModel
     public long MatMulWeightBytes => _layers.SelectMany(l => new[] { l.Qkv, l.Output, l.GateUp, l.Down }.Concat(l.Experts.SelectMany(e => new[] { e.GateUp, e.Down })))
         .Append(_lmHead).OfType<Tensor>().Sum(t => t.Rows * t.DType.RowBytes(t.Cols));
 
+    /// <summary>Bytes of every weight matrix as stored (the embedding once when the lm_head shares it); norms and biases are left out.</summary>
+    public long WeightBytes => MatMulWeightBytes + (_lmHead == _embedding ? 0 : _embedding.Rows * _embedding.DType.RowBytes(_embedding.Cols));
+
     /// <summary>Runs the batch through the model; returns logits [batch.LogitTokenIndices.Length, vocab] (none computed when
     /// no row is asked for). <paramref name="lora"/> adds the step's adapters' deltas after each projection.</summary>
     public Tensor Forward(ForwardBatch batch, KvCache cache, LoraStep? lora = null)

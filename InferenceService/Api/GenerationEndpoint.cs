@@ -1,3 +1,5 @@
+using InferenceService.Serving;
+
 namespace InferenceService.Api;
 
 /// <summary>
@@ -8,16 +10,18 @@ namespace InferenceService.Api;
 /// </summary>
 public static class GenerationEndpoint
 {
-    public static Task HandleAsync<TEndpoint>(HttpContext context, ServedModel served, ILogger<ServedModel> logger)
+    public static Task HandleAsync<TEndpoint>(HttpContext context, ModelRegistry models, ILogger<ServedModel> logger)
         where TEndpoint : IGenerationEndpoint =>
         ApiResults.Handle(context, logger, async events =>
         {
             var ct = context.RequestAborted;
             var body = await JsonRequest.ReadAsync(context.Request, ct);
+            using var lease = await models.AcquireAsync(body.String("model"), ct);
+            var served = lease.Served;
             var engine = served.GenerationEngine(TEndpoint.Route);
             var request = GenerationRequest.Read(body);
-            var lora = served.Check(request.Model);
-            var model = lora?.Name ?? served.Name;
+            var (lora, model) = (lease.Adapter, lease.ModelName);
+            KeepAliveField.Apply(body, lease);
             var call = TEndpoint.Read(body, request, served);
             if (request.StructuredOutput is { } structured) call = call with { Sampling = structured.Constrain(call.Sampling, engine) };
             body.RefuseUnread(TEndpoint.OpenAiFields, TEndpoint.Route);

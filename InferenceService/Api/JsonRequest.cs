@@ -51,6 +51,13 @@ public sealed class JsonRequest
         }
     }
 
+    /// <summary>Refuses the first field nobody read, for an API of this server's own (not OpenAI's): the 400 lists the fields it takes.</summary>
+    public void RefuseUnknown(string route)
+    {
+        foreach (var field in _root.EnumerateObject().Where(p => !_read.Contains(p.Name)))
+            throw ApiException.BadRequest($"Unknown field '{field.Name}': {route} takes {string.Join(", ", _read)}.", field.Name);
+    }
+
     public bool Has(string name) => Find(name) is not null;
 
     public JsonElement? Find(string name)

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using InferenceService.Serving;
 
 namespace InferenceService.Api;
 
@@ -8,15 +9,20 @@ public static class ModelEndpoints
 {
     public static void Map(WebApplication app)
     {
-        app.MapGet("/v1/models", (HttpContext context, ServedModel served, ILogger<ServedModel> logger) =>
-            ApiResults.Handle(context, logger, _ => context.Response.WriteAsJsonAsync(new
+        app.MapGet("/v1/models", (HttpContext context, ModelRegistry models, ILogger<ServedModel> logger) =>
+            ApiResults.Handle(context, logger, async _ =>
             {
-                @object = "list",
-                // The model, then each LoRA adapter with the model as its parent (vLLM's root is the folder it loaded; a filesystem
-                // path is never shown to clients, so root is the name).
-                data = new[] { (Id: served.Name, Created: served.Created, Parent: (string?)null) }
-                    .Concat((served.Engine.Loras?.Loaded ?? []).Select(a => (Id: a.Name, a.Created, Parent: (string?)(a.Module.BaseModelName ?? served.Name))))
-                    .Select(m => new
+                var ready = models.Ready.Select(m => m.Served).OfType<ServedModel>().ToList();
+                // Before any model is ready, the startup model's state answers (503 loading or failed), as with one model.
+                if (ready.Count == 0) (await models.AcquireAsync(null, context.RequestAborted)).Dispose();
+                await context.Response.WriteAsJsonAsync(new
+                {
+                    @object = "list",
+                    // Each model, then its LoRA adapters with the model as their parent (vLLM's root is the folder it loaded; a
+                    // filesystem path is never shown to clients, so root is the name).
+                    data = ready.SelectMany(served => new[] { (Id: served.Name, Created: served.Created, Parent: (string?)null, Served: served) }
+                        .Concat((served.Engine.Loras?.Loaded ?? []).Select(a => (Id: a.Name, a.Created, Parent: (string?)(a.Module.BaseModelName ?? served.Name), Served: served))))
+                        .Select(m => new
                     {
                         id = m.Id,
                         @object = "model",
@@ -24,15 +30,17 @@ public static class ModelEndpoints
                         owned_by = "inference-service",
                         root = m.Id,
                         parent = m.Parent,
-                        max_model_len = served.MaxModelLen,
+                        max_model_len = m.Served.MaxModelLen,
                     }),
-            }, ServerSentEvents.Json)));
+                }, ServerSentEvents.Json);
+            }));
 
-        app.MapPost("/tokenize", (HttpContext context, ServedModel served, ILogger<ServedModel> logger) =>
+        app.MapPost("/tokenize", (HttpContext context, ModelRegistry models, ILogger<ServedModel> logger) =>
             ApiResults.Handle(context, logger, async _ =>
             {
                 var body = await JsonRequest.ReadAsync(context.Request, context.RequestAborted);
-                served.Check(body.String("model"));
+                using var lease = await models.AcquireAsync(body.String("model"), context.RequestAborted);
+                var served = lease.Served;
                 var engine = served.Engine;
                 IReadOnlyList<int> tokens;
                 if (body.Has("messages"))
@@ -57,12 +65,12 @@ public static class ModelEndpoints
                 }, ServerSentEvents.Json);
             }));
 
-        app.MapPost("/detokenize", (HttpContext context, ServedModel served, ILogger<ServedModel> logger) =>
+        app.MapPost("/detokenize", (HttpContext context, ModelRegistry models, ILogger<ServedModel> logger) =>
             ApiResults.Handle(context, logger, async _ =>
             {
                 var body = await JsonRequest.ReadAsync(context.Request, context.RequestAborted);
-                served.Check(body.String("model"));
-                var engine = served.Engine;
+                using var lease = await models.AcquireAsync(body.String("model"), context.RequestAborted);
+                var engine = lease.Served.Engine;
                 if (!body.Has("tokens")) throw ApiException.BadRequest("'tokens' is required.", "tokens");
                 var tokens = body.Ints("tokens");
                 if (tokens.Any(t => t < 0 || t >= engine.Config.VocabSize))

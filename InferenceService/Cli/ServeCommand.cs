@@ -6,10 +6,11 @@ using InferenceService.Embeddings;
 using InferenceService.Hosting;
 using InferenceService.Metrics;
 using InferenceService.Responses;
+using InferenceService.Serving;
 
 namespace InferenceService.Cli;
 
-/// <summary>The default verb: the HTTP server. /health answers 503 while the model loads, 200 once it serves, and 503 again
+/// <summary>The default verb: the HTTP server. /health answers 503 while the startup model loads, 200 once it serves, and 503 again
 /// while it drains after SIGTERM (<see cref="ReplicaDrain"/>).</summary>
 public static class ServeCommand
 {
@@ -26,19 +27,18 @@ public static class ServeCommand
             builder.WebHost.UseUrls($"http://{host}:8000");
 
         builder.AddServiceDefaults();
-        builder.Services.AddSingleton(EngineOptionsReader.Read(builder.Configuration));
+        builder.Services.AddSingleton(ModelSpecReader.FromFlags(builder.Configuration));
+        builder.Services.AddSingleton(ServingSettings.Read(builder.Configuration));
         builder.Services.AddSingleton(ChatParserFlags.Read(builder.Configuration));
         builder.Services.AddSingleton(PoolingSettings.Read(builder.Configuration));
-        builder.Services.AddSingleton<VllmMetrics>();
-        builder.Services.AddSingleton<ServedModel>();
         var modelCacheKey = builder.Configuration["ModelCache:ApiKey"];   // ModelCache__ApiKey, as the AppHost gives it to modelcache
         builder.Services.AddHttpClient<ModelCacheClient>(http =>
         {
             http.BaseAddress = new Uri("http://modelcache/");   // resolved by service discovery (services__modelcache__http__0)
             if (!string.IsNullOrEmpty(modelCacheKey)) http.DefaultRequestHeaders.Authorization = new("Bearer", modelCacheKey);
         });
-        builder.Services.AddSingleton<EngineHost>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<EngineHost>());
+        builder.Services.AddSingleton<ModelRegistry>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelRegistry>());
         builder.Services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
         // The drain runs while the host stops: the host must allow it, and the server's and engine's stop after it.
         var shutdownTimeout = ShutdownTimeout.Parse(builder.Configuration["Engine:ShutdownTimeout"]);
@@ -56,14 +56,15 @@ public static class ServeCommand
         app.UseMiddleware<DrainMiddleware>();
         app.UseJsonRequestBodies();
         app.MapDefaultEndpoints(metricsPath: "/metrics/otel");
-        app.MapGet("/metrics", (VllmMetrics metrics, ServedModel served) =>
-            Results.Text(metrics.Render(served), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/metrics", (ModelRegistry models) =>
+            Results.Text(VllmMetrics.Render(models.Ready.Select(m => m.Metrics).OfType<VllmMetrics>().ToList()), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapPost(CompletionsEndpoint.Route, GenerationEndpoint.HandleAsync<CompletionsEndpoint>);
         app.MapPost(ChatCompletionsEndpoint.Route, GenerationEndpoint.HandleAsync<ChatCompletionsEndpoint>);
         app.MapPost(EmbeddingsEndpoint.Route, EmbeddingsEndpoint.HandleAsync);
         app.MapPost(ResponsesEndpoint.Route, ResponsesEndpoint.HandleAsync);
         ModelEndpoints.Map(app);
         LoraEndpoints.Map(app);
+        AdminModelEndpoints.Map(app);
         app.MapGet("/", () => Results.Text("InferenceService: OpenAI-compatible API over the engine. Health: /health"));
         app.MapFallback((HttpContext context) =>
             Results.Json(new ApiException(404, $"Unknown path {context.Request.Path}.", code: "unknown_path").Body(), statusCode: StatusCodes.Status404NotFound));

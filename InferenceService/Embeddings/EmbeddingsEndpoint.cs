@@ -1,5 +1,6 @@
 using Engine.Pooling;
 using InferenceService.Api;
+using InferenceService.Serving;
 
 namespace InferenceService.Embeddings;
 
@@ -12,12 +13,13 @@ public static class EmbeddingsEndpoint
 {
     public const string Route = "/v1/embeddings";
 
-    public static Task HandleAsync(HttpContext context, ServedModel served, PoolingSettings pooling, ILogger<ServedModel> logger) =>
+    public static Task HandleAsync(HttpContext context, ModelRegistry models, PoolingSettings pooling, ILogger<ServedModel> logger) =>
         ApiResults.Handle(context, logger, async _ =>
         {
             var ct = context.RequestAborted;
             var body = await JsonRequest.ReadAsync(context.Request, ct);
-            var lora = served.Check(body.String("model"));
+            using var lease = await models.AcquireAsync(body.String("model"), ct);
+            var (served, lora) = (lease.Served, lease.Adapter);
             var engine = served.Engine;
             var inputs = EmbeddingInputs.Read(body, engine.Tokenizer, engine.Config.VocabSize, engine.MaxModelLen);
             bool base64 = body.String("encoding_format") switch

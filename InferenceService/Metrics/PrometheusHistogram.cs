@@ -21,12 +21,19 @@ public sealed class PrometheusHistogram(string name, string help, double[] bucke
         }
     }
 
-    public void Write(StringBuilder text, string labels)
+    public string Name => name;
+
+    public void WriteHeader(StringBuilder text)
+    {
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+        text.Append("# TYPE ").Append(name).Append(" histogram\n");
+    }
+
+    /// <summary>The series of one label set (after the family's <see cref="WriteHeader"/>).</summary>
+    public void WriteSeries(StringBuilder text, string labels)
     {
         lock (_lock)
         {
-            text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-            text.Append("# TYPE ").Append(name).Append(" histogram\n");
             for (int i = 0; i < buckets.Length; i++)
                 text.Append(name).Append("_bucket{").Append(labels).Append(",le=\"").Append(Format(buckets[i])).Append("\"} ").Append(_counts[i]).Append('\n');
             text.Append(name).Append("_bucket{").Append(labels).Append(",le=\"+Inf\"} ").Append(_count).Append('\n');

@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Text;
 using Engine.Core;
-using InferenceService.Api;
 
 namespace InferenceService.Metrics;
 
 /// <summary>
-/// The engine's metrics under vLLM's names and meanings (prefix `vllm:`, label model_name), so existing vLLM
-/// Grafana dashboards work: served at GET /metrics in the Prometheus text format.
+/// One served model's engine metrics under vLLM's names and meanings (prefix `vllm:`, label model_name), so existing vLLM
+/// Grafana dashboards work. GET /metrics renders every loaded model's (<see cref="Render"/>): one series set per model,
+/// each family's HELP and TYPE once. A model unloaded takes its series with it.
 /// </summary>
 public sealed class VllmMetrics
 {
@@ -20,12 +20,14 @@ public sealed class VllmMetrics
     private readonly PrometheusHistogram _e2e = new("vllm:e2e_request_latency_seconds", "Histogram of end to end request latency in seconds.", RequestBuckets);
     private readonly PrometheusHistogram _queue = new("vllm:request_queue_time_seconds", "Histogram of time spent in WAITING phase for request.", RequestBuckets);
     private readonly long[] _finished = new long[3];
-    private LlmEngine? _engine;
+    private readonly LlmEngine _engine;
+    private readonly string _labels;
 
-    /// <summary>Starts observing the engine (once it is loaded).</summary>
-    public void Attach(LlmEngine engine)
+    /// <summary>Starts observing <paramref name="engine"/>, served as <paramref name="modelName"/>.</summary>
+    public VllmMetrics(string modelName, LlmEngine engine)
     {
-        if (Interlocked.CompareExchange(ref _engine, engine, null) is not null) return;
+        _engine = engine;
+        _labels = $"model_name=\"{modelName.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"";
         engine.Statistics.Token += (seq, interTokenLatency) =>
         {
             if (interTokenLatency is { } itl) _itl.Observe(itl);
@@ -42,37 +44,44 @@ public sealed class VllmMetrics
         };
     }
 
-    public string Render(ServedModel served)
+    private sealed record Family(string Name, string Help, string Type, Func<VllmMetrics, EngineSnapshot, double> Value);
+
+    private static readonly Family[] Families =
+    [
+        new("vllm:num_requests_running", "Number of requests in model execution batches.", "gauge", (_, s) => s.Running),
+        new("vllm:num_requests_waiting", "Number of requests waiting to be processed.", "gauge", (_, s) => s.Waiting),
+        new("vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", "gauge", (_, s) => s.KvCacheUsage),
+        new("vllm:prompt_tokens_total", "Number of prefill tokens processed.", "counter", (m, _) => m._engine.Statistics.PromptTokens),
+        new("vllm:generation_tokens_total", "Number of generation tokens processed.", "counter", (m, _) => m._engine.Statistics.GenerationTokens),
+        new("vllm:prefix_cache_queries_total", "Prefix cache queries, in terms of number of queried tokens.", "counter", (_, s) => s.PrefixQueryTokens),
+        new("vllm:prefix_cache_hits_total", "Prefix cache hits, in terms of number of cached tokens.", "counter", (_, s) => s.PrefixHitTokens),
+        new("vllm:num_preemptions_total", "Cumulative number of preemption from the engine.", "counter", (_, s) => s.Preemptions),
+        new("vllm:spec_decode_num_drafts_total", "Number of spec decoding drafts.", "counter", (m, _) => m._engine.Statistics.Drafts),
+        new("vllm:spec_decode_num_draft_tokens_total", "Number of draft tokens.", "counter", (m, _) => m._engine.Statistics.DraftTokens),
+        new("vllm:spec_decode_num_accepted_tokens_total", "Number of accepted tokens.", "counter", (m, _) => m._engine.Statistics.AcceptedDraftTokens),
+    ];
+
+    /// <summary>The Prometheus text of every model in <paramref name="models"/> (empty when none is loaded).</summary>
+    public static string Render(IReadOnlyList<VllmMetrics> models)
     {
         var text = new StringBuilder();
-        string labels = $"model_name=\"{served.Name.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"";
-        if (_engine is not { } engine) return text.ToString();
-        var snapshot = engine.Snapshot();
-        var stats = engine.Statistics;
-        Gauge(text, "vllm:num_requests_running", "Number of requests in model execution batches.", labels, snapshot.Running);
-        Gauge(text, "vllm:num_requests_waiting", "Number of requests waiting to be processed.", labels, snapshot.Waiting);
-        Gauge(text, "vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", labels, snapshot.KvCacheUsage);
-        Counter(text, "vllm:prompt_tokens_total", "Number of prefill tokens processed.", labels, stats.PromptTokens);
-        Counter(text, "vllm:generation_tokens_total", "Number of generation tokens processed.", labels, stats.GenerationTokens);
-        Counter(text, "vllm:prefix_cache_queries_total", "Prefix cache queries, in terms of number of queried tokens.", labels, snapshot.PrefixQueryTokens);
-        Counter(text, "vllm:prefix_cache_hits_total", "Prefix cache hits, in terms of number of cached tokens.", labels, snapshot.PrefixHitTokens);
-        Counter(text, "vllm:num_preemptions_total", "Cumulative number of preemption from the engine.", labels, snapshot.Preemptions);
-        Counter(text, "vllm:spec_decode_num_drafts_total", "Number of spec decoding drafts.", labels, stats.Drafts);
-        Counter(text, "vllm:spec_decode_num_draft_tokens_total", "Number of draft tokens.", labels, stats.DraftTokens);
-        Counter(text, "vllm:spec_decode_num_accepted_tokens_total", "Number of accepted tokens.", labels, stats.AcceptedDraftTokens);
+        if (models.Count == 0) return "";
+        var snapshots = models.Select(m => m._engine.Snapshot()).ToList();
+        foreach (var family in Families)
+        {
+            text.Append($"# HELP {family.Name} {family.Help}\n# TYPE {family.Name} {family.Type}\n");
+            for (int i = 0; i < models.Count; i++)
+                text.Append($"{family.Name}{{{models[i]._labels}}} {PrometheusHistogram.Format(family.Value(models[i], snapshots[i]))}\n");
+        }
         text.Append("# HELP vllm:request_success_total Count of successfully processed requests.\n# TYPE vllm:request_success_total counter\n");
-        foreach (var reason in new[] { FinishReason.Stop, FinishReason.Length, FinishReason.Abort })
-            text.Append($"vllm:request_success_total{{{labels},finished_reason=\"{reason.ToString().ToLowerInvariant()}\"}} {Interlocked.Read(ref _finished[(int)reason])}\n");
-        _ttft.Write(text, labels);
-        _itl.Write(text, labels);
-        _e2e.Write(text, labels);
-        _queue.Write(text, labels);
+        foreach (var model in models)
+            foreach (var reason in new[] { FinishReason.Stop, FinishReason.Length, FinishReason.Abort })
+                text.Append($"vllm:request_success_total{{{model._labels},finished_reason=\"{reason.ToString().ToLowerInvariant()}\"}} {Interlocked.Read(ref model._finished[(int)reason])}\n");
+        foreach (var histogram in new Func<VllmMetrics, PrometheusHistogram>[] { m => m._ttft, m => m._itl, m => m._e2e, m => m._queue })
+        {
+            histogram(models[0]).WriteHeader(text);
+            foreach (var model in models) histogram(model).WriteSeries(text, model._labels);
+        }
         return text.ToString();
     }
-
-    private static void Gauge(StringBuilder text, string name, string help, string labels, double value) =>
-        text.Append($"# HELP {name} {help}\n# TYPE {name} gauge\n{name}{{{labels}}} {PrometheusHistogram.Format(value)}\n");
-
-    private static void Counter(StringBuilder text, string name, string help, string labels, long value) =>
-        text.Append($"# HELP {name} {help}\n# TYPE {name} counter\n{name}{{{labels}}} {value}\n");
 }

@@ -4,6 +4,7 @@ using Engine.Chat;
 using Engine.Chat.Tools;
 using Engine.Sampling;
 using InferenceService.Api;
+using InferenceService.Serving;
 
 namespace InferenceService.Responses;
 
@@ -18,16 +19,18 @@ public static class ResponsesEndpoint
 {
     public const string Route = "/v1/responses";
 
-    public static Task HandleAsync(HttpContext context, ServedModel served, ILogger<ServedModel> logger)
+    public static Task HandleAsync(HttpContext context, ModelRegistry models, ILogger<ServedModel> logger)
     {
         ResponseEvents? stream = null;
         return ApiResults.Handle(context, logger, async events =>
         {
             var ct = context.RequestAborted;
             var body = await JsonRequest.ReadAsync(context.Request, ct);
+            using var lease = await models.AcquireAsync(body.String("model"), ct);
+            var served = lease.Served;
             var engine = served.GenerationEngine(Route);
             var request = ResponseRequest.Read(body);
-            var lora = served.Check(request.Model);
+            var lora = lease.Adapter;
 
             var tools = request.Tools.Chat;
             var toolCalls = ChatCompletionsEndpoint.ToolCallSyntaxFor(tools, served.Parsers);

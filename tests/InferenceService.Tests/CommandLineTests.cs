@@ -82,6 +82,10 @@ public sealed class CommandLineTests
         "--lora-modules '{\"name\":\"a\",\"path\":\"/a\",\"rank\":4}': unknown field 'rank' (fields: name, path, base_model_name).")]
     [InlineData(new[] { "--enable-lora", "--lora-modules", "a=/a", "--lora-modules", "a=/b" }, "--lora-modules names 'a' twice.")]
     [InlineData(new[] { "--lora-modules", "a=/a" }, "--lora-modules needs --enable-lora.")]
+    [InlineData(new[] { "--max-memory", "lots" }, "--max-memory: 'lots' is not a size (examples: 2GiB, 512MiB, 1e9).")]
+    [InlineData(new[] { "--max-memory", "0" }, "--max-memory: must be more than 0 bytes, got '0'.")]
+    [InlineData(new[] { "--keep-alive", "soon" }, "--keep-alive 'soon' is not a duration (examples: 5m, 30s, 1h30m, 250ms, or a number of seconds; negative: never).")]
+    [InlineData(new[] { "--load-timeout", "-1" }, "--load-timeout must not be negative.")]
     public async Task ServeRefusesAFlagValueItDoesNotKnow_BeforeServing(string[] args, string message)
     {
         var result = await Run(["--port", FreePort.Next().ToString(), .. args]);
