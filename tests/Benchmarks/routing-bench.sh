@@ -4,18 +4,22 @@
 # of its own; bench-serve --prefix-len), once with Gateway__Routing=PrefixAffinity and once with the default policy (least
 # outstanding requests), each on freshly started replicas. Prints, per policy, the replicas' prefix-cache hit rate (deltas
 # of vllm:prefix_cache_hits_total / vllm:prefix_cache_queries_total over the run) and TTFT p50/p90, then the TTFT ratio.
-# The model: random (dummy) weights of a small Llama shape with a 2k context and stories260K's tokenizer; each replica's KV
-# cache holds about 6 of the prefixes (the 4 that affinity places on it, not all 8). SEED (bench-serve --seed) draws the
+# The model: random (dummy) weights of a small Llama shape (HIDDEN x LAYERS, 4 heads, 2 KV heads) with a 2k context and
+# stories260K's tokenizer; each replica's KV cache holds about 6 of the prefixes (the 4 that affinity places on it, not all
+# 8): 4 bytes x 2 (K, V) x LAYERS x 2 KV heads x HIDDEN/4 per token, so KV_CACHE defaults to 6.5 prompts' worth. A larger
+# model (HIDDEN=512 LAYERS=4) makes a prefill cost what a cache hit saves, so TTFT shows the hit rate. SEED (bench-serve --seed) draws the
 # prefixes and the order: both policies get the same workload; run with other seeds for other prefixes.
-# Usage: tests/Benchmarks/routing-bench.sh   (env: NUM_PROMPTS=200 NUM_PREFIXES=8 PREFIX_LEN=1024 INPUT_LEN=16 OUTPUT_LEN=4 CONCURRENCY=2 KV_CACHE=6800KiB SEED=0)
+# Usage: tests/Benchmarks/routing-bench.sh   (env: NUM_PROMPTS=200 NUM_PREFIXES=8 PREFIX_LEN=1024 INPUT_LEN=16 OUTPUT_LEN=4 CONCURRENCY=2 SEED=0
+#   HIDDEN=128 LAYERS=2 KV_CACHE=<6.5 prompts>)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 prompts="${NUM_PROMPTS:-200}"; prefixes="${NUM_PREFIXES:-8}"; prefix_len="${PREFIX_LEN:-1024}"; input_len="${INPUT_LEN:-16}"
-output_len="${OUTPUT_LEN:-4}"; concurrency="${CONCURRENCY:-2}"; kv_cache="${KV_CACHE:-6800KiB}"; seed="${SEED:-0}"
+output_len="${OUTPUT_LEN:-4}"; concurrency="${CONCURRENCY:-2}"; seed="${SEED:-0}"; hidden="${HIDDEN:-128}"; layers="${LAYERS:-2}"
+kv_cache="${KV_CACHE:-$(( 13 * (prefix_len + input_len + output_len) * 4 * 2 * layers * 2 * (hidden / 4) / 2 / 1024 ))KiB}"
 # shellcheck source=run-facts.sh
 source "$root/tests/Benchmarks/run-facts.sh"
 print_run_facts "$0 $*"
-echo "settings: (NUM_PROMPTS=$prompts NUM_PREFIXES=$prefixes PREFIX_LEN=$prefix_len INPUT_LEN=$input_len OUTPUT_LEN=$output_len CONCURRENCY=$concurrency KV_CACHE=$kv_cache SEED=$seed)"
+echo "settings: (NUM_PROMPTS=$prompts NUM_PREFIXES=$prefixes PREFIX_LEN=$prefix_len INPUT_LEN=$input_len OUTPUT_LEN=$output_len CONCURRENCY=$concurrency SEED=$seed HIDDEN=$hidden LAYERS=$layers KV_CACHE=$kv_cache)"
 
 dotnet build "$root/Gateway" -c Release -warnaserror >/dev/null
 dotnet build "$root/InferenceService" -c Release -warnaserror >/dev/null
@@ -24,12 +28,11 @@ inference="$root/InferenceService/bin/Release/net10.0/InferenceService.dll"
 # shellcheck source=local-ports.sh
 source "$root/tests/Benchmarks/local-ports.sh"
 
-# 4 bytes x 2 (K, V) x 2 layers x 2 KV heads x 32 dims = 1 KiB of KV cache per token: ~1 MiB per prompt of 1040 tokens.
 mkdir "$work/model"
 cp "$root/../shared/testdata/models/stories260K/"{tokenizer.model,tokenizer_config.json,special_tokens_map.json} "$work/model/"
 cat >"$work/model/config.json" <<JSON
-{"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": 128, "intermediate_size": 344,
- "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 512,
+{"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": $hidden, "intermediate_size": $((hidden * 8 / 3)),
+ "num_hidden_layers": $layers, "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 512,
  "max_position_embeddings": 2048, "rms_norm_eps": 1e-05, "rope_theta": 10000.0, "tie_word_embeddings": true,
  "bos_token_id": 1, "eos_token_id": 2, "torch_dtype": "float32"}
 JSON
