@@ -1,4 +1,5 @@
 using Engine.Lora;
+using InferenceService.Hosting;
 using InferenceService.Serving;
 
 namespace InferenceService.Api;
@@ -7,7 +8,8 @@ namespace InferenceService.Api;
 /// vLLM's runtime adapter API (behind --admin-key, see AdminAccess): POST /v1/load_lora_adapter {lora_name, lora_path} and
 /// POST /v1/unload_lora_adapter {lora_name}, answered as vLLM does (200 with a plain-text success line). Unloading takes
 /// the name away at once; requests already running on the adapter finish with it. Adapters load onto the startup model
-/// (the one the flags name), as vLLM's single base model.
+/// (the one the flags name), as vLLM's single base model. A lora_path that is a Hugging Face repo id is pulled through
+/// the model cache first.
 /// </summary>
 public static class LoraEndpoints
 {
@@ -18,7 +20,7 @@ public static class LoraEndpoints
 
     public static void Map(WebApplication app)
     {
-        app.MapPost(LoadRoute, (HttpContext context, ModelRegistry models, ILogger<ServedModel> logger) =>
+        app.MapPost(LoadRoute, (HttpContext context, ModelRegistry models, IServiceProvider services, ILogger<ServedModel> logger) =>
             ApiResults.Handle(context, logger, async _ =>
             {
                 var body = await JsonRequest.ReadAsync(context.Request, context.RequestAborted);
@@ -31,11 +33,20 @@ public static class LoraEndpoints
                 var adapters = Registry(lease.Served);
                 try
                 {
-                    await Task.Run(() => adapters.Load(new LoraModule(name, path)), context.RequestAborted);
+                    var local = await LoraAdapterSource.LocalPathAsync(path, services, context.RequestAborted);
+                    await Task.Run(() => adapters.Load(new LoraModule(name, local)), context.RequestAborted);
                 }
                 catch (LoraAdapterException error)
                 {
                     throw ApiException.BadRequest(error.Message, "lora_path");
+                }
+                catch (InvalidOperationException error)   // the model cache could not pull it (unknown or gated repo, ...)
+                {
+                    throw ApiException.BadRequest($"LoRA adapter '{name}' ({path}): {error.Message}", "lora_path");
+                }
+                catch (HttpRequestException error)
+                {
+                    throw new ApiException(503, $"LoRA adapter '{name}' ({path}): the model cache cannot be reached: {error.Message}") { RetryAfterSeconds = 5 };
                 }
                 logger.LogInformation("Loaded LoRA adapter {Name} from {Path}", name, path);
                 await Results.Text($"Success: LoRA adapter '{name}' added successfully.").ExecuteAsync(context);

@@ -61,7 +61,7 @@ public sealed class ModelInstance(ModelSpec spec)
         Interlocked.Decrement(ref _running);
     }
 
-    /// <summary>Pulls (a repo id) and loads; <paramref name="admit"/> reserves the memory once the weights' size is known
+    /// <summary>Pulls (a repo id, and adapters given as repo ids) and loads; <paramref name="admit"/> reserves the memory once the weights' size is known
     /// (it throws a 409 when they cannot fit). Failures land in <see cref="Error"/>, never thrown.</summary>
     public async Task LoadAsync(IServiceProvider services, ChatParsers parsers, Action<ModelInstance, long> admit, ILogger logger, CancellationToken cancellationToken)
     {
@@ -74,6 +74,8 @@ public sealed class ModelInstance(ModelSpec spec)
                 logger.LogInformation("{Model} is at {Path}", Spec.Source, path);
                 options = options with { Model = path, GgufFile = null };
             }
+            if (options.LoraModules.Any(m => RepoModel.TryParse(m.Path, null) is not null))
+                options = options with { LoraModules = await LoraAdapterSource.PullAllAsync(options.LoraModules, services, cancellationToken) };
             admit(this, MemoryPolicy.WeightFileBytes(options.Model));
             State = ModelState.Loading;
             logger.LogInformation("Loading model {Name} from {Model}", Name, options.Model);
