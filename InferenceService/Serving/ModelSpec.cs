@@ -1,4 +1,5 @@
 using Engine.Core;
+using Engine.Lora;
 
 namespace InferenceService.Serving;
 
@@ -9,6 +10,11 @@ namespace InferenceService.Serving;
 /// </summary>
 public sealed record ModelSpec(string Source, string Name, EngineOptions Options, string? ChatTemplate, string Revision, TimeSpan? KeepAlive)
 {
-    /// <summary>Whether <paramref name="other"/> asks for the same model (so a second load of it joins this one).</summary>
-    public bool SameModelAs(ModelSpec other) => Source == other.Source && Revision == other.Revision && Options == other.Options && ChatTemplate == other.ChatTemplate;
+    /// <summary>Whether <paramref name="other"/> asks for the same model (so a second load of it joins this one). The
+    /// options' adapter list compares by its entries: record equality would compare the list instances.</summary>
+    public bool SameModelAs(ModelSpec other) => Source == other.Source && Revision == other.Revision && ChatTemplate == other.ChatTemplate
+        && Options with { LoraModules = NoAdapters } == other.Options with { LoraModules = NoAdapters }
+        && Options.LoraModules.SequenceEqual(other.Options.LoraModules);
+
+    private static readonly LoraModule[] NoAdapters = [];
 }
