@@ -52,7 +52,7 @@ public static class EmbeddingsEndpoint
                         index,
                         embedding = EmbeddingVector.Encode(PooledEmbedding.Normalized(vector, dimensions), base64),
                     }),
-                    model = lora?.Name ?? served.Name,
+                    model = lease.ModelName,
                     usage = new { prompt_tokens = inputs.Sum(i => i.Count), total_tokens = inputs.Sum(i => i.Count) },
                 }, ServerSentEvents.Json, ct);
             }

@@ -64,7 +64,7 @@ public static class ResponsesEndpoint
                     ["completed_at"] = status == "in_progress" ? null : DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
                     ["error"] = null,
                     ["incomplete_details"] = status == "incomplete" ? new JsonObject { ["reason"] = "max_output_tokens" } : null,
-                    ["instructions"] = request.Instructions, ["max_output_tokens"] = request.MaxOutputTokens, ["model"] = lora?.Name ?? served.Name,
+                    ["instructions"] = request.Instructions, ["max_output_tokens"] = request.MaxOutputTokens, ["model"] = lease.ModelName,
                     ["output"] = Node(outputItems ?? Array.Empty<object>()), ["parallel_tool_calls"] = tools.ParallelCalls,
                     ["previous_response_id"] = null, ["reasoning"] = null, ["store"] = false, ["temperature"] = request.Temperature,
                     ["text"] = new JsonObject { ["format"] = request.TextFormat.DeepClone() },
