@@ -34,6 +34,8 @@ status=0
 for project in tests/*/*.Tests.csproj; do
   dotnet test "$project" -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee -a "$log" || status=$?
 done
+# The failed tests with the first lines of their messages, just above the summary, so a log's tail names them.
+grep -A 4 -E '^ +Failed [A-Za-z_][A-Za-z0-9_.]* ?[\[(]' "$log" | grep -v -E '^ +(Passed|Skipped) ' | cut -c1-400 || true
 awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
      /^ +Passed: [0-9]+$/ { p += $2 } /^ +Failed: [0-9]+$/ { f += $2 } /^ +Skipped: [0-9]+$/ { s += $2 }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
