@@ -576,6 +576,27 @@ public sealed class IlgpuBackend : IComputeBackend
         _kernels.AddScaledRows(_stream, Elementwise(shape.Count), xs.Floats, xs.RowStride, ys.Floats, ys.RowStride, StepScratch(rows), StepScratch(weights), shape);
     }
 
+    public void AddLoraDeltas(Tensor x, IReadOnlyList<LoraDelta> deltas, Tensor output)
+    {
+        Bind();
+        var (xs, o) = ((IlgpuTensor)x, (IlgpuTensor)output);
+        foreach (var delta in deltas)
+        {
+            var (down, up) = ((IlgpuTensor)delta.Down, (IlgpuTensor)delta.Up);
+            if (down.Cols != xs.Cols || up.Cols != o.Cols || up.Rows != down.Rows || xs.Rows != o.Rows)
+                throw new ArgumentException($"AddLoraDeltas shapes: x {xs}, down {down}, up {up}, output {o}.");
+            int n = delta.Rows.Length, rank = down.Rows;
+            if (n == 0) continue;
+            var rows = StepScratch<int>(delta.Rows);
+            var reduced = _accelerator.Allocate1D<float>((long)n * rank);
+            _stepScratch.Add(reduced);
+            var shrink = new LoraShape { Rows = n, Cols = rank, Width = xs.Cols };
+            _kernels.LoraShrink(_stream, Elementwise(shrink.Count), xs.Floats, xs.RowStride, rows, down.Floats, delta.Scale, reduced.View, shrink);
+            var expand = new LoraShape { Rows = n, Cols = o.Cols, Width = rank };
+            _kernels.LoraExpand(_stream, Elementwise(expand.Count), reduced.View, up.Floats, rows, o.Floats, o.RowStride, expand);
+        }
+    }
+
     /// <summary>Copies host values the step's queued kernels read (expert routing) into a device buffer of their own, kept
     /// until the next step begins.</summary>
     private ArrayView<T> StepScratch<T>(ReadOnlySpan<T> values) where T : unmanaged

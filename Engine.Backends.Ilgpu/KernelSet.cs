@@ -32,6 +32,10 @@ internal sealed class KernelSet(Accelerator accelerator)
         accelerator.LoadKernel<ArrayView<float>, int, ArrayView<int>, ArrayView<float>, int, Shape2>(ElementwiseKernels.GatherRows);
     public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<float>, int, ArrayView<int>, ArrayView<float>, Shape2> AddScaledRows { get; } =
         accelerator.LoadKernel<ArrayView<float>, int, ArrayView<float>, int, ArrayView<int>, ArrayView<float>, Shape2>(ElementwiseKernels.AddScaledRows);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, int, ArrayView<int>, ArrayView<float>, float, ArrayView<float>, LoraShape> LoraShrink { get; } =
+        accelerator.LoadKernel<ArrayView<float>, int, ArrayView<int>, ArrayView<float>, float, ArrayView<float>, LoraShape>(ElementwiseKernels.LoraShrink);
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, LoraShape> LoraExpand { get; } =
+        accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, LoraShape>(ElementwiseKernels.LoraExpand);
 
     private readonly Dictionary<Type, object> _formats = [];
 

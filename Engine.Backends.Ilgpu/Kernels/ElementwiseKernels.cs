@@ -160,6 +160,31 @@ public static class ElementwiseKernels
         }
     }
 
+    /// <summary>reduced[r, j] = scale · x[rows[r]] · down[j] (down [rank, in] row-major): a LoRA delta's first product.</summary>
+    public static void LoraShrink(ArrayView<float> x, int xStride, ArrayView<int> rows, ArrayView<float> down, float scale, ArrayView<float> reduced, LoraShape s)
+    {
+        for (long i = First; i < s.Count; i += Step)
+        {
+            int row = (int)(i / s.Cols), j = (int)(i % s.Cols);
+            long input = (long)rows[row] * xStride, weight = (long)j * s.Width;
+            float sum = 0;
+            for (int k = 0; k < s.Width; k++) sum += x[input + k] * down[weight + k];
+            reduced[i] = scale * sum;
+        }
+    }
+
+    /// <summary>output[rows[r]] += reduced[r] · up (up [rank, out] row-major): a LoRA delta added (rows distinct).</summary>
+    public static void LoraExpand(ArrayView<float> reduced, ArrayView<float> up, ArrayView<int> rows, ArrayView<float> output, int outStride, LoraShape s)
+    {
+        for (long i = First; i < s.Count; i += Step)
+        {
+            int row = (int)(i / s.Cols), col = (int)(i % s.Cols);
+            float sum = 0;
+            for (int j = 0; j < s.Width; j++) sum += reduced[(long)row * s.Width + j] * up[(long)j * s.Cols + col];
+            output[(long)rows[row] * outStride + col] += sum;
+        }
+    }
+
     /// <summary>Dense 16-bit copy of x ([Rows, Cols], row stride Cols) in the weight's format: the B operand of a 16-bit GEMM.</summary>
     public static void Encode16<TFormat>(ArrayView<float> x, int xStride, ArrayView<ushort> output, Shape2 s)
         where TFormat : struct, IWeightFormat

@@ -21,6 +21,9 @@ public static class KernelCatalog
             ("add", ((Action<ArrayView<float>, int, ArrayView<float>, int, Shape2>)ElementwiseKernels.Add).Method),
             ("add-bias", ((Action<ArrayView<float>, int, ArrayView<float>, Shape2>)ElementwiseKernels.AddBias).Method),
             ("gather-rows", ((Action<ArrayView<float>, int, ArrayView<int>, ArrayView<float>, int, Shape2>)ElementwiseKernels.GatherRows).Method),
+            ("add-scaled-rows", ((Action<ArrayView<float>, int, ArrayView<float>, int, ArrayView<int>, ArrayView<float>, Shape2>)ElementwiseKernels.AddScaledRows).Method),
+            ("lora-shrink", ((Action<ArrayView<float>, int, ArrayView<int>, ArrayView<float>, float, ArrayView<float>, LoraShape>)ElementwiseKernels.LoraShrink).Method),
+            ("lora-expand", ((Action<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, LoraShape>)ElementwiseKernels.LoraExpand).Method),
         };
         Formats<F32Format>("f32", list);
         Formats<Bf16Format>("bf16", list);

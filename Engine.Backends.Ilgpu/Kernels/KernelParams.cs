@@ -25,6 +25,17 @@ public struct MatMulShape
     public int Side;
 }
 
+/// <summary>A LoRA delta's rows × rank (shrink) or rows × output columns (expand); Width is the other side of the product
+/// (the input width for shrink, the rank for expand).</summary>
+public struct LoraShape
+{
+    public int Rows;
+    public int Cols;
+    public int Width;
+
+    public readonly long Count => (long)Rows * Cols;
+}
+
 /// <summary>RMSNorm over groups of GroupCols columns (a whole row, or one head).</summary>
 public struct NormShape
 {

@@ -28,6 +28,7 @@ public abstract class DelegatingBackend(IComputeBackend inner) : IComputeBackend
     public virtual void GatherLogitRows(Tensor x, Tensor output) => Inner.GatherLogitRows(x, output);
     public virtual void GatherRows(Tensor x, ReadOnlySpan<int> rows, Tensor output) => Inner.GatherRows(x, rows, output);
     public virtual void AddScaledRows(Tensor x, Tensor y, ReadOnlySpan<int> rows, ReadOnlySpan<float> weights) => Inner.AddScaledRows(x, y, rows, weights);
+    public virtual void AddLoraDeltas(Tensor x, IReadOnlyList<LoraDelta> deltas, Tensor output) => Inner.AddLoraDeltas(x, deltas, output);
     public virtual void Download(Tensor source, Span<float> destination) => Inner.Download(source, destination);
     public virtual void ArgMax(Tensor source, Span<int> destination) => Inner.ArgMax(source, destination);
     public virtual long? KvCacheBudget() => Inner.KvCacheBudget();

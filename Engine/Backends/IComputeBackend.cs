@@ -73,6 +73,10 @@ public interface IComputeBackend : IDisposable
     /// <summary>x[rows[i]] += weights[i] · y[i] (an expert's outputs back into the residual, by routing weight); rows distinct.</summary>
     void AddScaledRows(Tensor x, Tensor y, ReadOnlySpan<int> rows, ReadOnlySpan<float> weights);
 
+    /// <summary>output[row] += scale · (x[row] · Downᵀ) · Up for every row of every delta (the step's LoRA adapters on one
+    /// projection, all in one op); no row is in two deltas.</summary>
+    void AddLoraDeltas(Tensor x, IReadOnlyList<LoraDelta> deltas, Tensor output);
+
     /// <summary>Copies an F32 tensor to host memory (the step's only device-to-host transfer: logits or sampled ids).</summary>
     void Download(Tensor source, Span<float> destination);
 

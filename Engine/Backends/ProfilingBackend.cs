@@ -59,6 +59,9 @@ public sealed class ProfilingBackend(IComputeBackend inner) : DelegatingBackend(
         Add("expert-add", Stopwatch.GetElapsedTime(start));
     }
 
+    public override void AddLoraDeltas(Tensor x, IReadOnlyList<LoraDelta> deltas, Tensor output) =>
+        Time("lora", () => Inner.AddLoraDeltas(x, deltas, output));
+
     public override void Download(Tensor source, Span<float> destination)
     {
         long start = Stopwatch.GetTimestamp();

@@ -79,8 +79,7 @@ public sealed class LlmEngine : IDisposable
             Loras = new LoraRegistry(config, _backend, options.MaxLoraRank, _backendGate);
             foreach (var module in options.LoraModules) Loras.Load(module);
         }
-        _runner = new ModelRunner(Model, _backend, cache, Proposer(options, blockCount, window),
-            options.EnableLora ? new LoraScratch(_backend, options.MaxNumBatchedTokens) : null);
+        _runner = new ModelRunner(Model, _backend, cache, Proposer(options, blockCount, window));
         _eosTokenIds = config.EosTokenIds.Union(Tokenizer.EosTokenIds).ToList();
         _seeds = options.Seed is { } seed ? new Random((int)seed) : new Random();
         _vocabulary = new Lazy<TokenVocabulary>(() => TokenVocabulary.Build(Tokenizer, Config.VocabSize));

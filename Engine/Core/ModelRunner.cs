@@ -11,8 +11,7 @@ namespace Engine.Core;
 /// samples the next token of every sequence whose last token the step computed, each with its own parameters.
 /// Pooling sequences in the step get the final hidden states of their tokens instead.
 /// </summary>
-/// <param name="lora">Scratch for adapter deltas when LoRA is enabled (null: sequences never carry adapters).</param>
-public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCache cache, IDraftProposer? proposer = null, LoraScratch? lora = null)
+public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCache cache, IDraftProposer? proposer = null)
 {
     private float[] _logits = [];
     private float[] _hidden = [];
@@ -34,7 +33,7 @@ public sealed class ModelRunner(LlamaModel model, IComputeBackend backend, KvCac
             results = results with { Drafts = proposer.Propose(step, batch) };
             if (results.Drafts.Any(d => d.Length > 0)) batch = BuildBatch(step, cache.BlockSize, results.Drafts);
         }
-        var adapters = lora is null ? null : LoraStep.For(step, results.Drafts, backend, lora);
+        var adapters = LoraStep.For(step, results.Drafts, backend);
         var logits = model.Forward(batch, cache, adapters);
         if (step.Any(s => s.Sequence.Pooling is not null)) Pool(step, batch, results.Pooled);
         if (batch.LogitTokenIndices.Length > 0) Sample(step, logits, results);

@@ -7,16 +7,16 @@ using Engine.Models;
 namespace Engine.Lora;
 
 /// <summary>
-/// A PEFT LoRA adapter on the backend: for each (layer, target) it covers, A [r, in] and B [out, r], applied as
-/// y += scale · (x · Aᵀ) · Bᵀ with scale = lora_alpha / r (lora_alpha / √r under use_rslora). Loaded from a folder with
+/// A PEFT LoRA adapter on the backend: for each (layer, target) it covers, A [r, in] and Bᵀ [r, out] (see
+/// <see cref="LoraDelta"/>), applied as y += scale · (x · Aᵀ) · Bᵀ with scale = lora_alpha / r (lora_alpha / √r under use_rslora). Loaded from a folder with
 /// adapter_config.json and adapter_model.safetensors; anything this engine cannot apply exactly is refused.
 /// </summary>
 public sealed partial class LoraAdapter
 {
     private static long _loads;
-    private readonly (Tensor A, Tensor B)?[,] _weights;
+    private readonly (Tensor Down, Tensor Up)?[,] _weights;
 
-    private LoraAdapter(LoraModule module, int rank, float scale, (Tensor A, Tensor B)?[,] weights)
+    private LoraAdapter(LoraModule module, int rank, float scale, (Tensor Down, Tensor Up)?[,] weights)
     {
         Module = module;
         Rank = rank;
@@ -35,8 +35,8 @@ public sealed partial class LoraAdapter
     public float Scale { get; }
     public ulong CacheSalt { get; }
 
-    /// <summary>The adapter's A and B for one projection of one layer; null where it leaves that projection alone.</summary>
-    public (Tensor A, Tensor B)? Weights(int layer, LoraTarget target) => _weights[layer, (int)target];
+    /// <summary>The adapter's A and Bᵀ for one projection of one layer; null where it leaves that projection alone.</summary>
+    public (Tensor Down, Tensor Up)? Weights(int layer, LoraTarget target) => _weights[layer, (int)target];
 
     public const string ConfigFile = "adapter_config.json";
     public const string WeightsFile = "adapter_model.safetensors";
@@ -69,8 +69,8 @@ public sealed partial class LoraAdapter
         using (file)
         {
             var host = ReadWeights(file, config, model, Problem);
-            var weights = new (Tensor A, Tensor B)?[model.NumLayers, LoraTargets.All.Count];
-            foreach (var ((layer, target), (a, b)) in host) weights[layer, (int)target] = (backend.LoadMatrix(DType.F32, a), backend.LoadMatrix(DType.F32, b));
+            var weights = new (Tensor Down, Tensor Up)?[model.NumLayers, LoraTargets.All.Count];
+            foreach (var ((layer, target), (a, b)) in host) weights[layer, (int)target] = (backend.Upload(a), backend.Upload(Transposed(b)));
             float scale = (float)(config.Alpha / (config.UseRslora ? Math.Sqrt(config.Rank) : config.Rank));
             return new LoraAdapter(module, config.Rank, scale, weights);
         }
@@ -163,6 +163,14 @@ public sealed partial class LoraAdapter
             if (a is null || b is null)
                 throw new LoraAdapterException(problem($"layer {layer} {target.ModuleName()} has lora_{(a is null ? "A" : "B")} missing."));
         return parts.ToDictionary(p => p.Key, p => (p.Value.A!, p.Value.B!));
+    }
+
+    private static unsafe HostTensor Transposed(HostTensor matrix)
+    {
+        var result = HostTensor.Allocate(matrix.Name, DType.F32, [matrix.Cols, matrix.Rows]);
+        for (int row = 0; row < matrix.Rows; row++)
+            for (int col = 0; col < matrix.Cols; col++) ((float*)result.Data)[(long)col * matrix.Rows + row] = matrix[(long)row * matrix.Cols + col];
+        return result;
     }
 
     private static unsafe HostTensor ToF32(HostTensor tensor)

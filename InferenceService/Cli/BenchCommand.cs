@@ -14,7 +14,8 @@ namespace InferenceService.Cli;
 /// single-stream prefill tok/s (--input-len prompt) and decode tok/s, aggregate decode tok/s at each
 /// --concurrency (comma list, --output-len tokens per request), and, with --prefix-len, time to first token
 /// for a request whose prefix is cached vs cold (medians over fresh prefixes, after a warm-up on another long prompt). --json-schema FILE adds what a structured output costs (see
-/// <see cref="StructuredOutputBench"/>). --profile adds where the decode time goes at the highest concurrency.
+/// <see cref="StructuredOutputBench"/>). --profile adds where the decode time goes at the highest concurrency (under the
+/// --lora-modules adapters, if any).
 /// With a compact --kv-cache-dtype, aggregate decode at the highest concurrency is also measured with an F32 KV cache
 /// (a second engine, runs alternating) and printed as a ratio. With --speculative-config, single-stream decode on a
 /// copy-heavy prompt is measured with and without speculation (see <see cref="SpeculativeBench"/>). With --lora-modules,
@@ -140,14 +141,16 @@ public static class BenchCommand
 
         if (profiler is not null)
         {
-            // Counted from the moment every request has its first token: the decode steps only.
+            // Counted from the moment every request has its first token: the decode steps only (spread over the adapters, if any).
             int n = concurrency.Max();
+            var spread = engine.Loras?.Loaded ?? [];
             var wall = new Stopwatch();
             await Run(engine, Enumerable.Range(0, n).Select(_ => Prompt(inputLen)).ToArray(), greedy,
-                onAllStarted: () => { profiler.Reset(); wall.Start(); });
+                onAllStarted: () => { profiler.Reset(); wall.Start(); }, lora: spread.Count > 0 ? i => spread[i % spread.Count] : null);
             wall.Stop();
             double total = profiler.Totals.Values.Sum(t => t.Time.TotalMilliseconds);
-            Console.WriteLine($"profile of the decode steps at concurrency {n}: backend {total:F0} ms of {wall.Elapsed.TotalMilliseconds:F0} ms wall");
+            Console.WriteLine($"profile of the decode steps at concurrency {n}{(spread.Count > 0 ? $" over {spread.Count} LoRA adapters" : "")}: " +
+                $"backend {total:F0} ms of {wall.Elapsed.TotalMilliseconds:F0} ms wall");
             foreach (var (op, (time, calls)) in profiler.Totals.OrderByDescending(t => t.Value.Time))
                 Console.WriteLine($"  {op,-22} {time.TotalMilliseconds,9:F2} ms {100 * time.TotalMilliseconds / total,6:F1}%  {calls,6} calls");
         }

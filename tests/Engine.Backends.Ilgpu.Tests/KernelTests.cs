@@ -144,6 +144,21 @@ public class KernelTests(BackendPair b)
         b.AssertClose(selected, "gather rows", 1e-7);
     }
 
+    /// <summary>LoRA deltas of adapters of different ranks on interleaved rows, into a column slice (as gate|up is).</summary>
+    [Fact]
+    public void AddLoraDeltas_MatchCpu()
+    {
+        var x = b.Random2D(9, 33);
+        var output = b.Random2D(9, 50);
+        var slice = (output.Cpu.Columns(7, 31), output.Gpu.Columns(7, 31));
+        (int Rank, int[] Rows, float Scale)[] adapters = [(3, [0, 5, 2], 1.5f), (8, [6, 1, 8], -0.5f), (1, [4], 2f)];
+        var weights = adapters.Select(a => (Down: b.Random2D(a.Rank, 33), Up: b.Random2D(a.Rank, 31))).ToArray();
+        b.BeginStep(Batches.Simple(9));
+        b.Cpu.AddLoraDeltas(x.Cpu, [.. adapters.Select((a, i) => new LoraDelta(weights[i].Down.Cpu, weights[i].Up.Cpu, a.Rows, a.Scale))], slice.Item1);
+        b.Gpu.AddLoraDeltas(x.Gpu, [.. adapters.Select((a, i) => new LoraDelta(weights[i].Down.Gpu, weights[i].Up.Gpu, a.Rows, a.Scale))], slice.Item2);
+        b.AssertClose(output, "lora deltas");
+    }
+
     /// <summary>Gemma's scalar ops: the embedding scale, and soft-capping of values far beyond the cap on both sides.</summary>
     [Fact]
     public void Scale_SoftCap_MatchCpu()

@@ -10,7 +10,7 @@ namespace Engine.Backends.Ilgpu.Tests;
 /// <summary>
 /// LoRA adapters on the ILGPU backend: logits under an adapter on every target module (use_rslora) equal the CPU
 /// backend's within 1e-4 relative, prefill then decodes; and the whole engine on ilgpu-cpu, with a batch mixing two
-/// adapters and the base model (row subsets: gathered, multiplied, added back by row), gives the CPU engine's greedy tokens.
+/// adapters and the base model (each adapter on its own rows of the step), gives the CPU engine's greedy tokens.
 /// </summary>
 public sealed class LoraTests : IDisposable
 {

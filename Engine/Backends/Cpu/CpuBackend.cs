@@ -337,6 +337,40 @@ public sealed unsafe class CpuBackend : IComputeBackend
         for (int i = 0; i < rows.Length; i++) TensorPrimitives.MultiplyAdd(ys.RowSpan(i), weights[i], xs.RowSpan(rows[i]), xs.RowSpan(rows[i]));
     }
 
+    public void AddLoraDeltas(Tensor x, IReadOnlyList<LoraDelta> deltas, Tensor output)
+    {
+        var (xs, o) = ((CpuTensor)x, (CpuTensor)output);
+        var items = new List<(LoraDelta Delta, int Row)>();
+        long work = 0;
+        foreach (var delta in deltas)
+        {
+            var (down, up) = ((CpuTensor)delta.Down, (CpuTensor)delta.Up);
+            if (down.Cols != xs.Cols || up.Cols != o.Cols || up.Rows != down.Rows || xs.Rows != o.Rows)
+                throw new ArgumentException($"AddLoraDeltas shapes: x {xs}, down {down}, up {up}, output {o}.");
+            foreach (int row in delta.Rows) items.Add((delta, row));
+            work += (long)delta.Rows.Length * down.Rows * (down.Cols + up.Cols);
+        }
+        // Each row is r·(in + out) multiply-adds: a decode step's few rows are often less work than waking the other
+        // cores costs, so they are spread over the cores only from ~25 µs of work on one.
+        int chunks = work < LoraParallelWork ? 1 : Math.Min(items.Count, _parallel.Threads * 4);
+        _parallel.For(chunks, chunk =>
+        {
+            for (int i = chunk; i < items.Count; i += chunks) AddLoraDelta(xs, items[i].Delta, items[i].Row, o);
+        });
+    }
+
+    private const long LoraParallelWork = 1 << 18;
+
+    private static void AddLoraDelta(CpuTensor x, LoraDelta delta, int row, CpuTensor output)
+    {
+        var (down, up) = ((CpuTensor)delta.Down, (CpuTensor)delta.Up);
+        Span<float> reduced = down.Rows <= 256 ? stackalloc float[down.Rows] : new float[down.Rows];
+        var input = x.RowSpan(row);
+        for (int j = 0; j < down.Rows; j++) reduced[j] = delta.Scale * TensorPrimitives.Dot(input, down.RowSpan(j));
+        var result = output.RowSpan(row);
+        for (int j = 0; j < up.Rows; j++) TensorPrimitives.MultiplyAdd(up.RowSpan(j), reduced[j], result, result);
+    }
+
     public void Download(Tensor source, Span<float> destination)
     {
         if (source is CpuKvTensor kv)

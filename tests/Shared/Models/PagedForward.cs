@@ -15,7 +15,7 @@ public static class PagedForward
     public static float[] Logits(IComputeBackend backend, LlamaModel model, KvCache cache, int[] blockTable, int[] tokens, int start, int count,
         bool allPositions = true, LoraAdapter? lora = null)
     {
-        var adapters = lora is null ? null : new LoraStep(backend, new LoraScratch(backend, count), [(lora, Enumerable.Range(0, count).ToArray())]);
+        var adapters = lora is null ? null : new LoraStep(backend, [(lora, Enumerable.Range(0, count).ToArray())]);
         var logits = model.Forward(Batch(cache, blockTable, tokens, start, count, allPositions ? Enumerable.Range(0, count).ToArray() : [count - 1]), cache, adapters);
         return Download(backend, logits);
     }

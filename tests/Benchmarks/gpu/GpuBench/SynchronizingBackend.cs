@@ -32,6 +32,7 @@ public sealed class SynchronizingBackend(IComputeBackend inner) : IComputeBacken
     public void GatherLogitRows(Tensor x, Tensor output) { inner.GatherLogitRows(x, output); Wait(); }
     public void GatherRows(Tensor x, ReadOnlySpan<int> rows, Tensor output) { inner.GatherRows(x, rows, output); Wait(); }
     public void AddScaledRows(Tensor x, Tensor y, ReadOnlySpan<int> rows, ReadOnlySpan<float> weights) { inner.AddScaledRows(x, y, rows, weights); Wait(); }
+    public void AddLoraDeltas(Tensor x, IReadOnlyList<LoraDelta> deltas, Tensor output) { inner.AddLoraDeltas(x, deltas, output); Wait(); }
     public void Download(Tensor source, Span<float> destination) => inner.Download(source, destination);
     public void ArgMax(Tensor source, Span<int> destination) => inner.ArgMax(source, destination);
     public void Dispose() => inner.Dispose();
