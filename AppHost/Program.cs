@@ -25,6 +25,9 @@ var builder = DistributedApplication.CreateBuilder(aspireArgs);
 var adminKey = builder.AddParameter("gateway-admin-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
 // The replicas' --api-key: they answer only the gateway and the admin dashboard, never a client that goes around the gateway.
 var inferenceKey = builder.AddParameter("inference-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+// The replicas' --admin-key: their model management API (/admin/models), which the gateway uses to see load states
+// and to deploy models.
+var inferenceAdminKey = builder.AddParameter("inference-admin-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
 // The model cache's API key: the service requires it, and its clients (the replicas, the dashboard) send it.
 var modelCacheKey = builder.AddParameter("modelcache-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
 var hfToken = builder.AddHuggingFaceTokenParameter();
@@ -50,6 +53,7 @@ var replicas = Enumerable.Range(0, builder.Configuration.GetValue("Inference:Rep
         .WithHuggingFaceCache(hfToken)
         .WithEngineConfiguration()
         .WithEnvironment("Engine__ApiKey", inferenceKey)
+        .WithEnvironment("Engine__AdminKey", inferenceAdminKey)
         .WithGpuSupport()).ToList();
 
 var gateway = builder.AddProject<Projects.Gateway>("gateway")
@@ -60,6 +64,7 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithInferenceReplicas(replicas)
     .WithEnvironment("Gateway__AdminKey", adminKey)
     .WithEnvironment("Gateway__UpstreamApiKey", inferenceKey)
+    .WithEnvironment("Gateway__UpstreamAdminKey", inferenceAdminKey)
     .WithConfigurationSection("Gateway")
     .WithDevApiKey(adminKey);
 

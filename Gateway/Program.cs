@@ -5,6 +5,7 @@ using CommandLineFlags;
 using Gateway.Access;
 using Gateway.Admin;
 using Gateway.Configuration;
+using Gateway.Deployments;
 using Gateway.Errors;
 using Gateway.Observability;
 using Gateway.Routing;
@@ -41,6 +42,7 @@ app.MapDefaultEndpoints(AdminRoutesMiddleware.MetricsPath, showHealthDetails: ad
 app.MapGet("/", () => Results.Text("Gateway is running. OpenAI API: /v1; health: /health"));
 app.MapModelsEndpoints();
 app.MapAdminEndpoints();
+app.MapDeploymentEndpoints();
 app.MapReverseProxy(proxy =>
 {
     proxy.UseMiddleware<UpstreamErrorMiddleware>();

@@ -28,6 +28,7 @@ public static class AppHostArguments
         KnownFlag.Value("Parameters:hf-token"),
         KnownFlag.Value("Parameters:redis-password"),
         KnownFlag.Value("Parameters:inference-api-key"),
+        KnownFlag.Value("Parameters:inference-admin-key"),
         .. ServiceSettings.Gateway.Select(key => KnownFlag.Value($"Gateway:{key}")),
         .. ServiceSettings.GatewayLists.Select(key => KnownFlag.Section($"Gateway:{key}")),
         .. ServiceSettings.ModelCache.Select(key => KnownFlag.Value($"ModelCache:{key}")),

@@ -24,6 +24,10 @@ public sealed class GatewayOptions
     /// <summary>Sent to the replicas as <c>Authorization: Bearer ...</c> (their --api-key); the client's key never is.</summary>
     public string? UpstreamApiKey { get; set; }
 
+    /// <summary>The replicas' --admin-key: with it the gateway reads every model's state (GET /admin/models) and deploys
+    /// models (/admin/deployments); without it both are off.</summary>
+    public string? UpstreamAdminKey { get; set; }
+
     public long MaxRequestBodyBytes { get; set; } = 10 * 1024 * 1024;
 
     /// <summary>Origins allowed by CORS ("*" for any); CORS stays off while empty.</summary>
@@ -45,7 +49,8 @@ public sealed class GatewayOptions
 
     public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    public TimeSpan ModelRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How often each replica's models (and their states) are read, and desired deployments reconciled.</summary>
+    public TimeSpan ModelRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a replica that refused a connection stays out of rotation before it is tried again.</summary>
     public TimeSpan PassiveReactivationPeriod { get; set; } = TimeSpan.FromSeconds(10);

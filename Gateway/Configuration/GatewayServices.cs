@@ -1,4 +1,5 @@
 using Gateway.Admin;
+using Gateway.Deployments;
 using Gateway.Keys;
 using Gateway.Limits;
 using Gateway.Observability;
@@ -44,6 +45,7 @@ public static class GatewayServices
             services.AddSingleton<IApiKeyStore, InMemoryApiKeyStore>();
             services.AddSingleton(sp => new RateLimiter(sp.GetRequiredService<LocalRateLimitStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RateLimiter>>()));
             services.AddSingleton<IPrefixAssignments>(sp => sp.GetRequiredService<LocalPrefixAssignments>());
+            services.AddSingleton<IDeploymentStore, InMemoryDeploymentStore>();
         }
         else
         {
@@ -54,14 +56,18 @@ public static class GatewayServices
             services.AddSingleton(sp => new RateLimiter(sp.GetRequiredService<LocalRateLimitStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RateLimiter>>(),
                 sp.GetRequiredService<RedisRateLimitStore>()));
             services.AddSingleton<IPrefixAssignments, RedisPrefixAssignments>();
+            services.AddSingleton<IDeploymentStore, RedisDeploymentStore>();
             health.AddCheck<RedisHealthCheck>("redis");
         }
         services.AddSingleton<ApiKeyAuthenticator>();
 
         var replicas = InferenceReplicas.Read(builder.Configuration);
         services.AddSingleton(replicas);
+        services.AddSingleton<ReplicaAdminClient>();
         services.AddSingleton<ModelCatalog>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelCatalog>());
+        services.AddSingleton<DeploymentReconciler>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeploymentReconciler>());
         // YARP's session affinity (unused) wants Data Protection; keep its keys in memory instead of on disk.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddSingleton<ILoadBalancingPolicy, PrefixAffinityPolicy>();

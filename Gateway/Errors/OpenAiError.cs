@@ -24,9 +24,9 @@ public static class OpenAiError
     public static Task NotFoundAsync(HttpContext context, string message, string code) =>
         WriteAsync(context, StatusCodes.Status404NotFound, message, InvalidRequest, code);
 
-    public static Task UnavailableAsync(HttpContext context, string message, string code)
+    public static Task UnavailableAsync(HttpContext context, string message, string code, int retryAfterSeconds = 1)
     {
-        context.Response.Headers.RetryAfter = "1";
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return WriteAsync(context, StatusCodes.Status503ServiceUnavailable, message, "service_unavailable", code);
     }
 

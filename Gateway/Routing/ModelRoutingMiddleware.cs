@@ -9,7 +9,8 @@ namespace Gateway.Routing;
 /// First step of the proxy pipeline: reads the model of the request body (parsed at admission; multipart is passed on
 /// unread) and narrows YARP's available destinations (already healthy ones only) to the replicas serving that model.
 /// Answers in OpenAI's shape when it cannot: 400 (model missing where required, a priority that is not an integer),
-/// 404 (no replica serves the model), 503 (replicas serve it, but none is healthy now).
+/// 404 (no replica serves the model), 503 model_loading with Retry-After (a replica is pulling or loading it), 503
+/// model_unavailable (replicas serve it, but none is healthy now).
 /// Before forwarding, the body gets stream_options.include_usage where a stream did not ask for usage (so its tokens can
 /// be counted), and the client's priority is removed, or raised to the key's min_priority (no queue jumping).
 /// </summary>
@@ -19,6 +20,7 @@ public sealed class ModelRoutingMiddleware(RequestDelegate next, ModelCatalog ca
     // Where OpenAI defines stream_options.include_usage.
     private static readonly string[] PathsWithStreamUsage = ["/v1/chat/completions", "/v1/completions"];
     private static readonly TimeSpan RefreshOnMissAfter = TimeSpan.FromSeconds(1);
+    private const int LoadingRetryAfterSeconds = 2;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -78,6 +80,8 @@ public sealed class ModelRoutingMiddleware(RequestDelegate next, ModelCatalog ca
     {
         if (model is null)
             return OpenAiError.UnavailableAsync(context, "No healthy inference replica is available right now.", "no_healthy_replica");
+        if (catalog.IsComingUp(model))
+            return OpenAiError.UnavailableAsync(context, $"The model `{model}` is loading; try again shortly.", "model_loading", LoadingRetryAfterSeconds);
         if (catalog.IsKnown(model))
             return OpenAiError.UnavailableAsync(context, $"No healthy replica serves the model `{model}` right now.", "model_unavailable");
         return OpenAiError.WriteAsync(context, StatusCodes.Status404NotFound, $"The model `{model}` does not exist.",

@@ -36,7 +36,8 @@ public static class AdminModelEndpoints
                 await context.Response.WriteAsJsonAsync(new { joined, model = Entry(instance) }, ServerSentEvents.Json);
             }));
 
-        app.MapDelete(Route + "/{name}", (string name, HttpContext context, ModelRegistry models, ILogger<ModelRegistry> logger) =>
+        // A catch-all: a name may be a repo id (org/name).
+        app.MapDelete(Route + "/{**name}", (string name, HttpContext context, ModelRegistry models, ILogger<ModelRegistry> logger) =>
             ApiResults.Handle(context, logger, async _ =>
             {
                 var grace = context.Request.Query["grace"] is { Count: > 0 } text

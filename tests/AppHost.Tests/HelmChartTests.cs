@@ -287,7 +287,7 @@ public sealed class HelmChartTests(HelmChartTests.PublishedChart published) : IC
     {
         var first = ChartValidator.Named(await RenderAndValidateAsync(), "Secret").Single()["data"]!;
         var second = ChartValidator.Named(await RenderAndValidateAsync("--set", "secrets.hfToken=hf_given"), "Secret").Single()["data"]!;
-        foreach (var (key, length) in new[] { ("gateway-admin-key", 32), ("inference-api-key", 32), ("redis-password", 24) })
+        foreach (var (key, length) in new[] { ("gateway-admin-key", 32), ("inference-api-key", 32), ("inference-admin-key", 32), ("redis-password", 24) })
         {
             Assert.Matches($"^[A-Za-z0-9]{{{length}}}$", Decode(first[key]!));
             Assert.NotEqual(Decode(first[key]!), Decode(second[key]!)); // Generated anew: no cluster to look the installed one up in.

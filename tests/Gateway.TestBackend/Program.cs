@@ -1,5 +1,6 @@
 // A fast imitation of InferenceService's OpenAI endpoints for the gateway's tests and benchmark.
-// Usage: dotnet Gateway.TestBackend.dll --urls http://127.0.0.1:PORT --name b1 --models model-a,model-b [--record false]
+// Usage: dotnet Gateway.TestBackend.dll --urls http://127.0.0.1:PORT --name b1 --models model-a,model-b [--loading model-c] [--record false]
+// (--loading: models its GET /admin/models reports as still loading, as a replica does while it loads one).
 using System.Text.Json;
 using Gateway.TestBackend;
 
@@ -27,6 +28,12 @@ app.MapGet("/v1/models", () => Results.Json(new
 {
     @object = "list",
     data = state.Models.Select(m => new { id = m, @object = "model", created = 0, owned_by = state.Name, max_model_len = 2048 }),
+}));
+var loading = (builder.Configuration["loading"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+app.MapGet("/admin/models", () => Results.Json(new
+{
+    @object = "list",
+    data = state.Models.Select(m => new { name = m, state = "ready" }).Concat(loading.Select(m => new { name = m, state = "loading" })),
 }));
 app.MapPost("/v1/chat/completions", (HttpContext context) => CompletionEndpoint.HandleAsync(context, state));
 app.MapPost("/v1/completions", (HttpContext context) => CompletionEndpoint.HandleAsync(context, state));

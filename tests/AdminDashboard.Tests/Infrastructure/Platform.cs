@@ -5,7 +5,7 @@ namespace AdminDashboard.Tests.Infrastructure;
 /// <summary>
 /// Everything the dashboard tests share, started once: redis-server, the fake hub, InferenceService (the embedded stories260K
 /// with a chat template), ModelCacheService (on the fake hub, an empty temporary cache), the Gateway (in-memory key
-/// store and limits in Redis, the one replica), the AdminDashboard wired the way the AppHost wires it (the replica closed by
+/// store and limits in Redis, the one replica, whose admin key it holds to deploy models), the AdminDashboard wired the way the AppHost wires it (the replica closed by
 /// its API key, which the gateway and the dashboard hold), and headless Debian chromium.
 /// Every process gets its port up front, so all start at once.
 /// </summary>
@@ -16,6 +16,9 @@ public sealed class Platform : IAsyncLifetime
     /// <summary>The replica's --api-key, as the AppHost wires it: the gateway and the dashboard send it, nobody else has it.</summary>
     public const string InferenceApiKey = "dashboard-test-inference-key-4c1e";
     public const string Model = "stories260K";
+
+    /// <summary>The replica's --admin-key, which the gateway holds (Gateway__UpstreamAdminKey) to deploy models onto it.</summary>
+    public const string InferenceAdminKey = "dashboard-test-inference-admin-9d2b";
 
     /// <summary>Renders only the user turns: stories260K has no chat template of its own.</summary>
     public const string ChatTemplate = "{{ bos_token }}{% for m in messages %}{% if m[\"role\"] == \"user\" %}{{ m[\"content\"] }}{% endif %}{% endfor %}";
@@ -47,7 +50,9 @@ public sealed class Platform : IAsyncLifetime
         Inference = Add(ServiceProcess.Start("InferenceService", inferencePort, new ServiceOptions
         {
             Args = port => ["--port", port.ToString(), "--chat-template", ChatTemplate, "--threads", "1", "--max-num-seqs", "8", "--seed", "1",
-                "--api-key", InferenceApiKey],
+                "--api-key", InferenceApiKey, "--admin-key", InferenceAdminKey],
+            // Models deployed by repo id are pulled through the model cache, as in the AppHost.
+            Environment = new Dictionary<string, string> { ["services__modelcache__http__0"] = cacheUrl },
             BindWithAspNetCoreUrls = false,
         }));
         ModelCache = Add(ServiceProcess.Start("ModelCacheService", cachePort, new ServiceOptions
@@ -67,6 +72,7 @@ public sealed class Platform : IAsyncLifetime
             {
                 ["Gateway__AdminKey"] = AdminKey,
                 ["Gateway__UpstreamApiKey"] = InferenceApiKey,
+                ["Gateway__UpstreamAdminKey"] = InferenceAdminKey,
                 ["services__inference__http__0"] = inferenceUrl,
                 ["Gateway__HealthCheckInterval"] = "00:00:01",
                 ["Gateway__ModelRefreshInterval"] = "00:00:01",

@@ -13,13 +13,16 @@ public sealed class BackendProcess : ServiceDriver
 
     public string Name { get; }
 
-    public static async Task<BackendProcess> StartAsync(string name, params string[] models)
+    public static Task<BackendProcess> StartAsync(string name, params string[] models) => StartAsync(name, models, loading: []);
+
+    /// <param name="loading">Models its GET /admin/models reports as loading.</param>
+    public static async Task<BackendProcess> StartAsync(string name, string[] models, string[] loading)
     {
         var service = await ServiceProcess.StartAsync("Gateway.TestBackend", new ServiceOptions
         {
             Name = "backend " + name,
             ProjectDirectory = "tests/Gateway.TestBackend",
-            Args = _ => ["--name", name, "--models", string.Join(',', models)],
+            Args = _ => ["--name", name, "--models", string.Join(',', models), .. loading.Length > 0 ? new[] { "--loading", string.Join(',', loading) } : []],
         });
         return new BackendProcess(name, service);
     }

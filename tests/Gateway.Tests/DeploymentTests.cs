@@ -1,0 +1,157 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Gateway.Tests.Infrastructure;
+
+namespace Gateway.Tests;
+
+/// <summary>
+/// Deployments through the gateway's admin API over two real InferenceService replicas, Redis keeping the desired state:
+/// a model deployed at run time is loaded on the replica chosen for it (and only there) and answers through the gateway
+/// as the replica itself answers; a killed replica started again is brought back to serving it; undeploying unloads it.
+/// Bad deployments are refused with the replica's reason or shown as failed, and nothing else is disturbed.
+/// </summary>
+public sealed class DeploymentTests(DeploymentCluster cluster) : IClassFixture<DeploymentCluster>
+{
+    private static readonly TimeSpan LoadTimeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task A_deployed_model_answers_through_the_gateway_comes_back_after_a_replica_restart_and_undeploying_removes_it()
+    {
+        var gateway = cluster.Gateway.Http;
+        Assert.Equal(HttpStatusCode.NotFound, (await DeploymentCluster.CompleteAsync(gateway, cluster.Key.Secret, "tiny")).Status);
+
+        object request = new { model = cluster.Model.Directory, served_model_name = "tiny", replicas = 1 };
+        var (status, body) = await cluster.AdminAsync(HttpMethod.Post, "admin/deployments", request);
+        Assert.True(status == HttpStatusCode.Accepted, body.ToString());
+        var target = body.GetProperty("replicas").EnumerateArray().Single().GetProperty("id").GetString()!;
+        int index = target == "inference-0" ? 0 : 1;
+
+        // The same deployment asked for again joins it; another one under the same name is refused.
+        (status, body) = await cluster.AdminAsync(HttpMethod.Post, "admin/deployments", request);
+        Assert.True(status == HttpStatusCode.OK && body.GetProperty("joined").GetBoolean(), body.ToString());
+        (status, body) = await cluster.AdminAsync(HttpMethod.Post, "admin/deployments",
+            new { model = cluster.Model.Directory, served_model_name = "tiny", replicas = 1, max_model_len = 64 });
+        Assert.Equal((HttpStatusCode.Conflict, "deployment_exists"), (status, Code(body)));
+
+        await WaitForDeploymentAsync("tiny", "ready");
+        var (answered, text) = await WaitForAnswerAsync("tiny");
+        Assert.Equal(HttpStatusCode.OK, answered);
+        var direct = await DeploymentCluster.CompleteAsync(cluster.Replica(index).Http, null, "tiny");
+        Assert.Equal((HttpStatusCode.OK, text), (direct.Status, direct.Text));
+        Assert.DoesNotContain("tiny", (await cluster.ReplicaModelsAsync(1 - index)).Keys);
+        (_, body) = await cluster.AdminAsync(HttpMethod.Get, "admin/replicas");
+        var listed = body.GetProperty("data").EnumerateArray().Single(r => r.GetProperty("id").GetString() == target);
+        Assert.Contains(listed.GetProperty("models").EnumerateArray(), m => m.GetProperty("name").GetString() == "tiny");
+
+        // Killed and started again, the replica has only its startup model; the gateway loads the deployment back.
+        await cluster.KillReplicaAsync(index);
+        await WaitForDeploymentAsync("tiny", "deploying", replicaState: "unreachable");
+        await cluster.StartReplicaAsync(index);
+        await WaitForDeploymentAsync("tiny", "ready");
+        Assert.Equal("ready", (await cluster.ReplicaModelsAsync(index))["tiny"]);
+        var again = await WaitForAnswerAsync("tiny");
+        Assert.Equal((HttpStatusCode.OK, text), (again.Status, again.Text));
+
+        (status, body) = await cluster.AdminAsync(HttpMethod.Delete, "admin/deployments/tiny?grace=5s");
+        Assert.True(status == HttpStatusCode.Accepted && body.GetProperty("state").GetString() == "undeploying", body.ToString());
+        await Poll.UntilAsync(async () => (await cluster.AdminAsync(HttpMethod.Get, "admin/deployments/tiny")).Status == HttpStatusCode.NotFound,
+            "the deployment to be gone", LoadTimeout);
+        Assert.DoesNotContain("tiny", (await cluster.ReplicaModelsAsync(index)).Keys);
+        await Poll.UntilAsync(async () => (await DeploymentCluster.CompleteAsync(gateway, cluster.Key.Secret, "tiny")).Status == HttpStatusCode.NotFound,
+            "the gateway to answer 404 for the undeployed model");
+        Assert.Equal(HttpStatusCode.OK, (await DeploymentCluster.CompleteAsync(gateway, cluster.Key.Secret, DeploymentCluster.First)).Status);
+    }
+
+    public static TheoryData<string, string, HttpStatusCode, string?, string?> Refused() => new()
+    {
+        { "{}", "missing model", HttpStatusCode.BadRequest, "model", null },
+        { """{"model": "MODEL", "replicas": 0}""", "zero replicas", HttpStatusCode.BadRequest, "replicas", null },
+        { """{"model": "MODEL", "replicas": 3}""", "more replicas than there are", HttpStatusCode.BadRequest, "replicas", "not_enough_replicas" },
+        { """{"model": "MODEL", "replica_ids": ["inference-9"]}""", "an unknown replica", HttpStatusCode.BadRequest, "replica_ids", "unknown_replica" },
+        { """{"model": "MODEL", "replicas": 1, "replica_ids": ["inference-0"]}""", "count and names", HttpStatusCode.BadRequest, "replicas", null },
+        { "not json", "a body that is not JSON", HttpStatusCode.BadRequest, null, null },
+        { """{"model": "MODEL", "served_model_name": "typo", "dtyp": "float32"}""", "a field the replicas do not take", HttpStatusCode.BadRequest, null, null },
+        { """{"model": "/no/such/model", "served_model_name": "nowhere"}""", "a path that does not exist", HttpStatusCode.BadRequest, null, "model_not_found" },
+        { """{"model": "MODEL", "served_model_name": "huge", "kv_cache_memory": "10TiB"}""", "a model larger than the memory", HttpStatusCode.Conflict, null, "insufficient_memory" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public async Task A_bad_deployment_is_refused_with_the_reason_and_nothing_is_deployed(string json, string what, HttpStatusCode expected, string? param, string? code)
+    {
+        using var content = new StringContent(json.Replace("MODEL", cluster.Model.Directory, StringComparison.Ordinal), Encoding.UTF8, "application/json");
+        var (status, body) = await cluster.AdminAsync(HttpMethod.Post, "admin/deployments", content);
+        Assert.True(status == expected, $"{what}: {(int)status} {body}");
+        var error = body.GetProperty("error");
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()), what);
+        if (param is not null) Assert.Equal(param, error.GetProperty("param").GetString());
+        if (code is not null) Assert.Equal(code, error.GetProperty("code").GetString());
+        if (json.Contains("dtyp", StringComparison.Ordinal)) Assert.Contains("dtyp", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        (_, body) = await cluster.AdminAsync(HttpMethod.Get, "admin/deployments");
+        Assert.DoesNotContain(body.GetProperty("data").EnumerateArray(), d => d.GetProperty("name").GetString() is "typo" or "nowhere" or "huge");
+        Assert.Equal(HttpStatusCode.OK, (await DeploymentCluster.CompleteAsync(cluster.Gateway.Http, cluster.Key.Secret, DeploymentCluster.First)).Status);
+    }
+
+    [Fact]
+    public async Task Corrupt_weights_show_as_a_failed_deployment_with_the_replicas_error_and_unknown_names_are_404()
+    {
+        var corrupt = Directory.CreateTempSubdirectory("corrupt-model-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(cluster.Model.Directory)) File.Copy(file, Path.Combine(corrupt, Path.GetFileName(file)));
+            var weights = Path.Combine(corrupt, "model.safetensors");
+            File.WriteAllBytes(weights, File.ReadAllBytes(weights)[..100]);
+
+            var (status, body) = await cluster.AdminAsync(HttpMethod.Post, "admin/deployments",
+                new { model = corrupt, served_model_name = "corrupt", replica_ids = new[] { "inference-1" } });
+            Assert.True(status == HttpStatusCode.Accepted, body.ToString());
+            var failed = await WaitForDeploymentAsync("corrupt", "failed");
+            var replica = failed.GetProperty("replicas").EnumerateArray().Single();
+            Assert.Equal(("inference-1", "failed"), (replica.GetProperty("id").GetString(), replica.GetProperty("state").GetString()));
+            Assert.False(string.IsNullOrWhiteSpace(replica.GetProperty("error").GetProperty("message").GetString()), replica.ToString());
+            Assert.Equal(HttpStatusCode.OK, (await DeploymentCluster.CompleteAsync(cluster.Gateway.Http, cluster.Key.Secret, DeploymentCluster.First)).Status);
+
+            (status, _) = await cluster.AdminAsync(HttpMethod.Delete, "admin/deployments/corrupt?grace=0");
+            Assert.Equal(HttpStatusCode.Accepted, status);
+            await Poll.UntilAsync(async () => (await cluster.AdminAsync(HttpMethod.Get, "admin/deployments/corrupt")).Status == HttpStatusCode.NotFound,
+                "the failed deployment to be gone", LoadTimeout);
+        }
+        finally
+        {
+            Directory.Delete(corrupt, recursive: true);
+        }
+
+        var (notFound, missing) = await cluster.AdminAsync(HttpMethod.Delete, "admin/deployments/no-such-model");
+        Assert.Equal((HttpStatusCode.NotFound, "deployment_not_found"), (notFound, Code(missing)));
+        var (badGrace, grace) = await cluster.AdminAsync(HttpMethod.Delete, "admin/deployments/first?grace=soon");
+        Assert.Equal((HttpStatusCode.BadRequest, "grace"), (badGrace, grace.GetProperty("error").GetProperty("param").GetString()));
+    }
+
+    private async Task<JsonElement> WaitForDeploymentAsync(string name, string state, string? replicaState = null)
+    {
+        JsonElement last = default;
+        await Poll.UntilAsync(async () =>
+        {
+            var (status, body) = await cluster.AdminAsync(HttpMethod.Get, $"admin/deployments/{name}");
+            last = body;
+            return status == HttpStatusCode.OK && body.GetProperty("state").GetString() == state
+                && (replicaState is null || body.GetProperty("replicas").EnumerateArray().Any(r => r.GetProperty("state").GetString() == replicaState));
+        }, $"deployment {name} to be {state} (last seen: {last})", LoadTimeout);
+        return last;
+    }
+
+    /// <summary>The first answer that is not a 503 (the gateway sees a restarted replica healthy within a second or two).</summary>
+    private async Task<(HttpStatusCode Status, string Text)> WaitForAnswerAsync(string model)
+    {
+        (HttpStatusCode Status, string Text) result = default;
+        await Poll.UntilAsync(async () =>
+        {
+            result = await DeploymentCluster.CompleteAsync(cluster.Gateway.Http, cluster.Key.Secret, model);
+            return result.Status is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.NotFound);
+        }, $"{model} to answer through the gateway", LoadTimeout);
+        return result;
+    }
+
+    private static string? Code(JsonElement body) => body.GetProperty("error").GetProperty("code").GetString();
+}
