@@ -17,8 +17,9 @@ public static class ServiceSettings
         "PrefixAffinityTtl", "PrefixAffinityMaxPrefixes",
     ];
 
-    /// <summary>Gateway settings that are lists (<c>--Gateway:CorsOrigins:0 https://app.example</c>).</summary>
-    public static readonly string[] GatewayLists = ["CorsOrigins"];
+    /// <summary>Gateway settings that are lists or sections (<c>--Gateway:CorsOrigins:0 https://app.example</c>,
+    /// <c>--Gateway:Deployments:tiny:model /models/tiny</c>).</summary>
+    public static readonly string[] GatewayLists = ["CorsOrigins", "Deployments"];
 
     /// <summary>The gateway's TLS settings, not passed on: the AppHost's gateway endpoint is plain HTTP; a deployment mounts the
     /// certificate and sets them in the gateway's environment (<c>Gateway__Tls__CertificatePath</c>, ...).</summary>

@@ -28,6 +28,11 @@ public sealed class GatewayOptions
     /// models (/admin/deployments); without it both are off.</summary>
     public string? UpstreamAdminKey { get; set; }
 
+    /// <summary>Deployments created at startup unless one of the name exists (<c>Gateway__Deployments__tiny__model=/models/tiny</c>,
+    /// <c>Gateway__Deployments__tiny__replicas=2</c>): each a POST /admin/deployments body (fields as text, replica_ids separated
+    /// by commas) under its served name; placed once enough replicas are reachable.</summary>
+    public Dictionary<string, Dictionary<string, string>> Deployments { get; set; } = new(StringComparer.Ordinal);
+
     public long MaxRequestBodyBytes { get; set; } = 10 * 1024 * 1024;
 
     /// <summary>Origins allowed by CORS ("*" for any); CORS stays off while empty.</summary>

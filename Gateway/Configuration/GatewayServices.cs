@@ -29,6 +29,9 @@ public static class GatewayServices
             throw new InvalidSettingException($"Gateway:PrefixAffinityTtl must be positive (got {options.PrefixAffinityTtl}).");
         if (options.PrefixAffinityMaxPrefixes < 1)
             throw new InvalidSettingException($"Gateway:PrefixAffinityMaxPrefixes must be at least 1 (got {options.PrefixAffinityMaxPrefixes}).");
+        foreach (var (name, fields) in options.Deployments)
+            if (Deployments.DeploymentRequest.FromSettings(name, fields) is { Request: null } refused)
+                throw new InvalidSettingException($"Gateway:Deployments:{name}: {refused.Error}");
         services.AddSingleton(options);
         builder.AddGatewayTls(options.Tls);
         services.TryAddSingleton(TimeProvider.System);

@@ -57,26 +57,12 @@ public static partial class DeploymentEndpoints
             await OpenAiError.BadRequestAsync(context, error!, param);
             return;
         }
-        var known = catalog.Replicas.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        if (request.ReplicaIds?.FirstOrDefault(id => !known.Contains(id)) is { } unknown)
+        var (targets, refusal, code, refused) = DeploymentPlacement.Choose(request, catalog);
+        if (targets is null)
         {
-            await OpenAiError.BadRequestAsync(context, $"No replica has the id '{unknown}' (known: {string.Join(", ", known.Order())}).", "replica_ids", "unknown_replica");
+            await OpenAiError.BadRequestAsync(context, refusal!, refused, code);
             return;
         }
-        var reachable = catalog.Replicas.Where(r => catalog.IsReachable(r.Id)).ToList();
-        if (request.Count is { } count && count > reachable.Count)
-        {
-            await OpenAiError.BadRequestAsync(context, $"'replicas' is {count}, but {reachable.Count} of {known.Count} replicas are reachable now.", "replicas",
-                "not_enough_replicas");
-            return;
-        }
-        // Replicas already holding the model first, then the least busy (fewest models), in id order for ties.
-        string[] targets = request.ReplicaIds ?? [.. reachable
-            .OrderBy(r => catalog.StatesOf(r.Id)?.Any(s => s.Name == request.Name) == true ? 0 : 1)
-            .ThenBy(r => catalog.StatesOf(r.Id)?.Count ?? 0)
-            .ThenBy(r => r.Id, StringComparer.Ordinal)
-            .Take(request.Count!.Value)
-            .Select(r => r.Id)];
         var deployment = new Deployment(request.Name, request.Spec, targets, time.GetUtcNow());
         if (!await store.AddAsync(deployment))
         {

@@ -11,7 +11,8 @@ namespace Gateway.Deployments;
 /// controller: a target replica that is reachable and does not hold the model (never loaded, restarted, or unloaded by
 /// its memory policy) is sent POST /admin/models; a failed load is tried again after a back-off (5 s, doubling to 5 min);
 /// an undeployed model is unloaded (DELETE) from every replica that holds it, and forgotten once none does. What it
-/// sees of the replicas is the <see cref="ModelCatalog"/>'s last refresh.
+/// sees of the replicas is the <see cref="ModelCatalog"/>'s last refresh. The configured deployments
+/// (<see cref="GatewayOptions.Deployments"/>) are added first, each once it can be placed, unless one of its name exists.
 /// </summary>
 public sealed class DeploymentReconciler(IDeploymentStore store, ModelCatalog catalog, ReplicaAdminClient admin, GatewayOptions options,
     TimeProvider time, ILogger<DeploymentReconciler> logger) : BackgroundService
@@ -19,6 +20,7 @@ public sealed class DeploymentReconciler(IDeploymentStore store, ModelCatalog ca
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5), LastRetry = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<(string Deployment, string Replica), LoadFailure> _failures = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly HashSet<string> _configured = [.. options.Deployments.Keys];
 
     /// <summary>The last failed load of a deployment on a replica, and when it is tried again.</summary>
     /// <param name="Load">The replica's number of the load that failed; null when it refused the load at once (with <paramref name="Status"/>).</param>
@@ -55,6 +57,7 @@ public sealed class DeploymentReconciler(IDeploymentStore store, ModelCatalog ca
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            await AddConfiguredAsync();
             foreach (var deployment in await store.ListAsync())
             {
                 if (deployment.Undeploying) await UndeployAsync(deployment, cancellationToken);
@@ -64,6 +67,23 @@ public sealed class DeploymentReconciler(IDeploymentStore store, ModelCatalog ca
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private async Task AddConfiguredAsync()
+    {
+        foreach (var name in _configured.ToList())
+        {
+            var request = DeploymentRequest.FromSettings(name, options.Deployments[name]).Request!;   // checked at startup
+            var (targets, refusal, _, _) = DeploymentPlacement.Choose(request, catalog);
+            if (targets is null)
+            {
+                logger.LogDebug("Configured deployment {Name} waits: {Reason}", name, refusal);
+                continue;
+            }
+            if (await store.AddAsync(new Deployment(request.Name, request.Spec, targets, time.GetUtcNow())))
+                logger.LogInformation("Configured deployment {Name} added on {Replicas}", name, string.Join(", ", targets));
+            _configured.Remove(name);
         }
     }
 

@@ -10,6 +10,23 @@ namespace Gateway.Deployments;
 /// </summary>
 public sealed record DeploymentRequest(string Name, JsonObject Spec, int? Count, string[]? ReplicaIds)
 {
+    /// <summary>A deployment of the configuration (<see cref="Configuration.GatewayOptions.Deployments"/>): its served name and
+    /// its fields as text (replicas a number, replica_ids separated by commas).</summary>
+    public static (DeploymentRequest? Request, string? Error, string? Param) FromSettings(string name, IReadOnlyDictionary<string, string> fields)
+    {
+        var body = new JsonObject { ["served_model_name"] = name };
+        foreach (var (field, value) in fields)
+        {
+            body[field] = field switch
+            {
+                "replicas" => int.TryParse(value, out int count) ? JsonValue.Create(count) : JsonValue.Create(value),
+                "replica_ids" => new JsonArray([.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(id => (JsonNode)id)]),
+                _ => JsonValue.Create(value),
+            };
+        }
+        return Parse(System.Text.Encoding.UTF8.GetBytes(body.ToJsonString()));
+    }
+
     /// <summary>The request, or the 400's message and parameter.</summary>
     public static (DeploymentRequest? Request, string? Error, string? Param) Parse(ReadOnlySpan<byte> body)
     {

@@ -60,7 +60,7 @@ public sealed class CommandLineTests
         static IEnumerable<string> Keys(IEnumerable<KnownFlag> flags) => flags.Select(f => f.Name[(f.Name.IndexOf(':') + 1)..]).Order();
         Assert.Equal(Keys(OptionsFlags.Of<GatewayOptions>(GatewayOptions.SectionName)),
             ServiceSettings.Gateway.Concat(ServiceSettings.GatewayLists).Concat(ServiceSettings.GatewayTls).Append("AdminKey").Append("AdminUrls")
-                .Append("UpstreamApiKey").Order());
+                .Append("UpstreamApiKey").Append("UpstreamAdminKey").Order());
         Assert.Equal(Keys([.. OptionsFlags.Of<DownloadSettings>(DownloadSettings.SectionName), .. OptionsFlags.Of<AccessSettings>(DownloadSettings.SectionName)]),
             ServiceSettings.ModelCache.Append("ApiKey").Order());
         Assert.Equal(Keys(OptionsFlags.Of<DashboardOptions>(DashboardOptions.SectionName)),

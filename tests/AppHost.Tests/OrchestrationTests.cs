@@ -76,6 +76,16 @@ public sealed class OrchestrationTests(AspireSystemFixture system)
     }
 
     [Fact]
+    public void The_gateway_holds_the_replicas_admin_key_to_deploy_models()
+    {
+        var key = Environment("gateway")["Gateway__UpstreamAdminKey"];
+        Assert.Matches("^[A-Za-z0-9]{32,}$", key);
+        Assert.Equal(key, Environment("inference-0")["Engine__AdminKey"]);
+        Assert.Equal(key, Environment("inference-1")["Engine__AdminKey"]);
+        Assert.NotEqual(key, Environment("gateway")["Gateway__UpstreamApiKey"]);
+    }
+
+    [Fact]
     public async Task Every_service_exports_telemetry_under_its_own_name()
     {
         string[] projects = ["modelcache", "inference-0", "inference-1", "gateway", "dashboard"];

@@ -128,12 +128,45 @@ public sealed class DeploymentTests(DeploymentCluster cluster) : IClassFixture<D
         Assert.Equal((HttpStatusCode.BadRequest, "grace"), (badGrace, grace.GetProperty("error").GetProperty("param").GetString()));
     }
 
-    private async Task<JsonElement> WaitForDeploymentAsync(string name, string state, string? replicaState = null)
+    /// <summary>A gateway of its own (no Redis: its deployments are its own) whose configuration asks for a deployment: added
+    /// once placed, served, and undeployable like any other.</summary>
+    [Fact]
+    public async Task A_deployment_in_the_configuration_is_added_at_startup_and_served()
+    {
+        await using var gateway = await GatewayProcess.StartAsync("gateway-configured", [cluster.Replica(0).Url, cluster.Replica(1).Url], redis: null,
+            new Dictionary<string, string>
+            {
+                ["Gateway__UpstreamAdminKey"] = DeploymentCluster.ReplicaAdminKey,
+                ["Gateway__Deployments__configured__model"] = cluster.Model.Directory,
+                ["Gateway__Deployments__configured__replica_ids"] = "inference-1",
+                ["Gateway__Deployments__configured__max_model_len"] = "64",
+            });
+        var key = await gateway.CreateKeyAsync("configured");
+        await WaitForDeploymentAsync("configured", "ready", via: gateway);
+        Assert.Equal("ready", (await cluster.ReplicaModelsAsync(1))["configured"]);
+        Assert.DoesNotContain("configured", (await cluster.ReplicaModelsAsync(0)).Keys);
+        await Poll.UntilAsync(async () => (await DeploymentCluster.CompleteAsync(gateway.Http, key.Secret, "configured")).Status == HttpStatusCode.OK,
+            "the configured model to answer", LoadTimeout);
+
+        var (status, _) = await cluster.AdminAsync(HttpMethod.Delete, "admin/deployments/configured", via: gateway);
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        await Poll.UntilAsync(async () => !(await cluster.ReplicaModelsAsync(1)).ContainsKey("configured"), "the configured model to be unloaded", LoadTimeout);
+    }
+
+    [Fact]
+    public async Task A_configured_deployment_without_a_model_stops_the_gateway_naming_the_setting()
+    {
+        var result = await ServiceCommand.RunAsync("Gateway", [], new Dictionary<string, string> { ["Gateway__Deployments__broken__replicas"] = "2" });
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.StartsWith("error: Gateway:Deployments:broken: 'model' is required", result.Stderr, StringComparison.Ordinal);
+    }
+
+    private async Task<JsonElement> WaitForDeploymentAsync(string name, string state, string? replicaState = null, GatewayProcess? via = null)
     {
         JsonElement last = default;
         await Poll.UntilAsync(async () =>
         {
-            var (status, body) = await cluster.AdminAsync(HttpMethod.Get, $"admin/deployments/{name}");
+            var (status, body) = await cluster.AdminAsync(HttpMethod.Get, $"admin/deployments/{name}", via: via);
             last = body;
             return status == HttpStatusCode.OK && body.GetProperty("state").GetString() == state
                 && (replicaState is null || body.GetProperty("replicas").EnumerateArray().Any(r => r.GetProperty("state").GetString() == replicaState));

@@ -59,12 +59,12 @@ public sealed class DeploymentCluster : IAsyncLifetime
         _replicas[index] = null;
     }
 
-    /// <summary>An admin call to the gateway: status and JSON body.</summary>
-    public async Task<(HttpStatusCode Status, JsonElement Body)> AdminAsync(HttpMethod method, string path, object? body = null)
+    /// <summary>An admin call to the gateway (or to <paramref name="via"/>, another one): status and JSON body.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> AdminAsync(HttpMethod method, string path, object? body = null, GatewayProcess? via = null)
     {
         using var request = GatewayProcess.Admin(method, path);
         if (body is not null) request.Content = body as HttpContent ?? JsonContent.Create(body);
-        using var response = await Gateway.Http.SendAsync(request);
+        using var response = await (via ?? Gateway).Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
