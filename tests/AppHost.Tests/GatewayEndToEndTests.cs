@@ -17,7 +17,7 @@ namespace AppHost.Tests;
 /// <summary>
 /// End to end through the gateway, under Aspire.Hosting.Testing: the official OpenAI SDK with an API key, 401 without
 /// one, one W3C trace across gateway and replica, and a killed replica that the gateway routes around and uses again
-/// once the AppHost's restart policy started it again.
+/// once the AppHost's restart policy started it again, loading the model deployed on it again.
 /// </summary>
 [Collection(AspireSystemCollection.Name)]
 public sealed class GatewayEndToEndTests(AspireSystemFixture system)
@@ -90,11 +90,17 @@ public sealed class GatewayEndToEndTests(AspireSystemFixture system)
     }
 
     [Fact]
-    public async Task Requests_keep_succeeding_while_a_replica_is_down_and_the_restarted_replica_serves_again()
+    public async Task Requests_keep_succeeding_while_a_replica_is_down_and_the_restarted_replica_serves_again_with_its_deployment()
     {
         using var gateway = system.App.CreateHttpClient("gateway");
         using var replica0 = system.App.CreateHttpClient("inference-0");
         using var replica1 = system.App.CreateHttpClient("inference-1");
+        // A model deployed at run time on inference-0 (a second copy of the startup model under another name).
+        using (var deploy = Admin(HttpMethod.Post, "/admin/deployments",
+            new { model = TestData.Stories260K, served_model_name = Restored, replica_ids = new[] { "inference-0" } }))
+        using (var deployed = await gateway.SendAsync(deploy))
+            Assert.True(deployed.StatusCode == HttpStatusCode.Accepted, await deployed.Content.ReadAsStringAsync());
+        await WaitForRestoredAsync(gateway, "before the crash");
         // Concurrent requests: the gateway balances by least outstanding requests, so both replicas get some.
         await BurstsUntilAsync(gateway, async () => await ServedAsync(replica0) > 0 && await ServedAsync(replica1) > 0, TimeSpan.FromSeconds(60),
             "the gateway to send requests to both replicas");
@@ -127,7 +133,32 @@ public sealed class GatewayEndToEndTests(AspireSystemFixture system)
         // The restarted process counts from zero: anything it served came through the gateway after the restart.
         await BurstsUntilAsync(gateway, async () => await ServedAsync(replica0) > 0, TimeSpan.FromSeconds(60),
             "the gateway to send requests to the restarted inference-0");
+        // It started with its startup model only; the gateway's reconciler loads the deployment again.
+        await WaitForRestoredAsync(gateway, "after the restart");
+        using var undeploy = Admin(HttpMethod.Delete, $"/admin/deployments/{Restored}");
+        using var undeployed = await gateway.SendAsync(undeploy);
+        Assert.Equal(HttpStatusCode.Accepted, undeployed.StatusCode);
     }
+
+    private const string Restored = "stories-restored";
+
+    private static HttpRequestMessage Admin(HttpMethod method, string path, object? body = null) => new(method, path)
+    {
+        Headers = { Authorization = new AuthenticationHeaderValue("Bearer", AspireSystemFixture.AdminKey) },
+        Content = body is null ? null : JsonContent.Create(body),
+    };
+
+    /// <summary>Until the deployment is ready on inference-0 and answers a completion through the gateway.</summary>
+    private async Task WaitForRestoredAsync(HttpClient gateway, string when) => await Poll.UntilAsync(async () =>
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
+        {
+            Content = JsonContent.Create(new { model = Restored, prompt = "Once upon a time", max_tokens = 4 }),
+            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", system.ApiKey) },
+        };
+        using var response = await gateway.SendAsync(request);
+        return response.StatusCode == HttpStatusCode.OK;
+    }, $"{Restored} deployed on inference-0 to answer through the gateway {when}", TimeSpan.FromSeconds(120));
 
     private async Task BurstsUntilAsync(HttpClient gateway, Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
