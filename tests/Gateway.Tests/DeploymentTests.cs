@@ -63,6 +63,38 @@ public sealed class DeploymentTests(DeploymentCluster cluster) : IClassFixture<D
         Assert.Equal(HttpStatusCode.OK, (await DeploymentCluster.CompleteAsync(gateway, cluster.Key.Secret, DeploymentCluster.First)).Status);
     }
 
+    /// <summary>Sixteen greedy requests on the startup model through the gateway, while the same deployment is asked for twice
+    /// at once onto both replicas: every answer is the text it is without the deployment, the two asks make one deployment,
+    /// and the new model then answers on both replicas.</summary>
+    [Fact]
+    public async Task Sixteen_requests_on_the_first_model_are_undisturbed_by_a_deployment_onto_both_replicas()
+    {
+        var gateway = cluster.Gateway.Http;
+        var prompts = Enumerable.Range(0, 16).Select(i => $"Once upon a time, story {i}, there was").ToList();
+        var alone = await Task.WhenAll(prompts.Select(p => DeploymentCluster.CompleteAsync(gateway, cluster.Key.Secret, DeploymentCluster.First, p, 60)));
+        Assert.All(alone, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+
+        var running = prompts.Select(p => DeploymentCluster.CompleteAsync(gateway, cluster.Key.Secret, DeploymentCluster.First, p, 60)).ToList();
+        object request = new { model = cluster.Model.Directory, served_model_name = "during", replicas = 2 };
+        var asks = await Task.WhenAll(cluster.AdminAsync(HttpMethod.Post, "admin/deployments", request), cluster.AdminAsync(HttpMethod.Post, "admin/deployments", request));
+        Assert.Equal(new[] { HttpStatusCode.OK, HttpStatusCode.Accepted }, asks.Select(a => a.Status).Order());
+        var during = await Task.WhenAll(running);
+        for (int i = 0; i < prompts.Count; i++) Assert.Equal(alone[i], during[i]);
+
+        var ready = await WaitForDeploymentAsync("during", "ready");
+        Assert.Equal(new[] { "inference-0", "inference-1" }, ready.GetProperty("replicas").EnumerateArray().Select(r => r.GetProperty("id").GetString()).Order());
+        foreach (int index in new[] { 0, 1 })
+        {
+            Assert.Equal("ready", (await cluster.ReplicaModelsAsync(index))["during"]);
+            Assert.Equal(HttpStatusCode.OK, (await DeploymentCluster.CompleteAsync(cluster.Replica(index).Http, null, "during")).Status);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await DeploymentCluster.CompleteAsync(gateway, cluster.Key.Secret, "during")).Status);
+        var (status, _) = await cluster.AdminAsync(HttpMethod.Delete, "admin/deployments/during?grace=0");
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        await Poll.UntilAsync(async () => (await cluster.AdminAsync(HttpMethod.Get, "admin/deployments/during")).Status == HttpStatusCode.NotFound,
+            "the deployment to be gone", LoadTimeout);
+    }
+
     public static TheoryData<string, string, HttpStatusCode, string?, string?> Refused() => new()
     {
         { "{}", "missing model", HttpStatusCode.BadRequest, "model", null },

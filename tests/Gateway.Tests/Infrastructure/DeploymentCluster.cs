@@ -81,11 +81,12 @@ public sealed class DeploymentCluster : IAsyncLifetime
     }
 
     /// <summary>A greedy completion through <paramref name="http"/> (the gateway with the key, or a replica): status and text or body.</summary>
-    public static async Task<(HttpStatusCode Status, string Text)> CompleteAsync(HttpClient http, string? key, string model)
+    public static async Task<(HttpStatusCode Status, string Text)> CompleteAsync(HttpClient http, string? key, string model,
+        string prompt = "Once upon a time", int maxTokens = 8)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/completions")
         {
-            Content = JsonContent.Create(new { model, prompt = "Once upon a time", max_tokens = 8, temperature = 0, ignore_eos = true }),
+            Content = JsonContent.Create(new { model, prompt, max_tokens = maxTokens, temperature = 0, ignore_eos = true }),
         };
         if (key is not null) request.Headers.Authorization = new("Bearer", key);
         using var response = await http.SendAsync(request);
