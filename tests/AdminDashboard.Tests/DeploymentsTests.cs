@@ -1,4 +1,3 @@
-using System.Globalization;
 using AdminDashboard.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -44,23 +43,10 @@ public sealed class DeploymentsTests(Platform platform)
         await browser.ScreenshotAsync("21-deployment-ready");
 
         // The playground lists the deployed model; its greedy reply is the reference's.
-        await browser.NavigateAsync("API keys", "API keys");
-        await page.Locator("[data-testid=keys], [data-testid=no-keys]").First.WaitForAsync();
-        await browser.TestId("key-name").Locator("input").FillAsync("deployed-" + Guid.NewGuid().ToString("N")[..6]);
-        await browser.TestId("key-create").ClickAsync();
-        await browser.TestId("new-key-playground").ClickAsync();
-        await page.Locator("h1", new() { HasText = "Playground" }).WaitForAsync();
+        await browser.OpenPlaygroundWithNewKeyAsync("deployed-" + Guid.NewGuid().ToString("N")[..6]);
         await browser.TestId("playground-model").SelectOptionAsync(Deployed);
         var story = StoriesReference.All[0];
-        await browser.TestId("playground-temperature").FocusAsync();
-        await page.Keyboard.PressAsync("Home");
-        await Assertions.Expect(page.Locator("label", new() { HasText = "Temperature" })).ToContainTextAsync("0.00");
-        await browser.TestId("playground-max-tokens").Locator("input").FillAsync(story.GreedyTokenIds.Length.ToString(CultureInfo.InvariantCulture));
-        await browser.TestId("playground-input").Locator("textarea").FillAsync(story.Prompt);
-        await browser.TestId("playground-send").ClickAsync();
-        var reply = browser.TestId("assistant-message");
-        await Assertions.Expect(reply).ToHaveAttributeAsync("data-done", "true", new() { Timeout = 90_000 });
-        await Assertions.Expect(browser.TestId("chat-error")).ToHaveCountAsync(0);
+        var reply = await browser.AskGreedyAsync(story.Prompt, story.GreedyTokenIds.Length);
         Assert.Equal(story.GreedyText, await reply.Locator(".message-text").TextContentAsync());
         await browser.ScreenshotAsync("22-playground-deployed-model");
 

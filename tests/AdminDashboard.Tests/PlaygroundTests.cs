@@ -1,4 +1,3 @@
-using System.Globalization;
 using AdminDashboard.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -22,27 +21,11 @@ public sealed class PlaygroundTests(Platform platform)
         var before = await MetricsTests.TotalAsync(browser);
 
         // A key made for it, handed to the playground in the same session.
-        await browser.NavigateAsync("API keys", "API keys");
-        // The page loads its key list after rendering; filling the form before that re-render loses the input.
-        await page.Locator("[data-testid=keys], [data-testid=no-keys]").First.WaitForAsync();
-        await browser.TestId("key-name").Locator("input").FillAsync("playground-" + Guid.NewGuid().ToString("N")[..6]);
-        await browser.TestId("key-create").ClickAsync();
-        await browser.TestId("new-key-playground").ClickAsync();
-        await page.Locator("h1", new() { HasText = "Playground" }).WaitForAsync();
-        await Assertions.Expect(browser.TestId("playground-key-name")).ToBeVisibleAsync();
+        await browser.OpenPlaygroundWithNewKeyAsync("playground-" + Guid.NewGuid().ToString("N")[..6]);
         await Assertions.Expect(browser.TestId("playground-model")).ToHaveValueAsync(Platform.Model);
 
         var story = StoriesReference.All[0];
-        await browser.TestId("playground-temperature").FocusAsync();
-        await page.Keyboard.PressAsync("Home");   // the slider's minimum: 0
-        await Assertions.Expect(page.Locator("label", new() { HasText = "Temperature" })).ToContainTextAsync("0.00");
-        await browser.TestId("playground-max-tokens").Locator("input").FillAsync(story.GreedyTokenIds.Length.ToString(CultureInfo.InvariantCulture));
-        await browser.TestId("playground-input").Locator("textarea").FillAsync(story.Prompt);
-        await browser.TestId("playground-send").ClickAsync();
-
-        var reply = browser.TestId("assistant-message");
-        await Assertions.Expect(reply).ToHaveAttributeAsync("data-done", "true", new() { Timeout = 90_000 });
-        await Assertions.Expect(browser.TestId("chat-error")).ToHaveCountAsync(0);
+        var reply = await browser.AskGreedyAsync(story.Prompt, story.GreedyTokenIds.Length);
         Assert.Equal(story.GreedyText, await reply.Locator(".message-text").TextContentAsync());
         var chunks = int.Parse((await reply.GetAttributeAsync("data-chunks"))!);
         Assert.True(chunks > 5, $"The reply came in {chunks} chunk(s): not streamed");

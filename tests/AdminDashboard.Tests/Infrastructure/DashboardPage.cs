@@ -77,6 +77,35 @@ public sealed class DashboardPage(IBrowserContext context, IPage page, Platform 
         }
     }
 
+    /// <summary>Creates a key on the API keys page and opens the playground with it (the key handed over in the session).</summary>
+    public async Task OpenPlaygroundWithNewKeyAsync(string keyName)
+    {
+        await NavigateAsync("API keys", "API keys");
+        // The page loads its key list after rendering; filling the form before that re-render loses the input.
+        await page.Locator("[data-testid=keys], [data-testid=no-keys]").First.WaitForAsync();
+        await TestId("key-name").Locator("input").FillAsync(keyName);
+        await TestId("key-create").ClickAsync();
+        await TestId("new-key-playground").ClickAsync();
+        await page.Locator("h1", new() { HasText = "Playground" }).WaitForAsync();
+        await Assertions.Expect(TestId("playground-key-name")).ToBeVisibleAsync();
+    }
+
+    /// <summary>Sends <paramref name="prompt"/> from the playground at temperature 0 and waits for the whole reply, which it returns
+    /// (its text is in .message-text).</summary>
+    public async Task<ILocator> AskGreedyAsync(string prompt, int maxTokens)
+    {
+        await TestId("playground-temperature").FocusAsync();
+        await page.Keyboard.PressAsync("Home");   // the slider's minimum: 0
+        await Assertions.Expect(page.Locator("label", new() { HasText = "Temperature" })).ToContainTextAsync("0.00");
+        await TestId("playground-max-tokens").Locator("input").FillAsync(maxTokens.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await TestId("playground-input").Locator("textarea").FillAsync(prompt);
+        await TestId("playground-send").ClickAsync();
+        var reply = TestId("assistant-message");
+        await Assertions.Expect(reply).ToHaveAttributeAsync("data-done", "true", new() { Timeout = 90_000 });
+        await Assertions.Expect(TestId("chat-error")).ToHaveCountAsync(0);
+        return reply;
+    }
+
     public async Task<string> ScreenshotAsync(string name)
     {
         Directory.CreateDirectory(ScreenshotFolder);
