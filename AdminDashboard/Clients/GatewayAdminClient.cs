@@ -51,6 +51,7 @@ public sealed class GatewayAdminClient(ServiceHttp http, ServiceEndpoints endpoi
         if (deploy.Dtype is { } dtype) body["dtype"] = dtype;
         if (deploy.MaxModelLen is { } length) body["max_model_len"] = length;
         if (deploy.ChatTemplate is { } template) body["chat_template"] = template;
+        if (deploy.Quantization is { } quantization) body["quantization"] = quantization;
         var request = Admin(HttpMethod.Post, "admin/deployments");
         request.Content = JsonContent.Create(body);
         return http.SendJsonAsync<Deployment>(Service, request, ct);

@@ -14,4 +14,4 @@ public sealed record ReplicaInfo(string Id, string Address, bool Reachable);
 
 /// <summary>What the Deploy form sends: the replicas' load fields and where (a count, or named replicas).</summary>
 public sealed record DeployRequest(string Model, string? ServedModelName, int? Replicas, IReadOnlyList<string>? ReplicaIds, string? Dtype, int? MaxModelLen,
-    string? ChatTemplate = null);
+    string? ChatTemplate = null, string? Quantization = null);

@@ -46,6 +46,42 @@ public sealed class GatewayEndToEndTests(AspireSystemFixture system)
         Assert.Equal(expected, streamed.ToString());
     }
 
+    /// <summary>The AppHost serves two models: the replicas' startup model and one the gateway deploys from its configuration
+    /// (--Gateway:Deployments:...), listed and answered through the gateway from both replicas.</summary>
+    [Fact]
+    public async Task A_second_model_from_the_deployments_configuration_is_served_on_both_replicas()
+    {
+        using var gateway = system.App.CreateHttpClient("gateway");
+        await Poll.UntilAsync(async () =>
+        {
+            using var request = Admin(HttpMethod.Get, $"/admin/deployments/{AspireSystemFixture.SecondModel}");
+            using var response = await gateway.SendAsync(request);
+            return response.IsSuccessStatusCode && JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("state").GetString() == "ready";
+        }, $"the configured deployment {AspireSystemFixture.SecondModel} to be ready on both replicas", TimeSpan.FromSeconds(120));
+        using (var models = new HttpRequestMessage(HttpMethod.Get, "/v1/models") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", system.ApiKey) } })
+        using (var listed = await gateway.SendAsync(models))
+        {
+            var ids = JsonDocument.Parse(await listed.Content.ReadAsStringAsync()).RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString());
+            Assert.Contains(AspireSystemFixture.SecondModel, ids);
+            Assert.Contains(AspireSystemFixture.ModelName, ids);
+        }
+        // The same weights as the startup model: the same greedy completion.
+        Assert.Equal(await CompleteAsync(gateway, AspireSystemFixture.ModelName), await CompleteAsync(gateway, AspireSystemFixture.SecondModel));
+    }
+
+    private async Task<string> CompleteAsync(HttpClient gateway, string model)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
+        {
+            Content = JsonContent.Create(new { model, prompt = "Once upon a time", max_tokens = 12, temperature = 0 }),
+            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", system.ApiKey) },
+        };
+        using var response = await gateway.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{model}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("choices")[0].GetProperty("text").GetString()!;
+    }
+
     [Fact]
     public async Task A_request_without_a_valid_key_gets_401()
     {

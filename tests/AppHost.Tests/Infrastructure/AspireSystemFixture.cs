@@ -33,6 +33,9 @@ public sealed class AspireSystemFixture : IAsyncLifetime
 
     public string ApiKey { get; private set; } = "";
 
+    /// <summary>The model the gateway's configured deployment serves besides the replicas' startup model.</summary>
+    public const string SecondModel = "stories-second";
+
     public async Task InitializeAsync()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
@@ -45,6 +48,9 @@ public sealed class AspireSystemFixture : IAsyncLifetime
             // A restarted replica is back in the gateway's rotation within seconds.
             "--Gateway:HealthCheckInterval=00:00:01",
             "--Gateway:PassiveReactivationPeriod=00:00:02",
+            // A second model, deployed by the gateway onto both replicas once they are up.
+            $"--Gateway:Deployments:{SecondModel}:model={TestData.Stories260K}",
+            $"--Gateway:Deployments:{SecondModel}:replicas=2",
         ]);
         foreach (var project in builder.Resources.OfType<ProjectResource>())
             builder.CreateResourceBuilder(project)
