@@ -97,7 +97,7 @@ public static class BenchCommand
                 reference = Math.Max(reference, (await Run(f32, Enumerable.Range(0, n).Select(_ => Prompt(inputLen)).ToArray(), greedy)).DecodeTokensPerSecond);
             }
             Console.WriteLine($"kv-cache-dtype {options.KvCacheDType.FlagName()} at concurrency {n}: aggregate decode {compact:F1} tok/s vs " +
-                $"{reference:F1} tok/s with the F32 KV cache: {compact / reference:F2}x (best of {repeats}, alternating)");
+                $"{reference:F1} tok/s with the F32 KV cache: {Ratio(compact, reference)} (best of {repeats}, alternating)");
         }
 
         if (engine.Loras is { Loaded.Count: > 0 } adapters)
@@ -112,8 +112,8 @@ public static class BenchCommand
                 plain = Math.Max(plain, (await Run(engine, Enumerable.Range(0, n).Select(_ => Prompt(inputLen)).ToArray(), greedy)).DecodeTokensPerSecond);
             }
             Console.WriteLine($"LoRA at concurrency {n} over {loaded.Count} adapters (rank {string.Join("/", loaded.Select(a => a.Rank).Distinct())}): " +
-                $"aggregate decode {withAdapters:F1} tok/s vs {plain:F1} tok/s on the base model: {withAdapters / plain:F2}x, " +
-                $"overhead {100 * (1 - withAdapters / plain):F1} % (best of {repeats}, alternating)");
+                $"aggregate decode {withAdapters:F1} tok/s vs {plain:F1} tok/s on the base model: {Ratio(withAdapters, plain)}, " +
+                $"overhead {(withAdapters > 0 && plain > 0 ? $"{100 * (1 - withAdapters / plain):F1} %" : "n/a")} (best of {repeats}, alternating)");
         }
 
         if (schemaFile is not null) await StructuredOutputBench.RunAsync(engine, schemaFile, concurrency, Prompt, inputLen, outputLen, repeats);
@@ -156,6 +156,11 @@ public static class BenchCommand
         }
         return 0;
     }
+
+    /// <summary>value / anchor as "1.23x"; without a figure on both sides (no moment where every stream was decoding, as
+    /// happens with a short --output-len on a busy machine) it says so instead of printing NaN.</summary>
+    private static string Ratio(double value, double anchor) =>
+        value > 0 && anchor > 0 ? $"{value / anchor:F2}x" : "n/a (no window where every stream was decoding: raise --output-len)";
 
     private static double Median(List<double> values)
     {
