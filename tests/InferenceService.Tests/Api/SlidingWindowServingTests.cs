@@ -34,22 +34,33 @@ public sealed class SlidingWindowServingTests
         {
             Content = JsonContent.Create(new { model = "window", prompt, max_tokens = Generated, ignore_eos = true, temperature = 0, stream = true }),
         };
+        // /metrics is read over and over while the request runs, apart from the stream (which the server runs ahead of): a
+        // reading counts if the window had filled before it (tokens generated so far, read first) and the request was still
+        // running after it.
+        using var generating = new CancellationTokenSource();
+        var readings = Task.Run(async () =>
+        {
+            var usages = new List<double>();
+            while (!generating.IsCancellationRequested)
+            {
+                double generated = await server.Http.MetricAsync("vllm:generation_tokens_total");
+                double usage = await server.Http.MetricAsync("vllm:kv_cache_usage_perc");
+                if (prompt.Length + generated > 2 * Window && await server.Http.MetricAsync("vllm:num_requests_running") == 1) usages.Add(usage);
+            }
+            return usages;
+        });
         using var response = await server.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var text = new System.Text.StringBuilder();
-        var usageAfterWindow = new List<double>();
-        int events = 0;
         while (await reader.ReadLineAsync() is { } line)
         {
             if (!line.StartsWith("data: {", StringComparison.Ordinal)) continue;
             using var chunk = JsonDocument.Parse(line["data: ".Length..]);
             text.Append(chunk.RootElement.GetProperty("choices")[0].GetProperty("text").GetString());
-            if (++events % 100 != 0 || prompt.Length + events <= 2 * Window) continue;
-            // The server runs ahead of this reader: a reading counts only if the request was still running after it.
-            double usage = await server.Http.MetricAsync("vllm:kv_cache_usage_perc");
-            if (await server.Http.MetricAsync("vllm:num_requests_running") == 1) usageAfterWindow.Add(usage);
         }
+        await generating.CancelAsync();
+        var usageAfterWindow = await readings;
 
         Assert.True(usageAfterWindow.Count >= 5, $"{usageAfterWindow.Count} readings");
         // The window's 16 blocks, the block being written and the one the window starts in: at most 18 of 40, at every reading.
