@@ -1,3 +1,4 @@
+using Engine.Backends;
 using Engine.Core;
 using Engine.Pooling;
 using Engine.Sampling;
@@ -16,10 +17,10 @@ public sealed class PoolingTests : IDisposable
 
     public void Dispose() => _tiny.Dispose();
 
-    private LlmEngine Engine(Func<EngineOptions, EngineOptions>? change = null)
+    private LlmEngine Engine(Func<EngineOptions, EngineOptions>? change = null, IComputeBackend? backend = null)
     {
         var options = new EngineOptions { Model = _tiny.Directory, MaxNumBatchedTokens = 256, MaxNumSeqs = 64, BlockSize = 4, Seed = 3 };
-        return new LlmEngine(change is null ? options : change(options));
+        return new LlmEngine(change is null ? options : change(options), backend);
     }
 
     private static int[] Tokens(int seed, int count)
@@ -96,10 +97,14 @@ public sealed class PoolingTests : IDisposable
         // 12 blocks of 4 tokens: a generating request grows while mean-pooling inputs of 9 blocks each are prefilled in
         // chunks, so a half-computed input is preempted (its blocks freed) and later computed again from position 0.
         long bytesPerBlock = global::Engine.Backends.KvCache.BytesPerBlock(_tiny.Layers, 4, _tiny.KvHeads, _tiny.HeadDim, global::Engine.Backends.KvCacheDType.Float32);
-        using var engine = Engine(o => o with { KvCacheMemory = 12 * bytesPerBlock, MaxNumBatchedTokens = 16, MaxNumSeqs = 8, MaxModelLen = 40 });
+        // The engine is held until all are queued: else, on a busy machine, "g" may finish before the inputs arrive.
+        var held = new HeldBackend(new global::Engine.Backends.Cpu.CpuBackend());
+        using var engine = Engine(o => o with { KvCacheMemory = 12 * bytesPerBlock, MaxNumBatchedTokens = 16, MaxNumSeqs = 8, MaxModelLen = 40 }, held);
         var generating = EngineRun.Collect(engine.Add("g", Tokens(299, 20), new SamplingParams { Temperature = 1, MaxTokens = 20, IgnoreEos = true }));
         var inputs = Enumerable.Range(0, 4).Select(i => Tokens(300 + i, 36)).ToList();
-        var pooled = await Task.WhenAll(inputs.Select((t, i) => Pooled(engine.AddPooling($"m{i}", t, PoolingType.Mean))));
+        var pooling = inputs.Select((t, i) => Pooled(engine.AddPooling($"m{i}", t, PoolingType.Mean))).ToList();
+        held.Release();
+        var pooled = await Task.WhenAll(pooling);
         Assert.Equal(20, (await generating).Count);
         for (int i = 0; i < inputs.Count; i++) AssertClose(Expected(inputs[i], PoolingType.Mean), pooled[i], $"input {i}");
         Assert.True(engine.Snapshot().Preemptions > 0, "the small KV pool should have forced a preemption");
