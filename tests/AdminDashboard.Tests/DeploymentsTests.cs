@@ -6,7 +6,8 @@ namespace AdminDashboard.Tests;
 /// <summary>
 /// The Models page's Deployments panel through the gateway onto the real replica: pull stories260K from the fake hub, deploy
 /// it under another name (its progress line reaching ready), chat with it in the playground — at temperature 0 the deployed
-/// copy answers llama2.c's greedy reference, as the startup model does — and undeploy it; bad deployments show their errors.
+/// copy answers llama2.c's greedy reference, as the startup model does — and undeploy it; bad deployments (a missing model, an unknown repo, a gated repo without a token)
+/// show their errors.
 /// </summary>
 [Collection(PlatformCollection.Name)]
 public sealed class DeploymentsTests(Platform platform)
@@ -88,6 +89,26 @@ public sealed class DeploymentsTests(Platform platform)
         await Assertions.Expect(row.GetByTestId("deployment-state")).ToHaveTextAsync("failed", new() { Timeout = 90_000 });
         await Assertions.Expect(row.GetByTestId("deployment-error")).ToContainTextAsync("no-such-repo");
         await browser.ScreenshotAsync("24-deployment-failed");
+        await row.GetByTestId("undeploy").ClickAsync();
+        await Assertions.Expect(row).ToHaveCountAsync(0, new() { Timeout = 90_000 });
+
+        // A gated repo without a token: failed with the hub's refusal and the hint to set HF_TOKEN.
+        const string gated = "test-org/gated-stories";
+        platform.Hub.Add(HubRepository.Of(gated, [.. HubRepository.ModelFiles()]));
+        platform.Hub.Switches.RequiredToken = "hf_secret-for-the-dashboard";
+        try
+        {
+            await browser.TestId("deploy-model").Locator("input").FillAsync(gated);
+            await browser.TestId("deploy-start").ClickAsync();
+            row = page.Locator($"[data-testid=deployment-row][data-name='{gated}']");
+            await Assertions.Expect(row.GetByTestId("deployment-state")).ToHaveTextAsync("failed", new() { Timeout = 90_000 });
+            await Assertions.Expect(row.GetByTestId("deployment-error")).ToContainTextAsync("HF_TOKEN");
+            await browser.ScreenshotAsync("25-deployment-gated");
+        }
+        finally
+        {
+            platform.Hub.Switches.RequiredToken = null;
+        }
         await row.GetByTestId("undeploy").ClickAsync();
         await Assertions.Expect(row).ToHaveCountAsync(0, new() { Timeout = 90_000 });
         await Assertions.Expect(page.Locator("[data-testid=replica-row][data-name='inference-0'] [data-testid=replica-model]").First).ToContainTextAsync(Platform.Model);

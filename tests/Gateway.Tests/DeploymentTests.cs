@@ -95,6 +95,113 @@ public sealed class DeploymentTests(DeploymentCluster cluster) : IClassFixture<D
             "the deployment to be gone", LoadTimeout);
     }
 
+    /// <summary>A model of about 250 MB deployed onto both replicas, then undeployed while six long streams run on it through
+    /// the gateway: new requests are refused at once, each stream finishes within the grace period or ends with the documented
+    /// error (an error event with code model_unloaded), the model's series leave both replicas' /metrics, and each replica's
+    /// anonymous resident memory drops by (within 5 %) the weights.</summary>
+    [Fact]
+    public async Task Undeploying_with_streams_in_flight_on_both_replicas_ends_them_as_documented_and_frees_the_weights()
+    {
+        using var big = TinyModel.Create(hidden: 512, heads: 8, kvHeads: 4, layers: 16, intermediate: 2048, vocab: 512, seed: 3, maxPositions: 1024)
+            .WithTokenizerOf(TestData.Stories260K);
+        long[] before = [Rss(0), Rss(1)];
+        var (status, body) = await cluster.AdminAsync(HttpMethod.Post, "admin/deployments",
+            new { model = big.Directory, served_model_name = "big", replicas = 2, kv_cache_memory = "128MiB", max_model_len = 1024 });
+        Assert.True(status == HttpStatusCode.Accepted, body.ToString());
+        await WaitForDeploymentAsync("big", "ready");
+        await WaitForAnswerAsync("big");
+        long weights = (await cluster.ReplicaEntriesAsync(0))["big"].GetProperty("memory").GetProperty("weights_bytes").GetInt64();
+        Assert.True(weights > 200_000_000, $"weights {weights}");
+
+        // 850 tokens of a 250 MB model on one thread take minutes: none can finish within the grace period.
+        var story = string.Concat(Enumerable.Repeat(" once upon a time there was a little girl", 6));
+        var streams = Enumerable.Range(0, 6)
+            .Select(i => GreedyCompletion.RunAsync(cluster.Gateway.Http, cluster.Key.Secret, "big", $"{i} {story}", 850, stream: true)).ToList();
+        await Poll.UntilAsync(async () => await RunningAsync(0, "big") >= 1 && await RunningAsync(1, "big") >= 1 && await RunningAsync(0, "big") + await RunningAsync(1, "big") == 6,
+            "the six streams to run on both replicas", LoadTimeout);
+        long[] serving = [Rss(0), Rss(1)];
+
+        (status, body) = await cluster.AdminAsync(HttpMethod.Delete, "admin/deployments/big?grace=3s");
+        Assert.True(status == HttpStatusCode.Accepted && body.GetProperty("state").GetString() == "undeploying", body.ToString());
+        await Poll.UntilAsync(async () => (await Task.WhenAll(StateAsync(0, "big"), StateAsync(1, "big"))).All(s => s is "draining" or null),
+            "both replicas to drain the model");
+        var late = await GreedyCompletion.RunAsync(cluster.Gateway.Http, cluster.Key.Secret, "big", "Too late", 2);
+        Assert.True(late.Status is 503 or 404, $"{late}");
+        foreach (var stream in streams)
+        {
+            var result = await stream;
+            Assert.True(result is (200, _, "model_unloaded") || (result.Status == 503 && result.Text.Contains("model_unloaded", StringComparison.Ordinal)), $"{result}");
+        }
+
+        await Poll.UntilAsync(async () => (await cluster.AdminAsync(HttpMethod.Get, "admin/deployments/big")).Status == HttpStatusCode.NotFound,
+            "the deployment to be gone", LoadTimeout);
+        foreach (int index in new[] { 0, 1 })
+        {
+            Assert.Null(await StateAsync(index, "big"));
+            var metrics = await cluster.Replica(index).Http.GetStringAsync("metrics");
+            Assert.DoesNotContain("model_name=\"big\"", metrics);
+            Assert.Contains($"vllm:kv_cache_usage_perc{{model_name=\"{DeploymentCluster.First}\"}} 0", metrics);
+            long after = Rss(index);
+            Assert.True(serving[index] - after >= weights / 20 * 19 && after - before[index] < weights / 10,
+                $"replica {index}: RssAnon {before[index]:N0} bytes before the deployment, {serving[index]:N0} serving, {after:N0} after; weights {weights:N0} bytes");
+        }
+        Assert.Equal(HttpStatusCode.OK, (await DeploymentCluster.CompleteAsync(cluster.Gateway.Http, cluster.Key.Secret, DeploymentCluster.First)).Status);
+    }
+
+    /// <summary>Repo ids are pulled through the model cache from the (fake) hub: an unknown repo and a gated one without a token
+    /// show as failed deployments with the hub's reason while the startup model keeps answering; a public one is pulled, loaded
+    /// on both replicas and answers as the startup model does (both are stories260K).</summary>
+    [Fact]
+    public async Task Repo_ids_are_pulled_through_the_model_cache_and_unknown_or_gated_repos_fail_with_the_cause()
+    {
+        await DeployFailingAsync(new { model = "test-org/no-such-repo", served_model_name = "missing", replica_ids = new[] { "inference-0" } }, "missing", "no-such-repo");
+        cluster.Hub.Hub.Switches.RequiredToken = "hf_secret-for-deployments";
+        try
+        {
+            await DeployFailingAsync(new { model = HubRepository.StoriesId, served_model_name = "gated", replica_ids = new[] { "inference-1" } }, "gated", "HF_TOKEN");
+        }
+        finally
+        {
+            cluster.Hub.Hub.Switches.RequiredToken = null;
+        }
+
+        var (status, body) = await cluster.AdminAsync(HttpMethod.Post, "admin/deployments", new { model = HubRepository.StoriesId, served_model_name = "from-hub", replicas = 2 });
+        Assert.True(status == HttpStatusCode.Accepted, body.ToString());
+        await WaitForDeploymentAsync("from-hub", "ready");
+        var expected = await DeploymentCluster.CompleteAsync(cluster.Gateway.Http, cluster.Key.Secret, DeploymentCluster.First, "Lily and Tom", 24);
+        foreach (int index in new[] { 0, 1 })
+            Assert.Equal(expected, await DeploymentCluster.CompleteAsync(cluster.Replica(index).Http, null, "from-hub", "Lily and Tom", 24));
+        Assert.Equal(expected, await WaitForAnswerAsync("from-hub", "Lily and Tom", 24));
+        await UndeployAsync("from-hub");
+    }
+
+    private async Task DeployFailingAsync(object request, string name, string cause)
+    {
+        var (status, body) = await cluster.AdminAsync(HttpMethod.Post, "admin/deployments", request);
+        Assert.True(status == HttpStatusCode.Accepted, body.ToString());
+        var failed = await WaitForDeploymentAsync(name, "failed");
+        var message = failed.GetProperty("replicas").EnumerateArray().Single().GetProperty("error").GetProperty("message").GetString()!;
+        Assert.True(message.Contains(cause, StringComparison.Ordinal), message);
+        Assert.Equal(HttpStatusCode.OK, (await DeploymentCluster.CompleteAsync(cluster.Gateway.Http, cluster.Key.Secret, DeploymentCluster.First)).Status);
+        await UndeployAsync(name);
+    }
+
+    private async Task UndeployAsync(string name)
+    {
+        var (status, body) = await cluster.AdminAsync(HttpMethod.Delete, $"admin/deployments/{name}?grace=0");
+        Assert.True(status == HttpStatusCode.Accepted, body.ToString());
+        await Poll.UntilAsync(async () => (await cluster.AdminAsync(HttpMethod.Get, $"admin/deployments/{name}")).Status == HttpStatusCode.NotFound,
+            $"deployment {name} to be gone", LoadTimeout);
+    }
+
+    private long Rss(int index) => cluster.Replica(index).Process.AnonymousResidentBytes();
+
+    private async Task<string?> StateAsync(int index, string model) =>
+        (await cluster.ReplicaEntriesAsync(index)).TryGetValue(model, out var entry) ? entry.GetProperty("state").GetString() : null;
+
+    private async Task<int> RunningAsync(int index, string model) =>
+        (await cluster.ReplicaEntriesAsync(index)).TryGetValue(model, out var entry) ? entry.GetProperty("requests").GetProperty("running").GetInt32() : 0;
+
     public static TheoryData<string, string, HttpStatusCode, string?, string?> Refused() => new()
     {
         { "{}", "missing model", HttpStatusCode.BadRequest, "model", null },
@@ -207,12 +314,12 @@ public sealed class DeploymentTests(DeploymentCluster cluster) : IClassFixture<D
     }
 
     /// <summary>The first answer that is not a 503 (the gateway sees a restarted replica healthy within a second or two).</summary>
-    private async Task<(HttpStatusCode Status, string Text)> WaitForAnswerAsync(string model)
+    private async Task<(HttpStatusCode Status, string Text)> WaitForAnswerAsync(string model, string prompt = "Once upon a time", int maxTokens = 8)
     {
         (HttpStatusCode Status, string Text) result = default;
         await Poll.UntilAsync(async () =>
         {
-            result = await DeploymentCluster.CompleteAsync(cluster.Gateway.Http, cluster.Key.Secret, model);
+            result = await DeploymentCluster.CompleteAsync(cluster.Gateway.Http, cluster.Key.Secret, model, prompt, maxTokens);
             return result.Status is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.NotFound);
         }, $"{model} to answer through the gateway", LoadTimeout);
         return result;

@@ -6,19 +6,22 @@ using System.Text.Json;
 namespace Gateway.Tests.Infrastructure;
 
 /// <summary>
-/// Redis, two real InferenceService replicas (stories260K served as "first", the replica admin API on) on ports of their
-/// own, so a replica can be killed and started again at the same address, and a gateway in front of them that holds the
-/// replicas' admin key (Gateway__UpstreamAdminKey), so it sees model states and deploys.
+/// Redis, a fake hub with the model cache in front of it, two real InferenceService replicas that pull through that cache
+/// (stories260K served as "first", the replica admin API on) on ports of their own, so a replica can be killed and started
+/// again at the same address, and a gateway in front of them that holds the replicas' admin key (Gateway__UpstreamAdminKey),
+/// so it sees model states and deploys.
 /// </summary>
 public sealed class DeploymentCluster : IAsyncLifetime
 {
     public const string ReplicaAdminKey = "sk-replica-admin-20";
     public const string First = "first";
+    private const string CacheKey = "modelcache-key-for-deployments";
 
     private readonly int[] _ports = [FreePort.Next(), FreePort.Next()];
     private readonly ServiceProcess?[] _replicas = new ServiceProcess?[2];
 
     public RedisServer Redis { get; private set; } = null!;
+    public HubAndService Hub { get; private set; } = null!;
     public GatewayProcess Gateway { get; private set; } = null!;
     public CreatedKey Key { get; private set; } = null!;
 
@@ -31,6 +34,7 @@ public sealed class DeploymentCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Redis = await RedisServer.StartAsync();
+        Hub = await HubAndService.StartAsync(o => o with { ApiKey = CacheKey });
         await Task.WhenAll(StartReplicaAsync(0), StartReplicaAsync(1));
         Gateway = await GatewayProcess.StartAsync("gateway-deployments", _ports.Select(p => $"http://127.0.0.1:{p}").ToList(), Redis,
             new Dictionary<string, string> { ["Gateway__UpstreamAdminKey"] = ReplicaAdminKey });
@@ -46,6 +50,7 @@ public sealed class DeploymentCluster : IAsyncLifetime
             Args = port => ["--port", port.ToString(CultureInfo.InvariantCulture), "--served-model-name", First, "--admin-key", ReplicaAdminKey,
                 "--threads", "1", "--seed", "0"],
             BindWithAspNetCoreUrls = false,
+            Environment = new Dictionary<string, string> { ["services__modelcache__http__0"] = Hub.Service.Url, ["ModelCache__ApiKey"] = CacheKey },
             HttpTimeout = TimeSpan.FromMinutes(2),
         });
         await service.WaitHealthyAsync(TimeSpan.FromSeconds(120));
@@ -70,14 +75,18 @@ public sealed class DeploymentCluster : IAsyncLifetime
     }
 
     /// <summary>The names of the models replica <paramref name="index"/>'s own GET /admin/models lists, with their states.</summary>
-    public async Task<Dictionary<string, string>> ReplicaModelsAsync(int index)
+    public async Task<Dictionary<string, string>> ReplicaModelsAsync(int index) =>
+        (await ReplicaEntriesAsync(index)).ToDictionary(e => e.Key, e => e.Value.GetProperty("state").GetString()!);
+
+    /// <summary>Replica <paramref name="index"/>'s own GET /admin/models entries (state, memory, requests) by model name.</summary>
+    public async Task<Dictionary<string, JsonElement>> ReplicaEntriesAsync(int index)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "admin/models");
         request.Headers.Authorization = new("Bearer", ReplicaAdminKey);
         using var response = await Replica(index).Http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        return body.GetProperty("data").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("state").GetString()!);
+        return body.GetProperty("data").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!, e => e.Clone());
     }
 
     /// <summary>A greedy completion through <paramref name="http"/> (the gateway with the key, or a replica): status and text or body.</summary>
@@ -101,6 +110,7 @@ public sealed class DeploymentCluster : IAsyncLifetime
         await Gateway.DisposeAsync();
         foreach (var replica in _replicas) if (replica is not null) await replica.DisposeAsync();
         await Redis.DisposeAsync();
+        await Hub.DisposeAsync();
         Model.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -70,42 +69,12 @@ public sealed class ModelReplica : IAsyncDisposable
 
     public static string State(JsonElement? entry) => entry?.GetProperty("state").GetString() ?? "absent";
 
-    /// <summary>A greedy completion of <paramref name="model"/>: status, text (or the error body) and finish reason; streamed
-    /// ones end with the error event's code as the finish reason when the stream ends in an error.</summary>
-    public async Task<(int Status, string Text, string? Finish)> CompleteAsync(string model, string prompt, int maxTokens, bool stream = false, object? keepAlive = null)
-    {
-        var body = new Dictionary<string, object?> { ["model"] = model, ["prompt"] = prompt, ["max_tokens"] = maxTokens, ["temperature"] = 0, ["ignore_eos"] = true, ["stream"] = stream };
-        if (keepAlive is not null) body["keep_alive"] = keepAlive;
-        using var response = await Http.PostAsJsonAsync("v1/completions", body);
-        var raw = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) return ((int)response.StatusCode, raw, null);
-        if (!stream)
-        {
-            var choice = JsonDocument.Parse(raw).RootElement.GetProperty("choices")[0];
-            return (200, choice.GetProperty("text").GetString()!, choice.GetProperty("finish_reason").GetString());
-        }
-        var text = new System.Text.StringBuilder();
-        string? finish = null;
-        foreach (var line in raw.Split('\n').Where(l => l.StartsWith("data: {", StringComparison.Ordinal)))
-        {
-            var chunk = JsonDocument.Parse(line["data: ".Length..]).RootElement;
-            if (chunk.TryGetProperty("error", out var error)) return (200, text.ToString(), error.GetProperty("code").GetString());
-            foreach (var c in chunk.GetProperty("choices").EnumerateArray())
-            {
-                text.Append(c.GetProperty("text").GetString());
-                if (c.TryGetProperty("finish_reason", out var f) && f.ValueKind == JsonValueKind.String) finish = f.GetString();
-            }
-        }
-        return (200, text.ToString(), finish);
-    }
+    /// <summary>A greedy completion of <paramref name="model"/>: see <see cref="GreedyCompletion"/>.</summary>
+    public Task<(int Status, string Text, string? Finish)> CompleteAsync(string model, string prompt, int maxTokens, bool stream = false, object? keepAlive = null) =>
+        GreedyCompletion.RunAsync(Http, null, model, prompt, maxTokens, stream, keepAlive);
 
-    /// <summary>The process's anonymous resident memory (RssAnon of /proc/PID/status: VmRSS without the mapped files, whose
-    /// pages come and go with the page cache), in bytes: where the weights and the KV cache live.</summary>
-    public long AnonymousResidentBytes()
-    {
-        var line = File.ReadLines($"/proc/{Service.Process.Id}/status").First(l => l.StartsWith("RssAnon:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-    }
+    /// <summary>See <see cref="TestProcess.AnonymousResidentBytes"/>.</summary>
+    public long AnonymousResidentBytes() => Service.Process.AnonymousResidentBytes();
 
     public ValueTask DisposeAsync() => Service.DisposeAsync();
 }

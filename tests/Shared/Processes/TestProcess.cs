@@ -61,6 +61,14 @@ public sealed class TestProcess : IAsyncDisposable
         return new TestProcess(name, new Process { StartInfo = startInfo, EnableRaisingEvents = true });
     }
 
+    /// <summary>The process's anonymous resident memory (RssAnon of /proc/PID/status: VmRSS without the mapped files, whose
+    /// pages come and go with the page cache), in bytes: where a server's weights and KV cache live.</summary>
+    public long AnonymousResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{Id}/status").First(l => l.StartsWith("RssAnon:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
     /// <summary>The process's standard input (a program that reads what a user types).</summary>
     public StreamWriter Input => _process.StandardInput;
 
