@@ -60,6 +60,8 @@ public sealed record EngineOptions
     public int MaxLoraRank { get; init; } = 16;
     /// <summary>--runner generate|pooling: pooling loads no lm_head and only embeds.</summary>
     public EngineRunner Runner { get; init; } = EngineRunner.Generate;
+    /// <summary>Not a flag: a server loading this model beside others it serves paces the load (see <see cref="LoadPacer"/>).</summary>
+    public LoadPacer? LoadPacer { get; init; }
 }
 
 public enum SchedulingPolicy

@@ -53,7 +53,7 @@ public sealed class LlmEngine : IDisposable
             Tokenizer = source.Tokenizer;
             ChatTemplate = source.ChatTemplate;
             Model = ModelLoader.Load(source, _backend, options.DType, options.Quantization, options.DummyWeights, MaxModelLen, options.MaxNumBatchedTokens,
-                MaxLogitRows(options), languageModelHead: options.Runner == EngineRunner.Generate);
+                MaxLogitRows(options), languageModelHead: options.Runner == EngineRunner.Generate, options.LoadPacer);
         }
 
         // Blocks are released behind the window only when every layer slides (Gemma's global layers read everything):

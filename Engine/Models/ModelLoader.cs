@@ -18,11 +18,12 @@ public static class ModelLoader
     /// llama-quantize does) are quantized to this type at load; norms and biases stay F32. Weights that are already
     /// quantized (a GGUF) keep their type.</param>
     /// <param name="languageModelHead">false for a pooling model (embeddings): no lm_head is loaded.</param>
+    /// <param name="pacer">Slows the load down while other models serve (see <see cref="LoadPacer"/>); null: full speed.</param>
     public static LlamaModel Load(ModelSource source, IComputeBackend backend, DType? dtype, DType? quantization, bool dummyWeights,
-        int maxPositions, int maxBatchTokens, int maxLogitRows, bool languageModelHead = true)
+        int maxPositions, int maxBatchTokens, int maxLogitRows, bool languageModelHead = true, LoadPacer? pacer = null)
     {
         var storage = quantization ?? dtype ?? source.Config.StoredDType ?? DType.F32;
-        using var weights = source.Weights(dummyWeights);
+        using var weights = pacer is null ? source.Weights(dummyWeights) : new PacedWeights(source.Weights(dummyWeights), pacer);
         return new LlamaModel(source.Config, weights, backend, storage, maxPositions, maxBatchTokens, maxLogitRows, languageModelHead);
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Engine.Chat;
-using Engine.Loading;
 using Engine.Core;
+using Engine.Loading;
 using InferenceService.Api;
 using InferenceService.Hosting;
 using InferenceService.Metrics;
@@ -62,10 +62,12 @@ public sealed class ModelInstance(ModelSpec spec)
     }
 
     /// <summary>Pulls (a repo id, and adapters given as repo ids) and loads; <paramref name="admit"/> reserves the memory once the weights' size is known
-    /// (it throws a 409 when they cannot fit). Failures land in <see cref="Error"/>, never thrown.</summary>
-    public async Task LoadAsync(IServiceProvider services, ChatParsers parsers, Action<ModelInstance, long> admit, ILogger logger, CancellationToken cancellationToken)
+    /// (it throws a 409 when they cannot fit). While <paramref name="othersBusy"/> (other models have requests running) the load
+    /// is paced (<see cref="LoadPacer"/>) to give them the cores first. Failures land in <see cref="Error"/>, never thrown.</summary>
+    public async Task LoadAsync(IServiceProvider services, ChatParsers parsers, Action<ModelInstance, long> admit, Func<bool> othersBusy, ILogger logger,
+        CancellationToken cancellationToken)
     {
-        var options = Spec.Options;
+        var options = Spec.Options with { LoadPacer = new LoadPacer(othersBusy) };
         try
         {
             if (RepoModel.TryParse(options.Model, options.GgufFile) is { } repo)
@@ -85,8 +87,9 @@ public sealed class ModelInstance(ModelSpec spec)
             (WeightBytes, KvBytes) = (engine.Model.WeightBytes, engine.KvCacheBytes);
             LoadedAt = LastUsed = DateTimeOffset.UtcNow;
             State = ModelState.Ready;
-            logger.LogInformation("Model {Name} ready: {Layers} layers, vocab {Vocab}, max-model-len {MaxModelLen}, weights {Weights:N0} bytes, KV {Kv:N0} bytes",
-                Name, engine.Config.NumLayers, engine.Config.VocabSize, engine.MaxModelLen, WeightBytes, KvBytes);
+            logger.LogInformation("Model {Name} ready: {Layers} layers, vocab {Vocab}, max-model-len {MaxModelLen}, weights {Weights:N0} bytes, KV {Kv:N0} bytes; " +
+                "the load rested {Rests} times ({Rested:F1} ms) for other models' requests",
+                Name, engine.Config.NumLayers, engine.Config.VocabSize, engine.MaxModelLen, WeightBytes, KvBytes, options.LoadPacer!.Rests, options.LoadPacer.Rested.TotalMilliseconds);
         }
         catch (Exception error)
         {

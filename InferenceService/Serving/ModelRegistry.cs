@@ -85,7 +85,9 @@ public sealed class ModelRegistry(ModelSpec startup, IServiceProvider services, 
             }
             _models[spec.Name] = instance;
         }
-        _ = Task.Run(() => instance.LoadAsync(services, parsers, (m, weights) => { lock (_gate) Admit(m, weights); }, logger, _stopping));
+        // The startup model loads flat out; one loaded beside models with requests running gives them the cores first.
+        bool othersBusy() => Models.Any(m => m != instance && m.State == ModelState.Ready && m.Running > 0);
+        _ = Task.Run(() => instance.LoadAsync(services, parsers, (m, weights) => { lock (_gate) Admit(m, weights); }, othersBusy, logger, _stopping));
         return instance;
     }
 

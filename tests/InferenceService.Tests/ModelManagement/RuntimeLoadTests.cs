@@ -5,7 +5,8 @@ namespace InferenceService.Tests.ModelManagement;
 /// <summary>
 /// POST /admin/models loads a second model into a running replica without disturbing the first: sixteen greedy streams
 /// running on the first while it loads give exactly the text they give without the load; two POSTs of the same model at once
-/// make one load; the new model then answers, is listed by /v1/models and has its own /metrics series.
+/// make one load, paced to give the busy model the cores first; the new model then answers, is listed by /v1/models and has
+/// its own /metrics series.
 /// </summary>
 public sealed class RuntimeLoadTests
 {
@@ -17,10 +18,10 @@ public sealed class RuntimeLoadTests
         using var second = ModelReplica.SmallModel(seed: 7);
         await using var replica = await ModelReplica.StartAsync("--max-num-seqs", "32");
         var prompts = Enumerable.Range(0, Streams).Select(i => $"Once upon a time, story {i}, there was").ToList();
-        var alone = await Task.WhenAll(prompts.Select(p => replica.CompleteAsync(ModelReplica.First, p, 120, stream: true)));
+        var alone = await Task.WhenAll(prompts.Select(p => replica.CompleteAsync(ModelReplica.First, p, 400, stream: true)));
         Assert.All(alone, r => Assert.Equal((200, "length"), (r.Status, r.Finish)));
 
-        var running = prompts.Select(p => replica.CompleteAsync(ModelReplica.First, p, 120, stream: true)).ToList();
+        var running = prompts.Select(p => replica.CompleteAsync(ModelReplica.First, p, 400, stream: true)).ToList();
         await Poll.UntilAsync(async () => (await replica.EntryAsync(ModelReplica.First))?.GetProperty("requests").GetProperty("admitted").GetInt32() >= Streams / 2,
             "the streams to run");
         var body = new { model = second.Directory, served_model_name = "second", kv_cache_memory = "8MiB" };
@@ -31,6 +32,11 @@ public sealed class RuntimeLoadTests
         Assert.Equal("ready", ModelReplica.State(ready));
         Assert.Equal(1, ready!.Value.GetProperty("loads").GetInt32());   // the second POST joined the first's load
         Assert.True(ready.Value.GetProperty("memory").GetProperty("weights_bytes").GetInt64() > 0);
+
+        // The load gave the busy model the cores first (it rested after its tensors); the startup model, loaded alone, never rested.
+        var output = replica.Service.Process.Output;
+        Assert.Matches(@"Model second ready: .*the load rested [1-9][0-9]* times", output);
+        Assert.Matches(@"Model first ready: .*the load rested 0 times", output);
 
         var during = await Task.WhenAll(running);
         for (int i = 0; i < Streams; i++) Assert.Equal(alone[i], during[i]);
