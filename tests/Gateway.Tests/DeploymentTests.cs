@@ -89,10 +89,7 @@ public sealed class DeploymentTests(DeploymentCluster cluster) : IClassFixture<D
             Assert.Equal(HttpStatusCode.OK, (await DeploymentCluster.CompleteAsync(cluster.Replica(index).Http, null, "during")).Status);
         }
         Assert.Equal(HttpStatusCode.OK, (await DeploymentCluster.CompleteAsync(gateway, cluster.Key.Secret, "during")).Status);
-        var (status, _) = await cluster.AdminAsync(HttpMethod.Delete, "admin/deployments/during?grace=0");
-        Assert.Equal(HttpStatusCode.Accepted, status);
-        await Poll.UntilAsync(async () => (await cluster.AdminAsync(HttpMethod.Get, "admin/deployments/during")).Status == HttpStatusCode.NotFound,
-            "the deployment to be gone", LoadTimeout);
+        await UndeployAsync("during");
     }
 
     /// <summary>A model of about 250 MB deployed onto both replicas, then undeployed while six long streams run on it through
@@ -251,10 +248,7 @@ public sealed class DeploymentTests(DeploymentCluster cluster) : IClassFixture<D
             Assert.False(string.IsNullOrWhiteSpace(replica.GetProperty("error").GetProperty("message").GetString()), replica.ToString());
             Assert.Equal(HttpStatusCode.OK, (await DeploymentCluster.CompleteAsync(cluster.Gateway.Http, cluster.Key.Secret, DeploymentCluster.First)).Status);
 
-            (status, _) = await cluster.AdminAsync(HttpMethod.Delete, "admin/deployments/corrupt?grace=0");
-            Assert.Equal(HttpStatusCode.Accepted, status);
-            await Poll.UntilAsync(async () => (await cluster.AdminAsync(HttpMethod.Get, "admin/deployments/corrupt")).Status == HttpStatusCode.NotFound,
-                "the failed deployment to be gone", LoadTimeout);
+            await UndeployAsync("corrupt");
         }
         finally
         {
