@@ -73,6 +73,18 @@ public sealed unsafe class CpuBackend : IComputeBackend
     private static void PackRow(HostTensor source, int sourceRow, CpuTensor packed, int row)
     {
         long from = (long)sourceRow * source.Cols;
+        // A chunk of a row is contiguous in the packed layout: stored as it is, a chunk is one copy.
+        if (source.DType == packed.DType && packed.DType is DType.F32 or DType.BF16)
+        {
+            int size = packed.DType == DType.F32 ? sizeof(float) : sizeof(ushort);
+            for (int col = 0; col < source.Cols; col += PackedLayout.Chunk)
+            {
+                int count = Math.Min(PackedLayout.Chunk, source.Cols - col);
+                Buffer.MemoryCopy((byte*)source.Data + (from + col) * size, (byte*)packed.Data + PackedLayout.Offset(row, col, packed.RowStride) * size,
+                    count * size, count * size);
+            }
+            return;
+        }
         for (int col = 0; col < source.Cols; col++)
         {
             long to = PackedLayout.Offset(row, col, packed.RowStride);
