@@ -7,7 +7,10 @@
 #   prefill      128-token prompt; limit: F32 multiply-add throughput / 2 FLOP per matmul weight
 #   aggregate n  n streams decoding together (ours: bench --concurrency n; llama.cpp: llama_decode of one batch
 #                holding one token of each of n sequences, llama-batched-bench's S_TG); limit as prefill
-# llama.cpp keeps its default F16 KV cache; ours runs with its defaults plus --engine-args.
+# llama.cpp keeps its default F16 KV cache; ours runs with its defaults plus --engine-args. Ours is a fresh .NET process
+# per type and round: its single-stream figures are the best of 3 after bench's warm-up, and its aggregate runs come
+# after those, so they measure JIT-optimised code as llama.cpp's native code is (one warm-up run was not enough: the
+# runtime recompiles hot methods in the background, and a run right after it decoded at a third of the speed).
 # Usage: tests/Benchmarks/llamacpp-bench.sh [--engine-args '<our engine flags, e.g. --kv-cache-dtype fp8_e4m3>']
 #   environment: TYPES="F32 BF16" ROUNDS=3 THREADS=2 STREAMS="8 32" MODEL=<config folder> WORK=<dir for the GGUFs>
 set -euo pipefail
@@ -46,7 +49,7 @@ for round in $(seq "$rounds"); do
   for t in $types; do
     # shellcheck disable=SC2086 # engine_args are several flags
     out=$(dotnet "$ours" bench --model "$work/$t.gguf" --threads "$threads" --input-len 128 --output-len 64 \
-      --concurrency "$(tr ' ' , <<<"$streams")" --repeats 1 $engine_args)
+      --concurrency "$(tr ' ' , <<<"$streams")" --repeats 3 $engine_args)
     {
       echo "$round $t prefill ours $(sed -n 's/.*prefill (128-token prompt) \([0-9.]*\) tok\/s.*/\1/p' <<<"$out")"
       echo "$round $t decode ours $(sed -n 's/.*, decode \([0-9.]*\) tok\/s.*/\1/p' <<<"$out")"
