@@ -12,7 +12,7 @@ namespace Engine.Loading;
 /// </summary>
 public sealed class LoadPacer(Func<bool> othersBusy, double share = LoadPacer.DefaultShare, Action<TimeSpan>? rest = null)
 {
-    /// <summary>A quarter: a serving engine's steps take about a third longer while a load runs beside it.</summary>
+    /// <summary>A quarter: a serving engine keeps most of its speed while a load runs beside it (deploy-bench.sh measures it).</summary>
     public const double DefaultShare = 0.25;
 
     public static readonly TimeSpan LongestRest = TimeSpan.FromSeconds(10);

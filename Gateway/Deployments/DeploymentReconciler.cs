@@ -20,7 +20,9 @@ public sealed class DeploymentReconciler(IDeploymentStore store, ModelCatalog ca
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5), LastRetry = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<(string Deployment, string Replica), LoadFailure> _failures = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly HashSet<string> _configured = [.. options.Deployments.Keys];
+    // Checked at startup (GatewayServices), so every one parses; each leaves once it is added.
+    private readonly Dictionary<string, DeploymentRequest> _configured = options.Deployments.ToDictionary(
+        d => d.Key, d => DeploymentRequest.FromSettings(d.Key, d.Value).Request!, StringComparer.Ordinal);
 
     /// <summary>The last failed load of a deployment on a replica, and when it is tried again.</summary>
     /// <param name="Load">The replica's number of the load that failed; null when it refused the load at once (with <paramref name="Status"/>).</param>
@@ -72,9 +74,8 @@ public sealed class DeploymentReconciler(IDeploymentStore store, ModelCatalog ca
 
     private async Task AddConfiguredAsync()
     {
-        foreach (var name in _configured.ToList())
+        foreach (var (name, request) in _configured.ToList())
         {
-            var request = DeploymentRequest.FromSettings(name, options.Deployments[name]).Request!;   // checked at startup
             var (targets, refusal, _, _) = DeploymentPlacement.Choose(request, catalog);
             if (targets is null)
             {

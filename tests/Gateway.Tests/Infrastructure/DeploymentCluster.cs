@@ -93,16 +93,8 @@ public sealed class DeploymentCluster : IAsyncLifetime
     public static async Task<(HttpStatusCode Status, string Text)> CompleteAsync(HttpClient http, string? key, string model,
         string prompt = "Once upon a time", int maxTokens = 8)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/completions")
-        {
-            Content = JsonContent.Create(new { model, prompt, max_tokens = maxTokens, temperature = 0, ignore_eos = true }),
-        };
-        if (key is not null) request.Headers.Authorization = new("Bearer", key);
-        using var response = await http.SendAsync(request);
-        var raw = await response.Content.ReadAsStringAsync();
-        return response.IsSuccessStatusCode
-            ? (response.StatusCode, JsonDocument.Parse(raw).RootElement.GetProperty("choices")[0].GetProperty("text").GetString()!)
-            : (response.StatusCode, raw);
+        var (status, text, _) = await GreedyCompletion.RunAsync(http, key, model, prompt, maxTokens);
+        return ((HttpStatusCode)status, text);
     }
 
     public async Task DisposeAsync()
