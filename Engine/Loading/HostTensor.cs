@@ -69,28 +69,3 @@ public sealed unsafe class HostTensor(string name, DType dtype, int[] shape, byt
         return new HostTensor(name, dtype, shape, (byte*)buffer.Pointer, buffer);
     }
 }
-
-/// <summary>Owns a 64-byte aligned native allocation.</summary>
-public sealed unsafe class NativeBuffer : IDisposable
-{
-    public NativeBuffer(long bytes)
-    {
-        Length = bytes;
-        Pointer = NativeMemory.AlignedAlloc((nuint)Math.Max(bytes, 64), 64);
-        GC.AddMemoryPressure(Math.Max(bytes, 1));
-    }
-
-    public void* Pointer { get; private set; }
-    public long Length { get; }
-
-    public void Dispose()
-    {
-        if (Pointer == null) return;
-        NativeMemory.AlignedFree(Pointer);
-        Pointer = null;
-        GC.RemoveMemoryPressure(Math.Max(Length, 1));
-        GC.SuppressFinalize(this);
-    }
-
-    ~NativeBuffer() => Dispose();
-}
