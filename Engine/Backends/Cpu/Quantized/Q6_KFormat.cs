@@ -8,7 +8,11 @@ namespace Engine.Backends.Cpu.Quantized;
 /// sub-scales [sub, row] (signed bytes) and 8 f16 d.</summary>
 internal unsafe struct Q6_KFormat : IQuantFormat
 {
-    private static readonly Vector256<byte> HighBits = Vector256.Create((byte)0x30);
+    private static Vector256<byte> HighBits   // a constant, not a static field: see VectorLoads.LowNibbles
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector256.Create((byte)0x30);
+    }
 
     public static int BlockElements => 256;
     public static int SubElements => 16;
