@@ -64,9 +64,9 @@ public static class BenchCommand
         var random = new Random(42);
         int[] Prompt(int length) => Enumerable.Range(0, length).Select(_ => random.Next(3, c.VocabSize)).ToArray();
         var greedy = new SamplingParams { Temperature = 0, MaxTokens = outputLen, IgnoreEos = true };
-        await WarmUp(engine, () => [Prompt(inputLen)], greedy, "single stream");
+        await WarmUp(engine, () => [Prompt(inputLen)], greedy, "single stream", minimumRuns: 6);
         if (concurrency.Max() > 1)
-            await WarmUp(engine, () => Enumerable.Range(0, concurrency.Max()).Select(_ => Prompt(inputLen)).ToArray(), greedy, $"concurrency {concurrency.Max()}");
+            await WarmUp(engine, () => Enumerable.Range(0, concurrency.Max()).Select(_ => Prompt(inputLen)).ToArray(), greedy, $"concurrency {concurrency.Max()}", minimumRuns: 3);
 
         double bestPrefill = 0, bestDecode = 0;
         for (int r = 0; r < repeats; r++)
@@ -161,14 +161,16 @@ public static class BenchCommand
 
     /// <summary>Runs until the decode rate stops rising: the runtime recompiles hot methods with optimisations in the
     /// background for a while after their first calls (tiered compilation, dynamic PGO), and a run right after a single
-    /// warm-up measured a third of the warm speed. Stops after two runs in a row that do not beat the best by 3 %,
-    /// or after <see cref="MaxWarmUpRuns"/>; prints the rates so the reader sees how far from warm the first run was.</summary>
-    private static async Task WarmUp(LlmEngine engine, Func<int[][]> prompts, SamplingParams parameters, string label)
+    /// warm-up measured a third of the warm speed. Stops after two runs in a row that do not beat the best by 3 %, but
+    /// not before <paramref name="minimumRuns"/> (the first run can be the fastest for a while: the background
+    /// compilations it triggers then share the cores with the next ones), or after <see cref="MaxWarmUpRuns"/>; prints
+    /// the rates so the reader sees how far from warm the first run was.</summary>
+    private static async Task WarmUp(LlmEngine engine, Func<int[][]> prompts, SamplingParams parameters, string label, int minimumRuns)
     {
         var rates = new List<double>();
         double best = 0;
         int flat = 0;
-        while (rates.Count < MaxWarmUpRuns && flat < 2)
+        while (rates.Count < MaxWarmUpRuns && (flat < 2 || rates.Count < minimumRuns))
         {
             double rate = (await Run(engine, prompts(), parameters)).DecodeTokensPerSecond;
             rates.Add(rate);
@@ -178,7 +180,7 @@ public static class BenchCommand
         Console.WriteLine($"warm-up, {label}: {rates.Count} runs, decode {string.Join(" ", rates.Select(r => r.ToString("F0")))} tok/s");
     }
 
-    private const int MaxWarmUpRuns = 10;
+    private const int MaxWarmUpRuns = 12;
 
     /// <summary>value / anchor as "1.23x"; without a figure on both sides (no moment where every stream was decoding, as
     /// happens with a short --output-len on a busy machine) it says so instead of printing NaN.</summary>

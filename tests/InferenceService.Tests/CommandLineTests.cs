@@ -133,8 +133,8 @@ public sealed class CommandLineTests
             timeout: TimeSpan.FromMinutes(5));
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("concurrency   2:", result.Stdout);
-        Assert.Matches(@"warm-up, single stream: ([3-9]|10) runs, decode( \d+){3,10} tok/s", result.Stdout);   // at least until two runs do not beat the best
-        Assert.Matches(@"warm-up, concurrency 2: ([3-9]|10) runs", result.Stdout);
+        Assert.Matches(@"warm-up, single stream: ([6-9]|1[0-2]) runs, decode( \d+){6,12} tok/s", result.Stdout);   // at least 6, then until two runs do not beat the best
+        Assert.Matches(@"warm-up, concurrency 2: ([3-9]|1[0-2]) runs", result.Stdout);
         Assert.Contains("limits: single-stream decode <=", result.Stdout);
         Assert.Contains("aggregate decode: tokens/s while all n streams decode together", result.Stdout);   // the figure says what it is
         Assert.Matches(@"prefix caching: TTFT with a 8-token prefix \(\+8 new tokens\) cold [\d.]+ ms, cached [\d.]+ ms: [\d.]+x faster " +

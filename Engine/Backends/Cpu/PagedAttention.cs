@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Engine.Backends.Cpu;
 
@@ -49,6 +50,7 @@ internal sealed unsafe class PagedAttention<TKv> where TKv : IKvElement
         int queries = tokens * group;                  // rows: (token, head of the group)
         int stride = (firstPosition + tokens + blockSize - 1) / blockSize * blockSize;   // whole blocks of scores
 
+        int runBytes = blockSize * headDim * TKv.Size;
         int needed = queries * (headDim + stride);
         if (_scratch is null || _scratch.Length < needed) _scratch = new float[Math.Max(needed, 4096)];
         fixed (float* scratch = _scratch)
@@ -63,8 +65,12 @@ internal sealed unsafe class PagedAttention<TKv> where TKv : IKvElement
                 int seen = firstPosition + r / group + 1;   // token i of the tile sees positions up to firstPosition + i
                 int from = _shape.FirstVisible(seen - 1), firstBlock = from / blockSize;   // a sliding window starts later
                 float* row = scores + r * stride, query = scaled + r * headDim;
-                for (int b = firstBlock; b * blockSize < seen; b++)
+                int lastBlock = (seen - 1) / blockSize;
+                for (int b = firstBlock; b <= lastBlock; b++)
+                {
+                    Prefetch(b < lastBlock ? _keys.Run(table[b + 1], kvHead) : _values.Run(table[firstBlock], kvHead), runBytes);
                     BlockScores(query, _keys.Run(table[b], kvHead), blockSize, headDim, row + b * blockSize);
+                }
                 var probabilities = new Span<float>(row + from, seen - from);
                 if (_shape.SoftCap > 0) CpuBackend.SoftCapInPlace(probabilities, _shape.SoftCap);
                 // TensorPrimitives.SoftMax does not subtract the maximum: a score above ~88 would overflow exp and give NaN.
@@ -74,10 +80,24 @@ internal sealed unsafe class PagedAttention<TKv> where TKv : IKvElement
 
                 float* output = Head(_output, r);
                 new Span<float>(output, headDim).Clear();
-                for (int b = firstBlock; b * blockSize < seen; b++)
+                for (int b = firstBlock; b <= lastBlock; b++)
+                {
+                    if (b < lastBlock) Prefetch(_values.Run(table[b + 1], kvHead), runBytes);
                     AccumulateValues(row + b * blockSize, _values.Run(table[b], kvHead), Math.Min(blockSize, seen - b * blockSize), headDim, output);
+                }
             }
         }
+    }
+
+    /// <summary>Asks for the run read next while this one is computed: a sequence's blocks lie anywhere in the pool, and
+    /// the hardware prefetcher does not follow a jump to the next one. Decoding 32 streams of 160 tokens (bench-110m
+    /// shape, blocks scattered, same process alternating) it made attention 1.29x faster with an F32 cache, 1.56x with
+    /// BF16 and 1.37x with FP8 E4M3; prefetching all of an item's runs at its start gained a fraction of that.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Prefetch(byte* run, int bytes)
+    {
+        if (Sse.IsSupported)
+            for (int i = 0; i < bytes; i += 64) Sse.Prefetch0(run + i);
     }
 
     /// <summary>scores[s] = q · key[s] for the blockSize slots of one run (keys dim-major: key[s][d] = run[d * blockSize + s]).</summary>
