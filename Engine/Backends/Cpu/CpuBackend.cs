@@ -252,10 +252,10 @@ public sealed unsafe class CpuBackend : IComputeBackend
         var (qs, keys, values, o) = ((CpuTensor)q, (CpuKvTensor)cache.Keys[layer], (CpuKvTensor)cache.Values[layer], (CpuTensor)output);
         switch (cache.DType)
         {
-            case KvCacheDType.Float32: Run(new PagedAttention<F32Kv>(qs, keys, values, shape, _batch, o)); break;
-            case KvCacheDType.BFloat16: Run(new PagedAttention<Bf16Kv>(qs, keys, values, shape, _batch, o)); break;
-            case KvCacheDType.Fp8E4M3: Run(new PagedAttention<Fp8E4M3Kv>(qs, keys, values, shape, _batch, o)); break;
-            default: Run(new PagedAttention<Fp8E5M2Kv>(qs, keys, values, shape, _batch, o)); break;
+            case KvCacheDType.Float32: Run(new PagedAttention<F32Kv>(qs, keys, values, shape, _batch, o, _parallel.Threads)); break;
+            case KvCacheDType.BFloat16: Run(new PagedAttention<Bf16Kv>(qs, keys, values, shape, _batch, o, _parallel.Threads)); break;
+            case KvCacheDType.Fp8E4M3: Run(new PagedAttention<Fp8E4M3Kv>(qs, keys, values, shape, _batch, o, _parallel.Threads)); break;
+            default: Run(new PagedAttention<Fp8E5M2Kv>(qs, keys, values, shape, _batch, o, _parallel.Threads)); break;
         }
     }
 
