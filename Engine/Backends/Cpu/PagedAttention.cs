@@ -81,12 +81,7 @@ internal sealed unsafe class PagedAttention<TKv> where TKv : IKvElement
                     Prefetch(_values.Run(table[b], kvHead), runBytes, toL2: true);
                     BlockScores(query, _keys.Run(table[b], kvHead), blockSize, headDim, row + b * blockSize);
                 }
-                var probabilities = new Span<float>(row + from, seen - from);
-                if (_shape.SoftCap > 0) CpuBackend.SoftCapInPlace(probabilities, _shape.SoftCap);
-                // TensorPrimitives.SoftMax does not subtract the maximum: a score above ~88 would overflow exp and give NaN.
-                TensorPrimitives.Subtract(probabilities, TensorPrimitives.Max(probabilities), probabilities);
-                TensorPrimitives.SoftMax(probabilities, probabilities);
-                new Span<float>(row + firstBlock * blockSize, from - firstBlock * blockSize).Clear();   // slots of the first block before the window
+                Probabilities(row, from, seen, firstBlock * blockSize);
 
                 float* output = Head(_output, r);
                 new Span<float>(output, headDim).Clear();
@@ -97,6 +92,18 @@ internal sealed unsafe class PagedAttention<TKv> where TKv : IKvElement
                 }
             }
         }
+    }
+
+    /// <summary>Scores [from, seen) of a row (soft-capped if the model caps them) to their softmax; the slots of the first
+    /// block before the window, from <paramref name="blockStart"/>, to zero.</summary>
+    private void Probabilities(float* row, int from, int seen, int blockStart)
+    {
+        var probabilities = new Span<float>(row + from, seen - from);
+        if (_shape.SoftCap > 0) CpuBackend.SoftCapInPlace(probabilities, _shape.SoftCap);
+        // TensorPrimitives.SoftMax does not subtract the maximum: a score above ~88 would overflow exp and give NaN.
+        TensorPrimitives.Subtract(probabilities, TensorPrimitives.Max(probabilities), probabilities);
+        TensorPrimitives.SoftMax(probabilities, probabilities);
+        new Span<float>(row + blockStart, from - blockStart).Clear();
     }
 
     /// <summary>Asks for the run read next while this one is computed (and, into L2, the values of the block whose keys
@@ -145,14 +152,7 @@ internal sealed unsafe class PagedAttention<TKv> where TKv : IKvElement
                         BlockScores(scaled + r * headDim, run, blockSize, headDim, scores + r * stride + b * blockSize);
                     }
                 }
-            for (int r = 0; r < queries; r++)
-            {
-                var probabilities = new Span<float>(scores + r * stride + from, seen - from);
-                if (_shape.SoftCap > 0) CpuBackend.SoftCapInPlace(probabilities, _shape.SoftCap);
-                TensorPrimitives.Subtract(probabilities, TensorPrimitives.Max(probabilities), probabilities);
-                TensorPrimitives.SoftMax(probabilities, probabilities);
-                new Span<float>(scores + r * stride + firstBlock * blockSize, from - firstBlock * blockSize).Clear();
-            }
+            for (int r = 0; r < queries; r++) Probabilities(scores + r * stride, from, seen, firstBlock * blockSize);
             float* output = _output.Row(token);
             new Span<float>(output, queries * headDim).Clear();
             for (int b = firstBlock; b <= lastBlock; b++)
