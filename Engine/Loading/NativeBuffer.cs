@@ -12,6 +12,7 @@ public sealed unsafe partial class NativeBuffer : IDisposable
 {
     private const long HugePage = 2 << 20;
     private const int MadviseHugePage = 14;   // MADV_HUGEPAGE
+    private static bool _madviseAvailable = true;   // false once libc could not be bound (an unusual C library)
 
     public NativeBuffer(long bytes)
     {
@@ -21,7 +22,11 @@ public sealed unsafe partial class NativeBuffer : IDisposable
             long rounded = (bytes + HugePage - 1) / HugePage * HugePage;
             Pointer = NativeMemory.AlignedAlloc((nuint)rounded, (nuint)HugePage);
             // Only advice: where THP is off (or not Linux) the buffer simply stays on small pages.
-            if (OperatingSystem.IsLinux()) _ = Madvise(Pointer, (nuint)rounded, MadviseHugePage);
+            if (OperatingSystem.IsLinux() && _madviseAvailable)
+            {
+                try { _ = Madvise(Pointer, (nuint)rounded, MadviseHugePage); }
+                catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { _madviseAvailable = false; }
+            }
         }
         else Pointer = NativeMemory.AlignedAlloc((nuint)Math.Max(bytes, 64), 64);
         GC.AddMemoryPressure(Math.Max(bytes, 1));

@@ -63,10 +63,11 @@ public static class BenchCommand
 
         var random = new Random(42);
         int[] Prompt(int length) => Enumerable.Range(0, length).Select(_ => random.Next(3, c.VocabSize)).ToArray();
+        int[][] Prompts(int streams) => Enumerable.Range(0, streams).Select(_ => Prompt(inputLen)).ToArray();
         var greedy = new SamplingParams { Temperature = 0, MaxTokens = outputLen, IgnoreEos = true };
         await WarmUp(engine, () => [Prompt(inputLen)], greedy, "single stream", minimumRuns: 6);
         if (concurrency.Max() > 1)
-            await WarmUp(engine, () => Enumerable.Range(0, concurrency.Max()).Select(_ => Prompt(inputLen)).ToArray(), greedy, $"concurrency {concurrency.Max()}", minimumRuns: 3);
+            await WarmUp(engine, () => Prompts(concurrency.Max()), greedy, $"concurrency {concurrency.Max()}", minimumRuns: 3);
 
         double bestPrefill = 0, bestDecode = 0;
         for (int r = 0; r < repeats; r++)
@@ -82,7 +83,7 @@ public static class BenchCommand
             "first stream's last), as llama-batched-bench's S_TG that llamacpp-bench.sh compares it with");
         foreach (int n in concurrency)
         {
-            var result = await Run(engine, Enumerable.Range(0, n).Select(_ => Prompt(inputLen)).ToArray(), greedy);
+            var result = await Run(engine, Prompts(n), greedy);
             Console.WriteLine($"concurrency {n,3}: aggregate decode {result.DecodeTokensPerSecond,7:F1} tok/s, " +
                 $"output {n * outputLen / result.Elapsed,7:F1} tok/s overall, mean TTFT {1000 * result.MeanTtft,7:F1} ms");
         }
@@ -95,8 +96,8 @@ public static class BenchCommand
             double compact = 0, reference = 0;
             for (int r = 0; r < repeats; r++)
             {
-                compact = Math.Max(compact, (await Run(engine, Enumerable.Range(0, n).Select(_ => Prompt(inputLen)).ToArray(), greedy)).DecodeTokensPerSecond);
-                reference = Math.Max(reference, (await Run(f32, Enumerable.Range(0, n).Select(_ => Prompt(inputLen)).ToArray(), greedy)).DecodeTokensPerSecond);
+                compact = Math.Max(compact, (await Run(engine, Prompts(n), greedy)).DecodeTokensPerSecond);
+                reference = Math.Max(reference, (await Run(f32, Prompts(n), greedy)).DecodeTokensPerSecond);
             }
             Console.WriteLine($"kv-cache-dtype {options.KvCacheDType.FlagName()} at concurrency {n}: aggregate decode {compact:F1} tok/s vs " +
                 $"{reference:F1} tok/s with the F32 KV cache: {Ratio(compact, reference)} (best of {repeats}, alternating)");
@@ -109,9 +110,9 @@ public static class BenchCommand
             double withAdapters = 0, plain = 0;
             for (int r = 0; r < repeats; r++)
             {
-                withAdapters = Math.Max(withAdapters, (await Run(engine, Enumerable.Range(0, n).Select(_ => Prompt(inputLen)).ToArray(), greedy,
+                withAdapters = Math.Max(withAdapters, (await Run(engine, Prompts(n), greedy,
                     lora: i => loaded[i % loaded.Count])).DecodeTokensPerSecond);
-                plain = Math.Max(plain, (await Run(engine, Enumerable.Range(0, n).Select(_ => Prompt(inputLen)).ToArray(), greedy)).DecodeTokensPerSecond);
+                plain = Math.Max(plain, (await Run(engine, Prompts(n), greedy)).DecodeTokensPerSecond);
             }
             Console.WriteLine($"LoRA at concurrency {n} over {loaded.Count} adapters (rank {string.Join("/", loaded.Select(a => a.Rank).Distinct())}): " +
                 $"aggregate decode {withAdapters:F1} tok/s vs {plain:F1} tok/s on the base model: {Ratio(withAdapters, plain)}, " +
@@ -147,7 +148,7 @@ public static class BenchCommand
             int n = concurrency.Max();
             var spread = engine.Loras?.Loaded ?? [];
             var wall = new Stopwatch();
-            await Run(engine, Enumerable.Range(0, n).Select(_ => Prompt(inputLen)).ToArray(), greedy,
+            await Run(engine, Prompts(n), greedy,
                 onAllStarted: () => { profiler.Reset(); wall.Start(); }, lora: spread.Count > 0 ? i => spread[i % spread.Count] : null);
             wall.Stop();
             double total = profiler.Totals.Values.Sum(t => t.Time.TotalMilliseconds);
