@@ -53,35 +53,51 @@ public sealed class PrefixAffinityTests : IClassFixture<PrefixAffinityTests.Repl
         }
     }
 
+    /// <summary>
+    /// Twelve streams of one prompt, each started once the one before it runs, through a gateway with load factor 1.5: at
+    /// most ceil(1.5 × 12 / 2) = 9 on a replica. The streams must all still run when the last one starts, so they go to two
+    /// replicas of a long-context tiny model and ask for far more tokens than the test waits for; the requests each replica
+    /// holds are read from its running and waiting gauges, and then the streams are dropped (the replicas abort them).
+    /// </summary>
     [Fact]
     public async Task A_hot_prefix_spills_to_the_other_replica_beyond_the_load_bound()
     {
-        await using var gateway = await GatewayProcess.StartAsync("gateway-hot-prefix", [_replicas.R1.Url, _replicas.R2.Url], redis: null,
-            new Dictionary<string, string>(Affinity) { ["Gateway__PrefixAffinityLoadFactor"] = "1.5" });
-        var key = await gateway.CreateKeyAsync("hot");
-
-        // Twelve long streams of one prompt, each started once the one before it runs: at most ceil(1.5 × 12 / 2) = 9 on a replica.
-        var before = await FinishedAsync();
+        using var model = TinyModel.Create(vocab: 512, maxPositions: MaxHotTokens, seed: 29).WithTokenizerOf(TestData.Stories260K);
+        var replicas = await Task.WhenAll(StartLongContext("hot-1", model, MaxHotTokens, "64MiB"), StartLongContext("hot-2", model, MaxHotTokens, "64MiB"));
         var streams = new List<(HttpResponseMessage Response, SseReader Events)>();
-        for (var i = 0; i < 12; i++)
+        try
         {
-            var response = await gateway.Http.SendAsync(OpenAiRequests.Post("v1/completions", key.Secret,
-                new { model = Model, prompt = SharedPrompt("Hot", 0), max_tokens = 150, ignore_eos = true, stream = true }), HttpCompletionOption.ResponseHeadersRead);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var events = new SseReader(await response.Content.ReadAsStreamAsync());
-            Assert.NotNull(await events.NextDataAsync());
-            streams.Add((response, events));
+            await using var gateway = await GatewayProcess.StartAsync("gateway-hot-prefix", [.. replicas.Select(r => r.Url)], redis: null,
+                new Dictionary<string, string>(Affinity) { ["Gateway__PrefixAffinityLoadFactor"] = "1.5" });
+            var key = await gateway.CreateKeyAsync("hot");
+            for (var i = 0; i < 12; i++)
+            {
+                var response = await gateway.Http.SendAsync(OpenAiRequests.Post("v1/completions", key.Secret,
+                    new { model = LongModel, prompt = SharedPrompt("Hot", 0), max_tokens = MaxHotTokens - 1024, ignore_eos = true, stream = true }),
+                    HttpCompletionOption.ResponseHeadersRead);
+                streams.Add((response, new SseReader(await response.Content.ReadAsStreamAsync())));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.NotNull(await streams[^1].Events.NextDataAsync());
+            }
+            var held = await Task.WhenAll(replicas.Select(async r =>
+                await ReplicaMetrics.SumAsync(r, "vllm:num_requests_running") + await ReplicaMetrics.SumAsync(r, "vllm:num_requests_waiting")));
+            _output.WriteLine($"requests per replica: {string.Join('/', held)}");
+            Assert.True(held.Sum() == 12, $"the replicas hold {string.Join('/', held)} requests: a stream ended before the last one started");
+            Assert.True(held.Max() <= 9, $"one replica took {held.Max()} of the 12 streams of the hot prefix");
+
+            foreach (var (response, _) in streams) response.Dispose();
+            streams.Clear();
+            await Poll.UntilAsync(async () => (await SumAsync(replicas, "vllm:num_requests_running")).Sum() == 0, "the replicas to abort the dropped streams");
         }
-        foreach (var (response, events) in streams)
+        finally
         {
-            Assert.Equal("[DONE]", (await events.RestAsync()).LastOrDefault());
-            response.Dispose();
+            foreach (var (response, _) in streams) response.Dispose();
+            foreach (var replica in replicas) await replica.DisposeAsync();
         }
-        var after = await FinishedAsync();
-        var perReplica = new[] { after.R1 - before.R1, after.R2 - before.R2 };
-        Assert.Equal(12, perReplica.Sum());
-        Assert.True(perReplica.Max() <= 9, $"one replica took {perReplica.Max()} of the 12 streams of the hot prefix");
     }
+
+    /// <summary>A context that takes the tiny model minutes to fill: no stream can end while the test starts the others.</summary>
+    private const int MaxHotTokens = 32768;
 
     [Theory]
     [InlineData("--Gateway:PrefixAffinityTtl", "00:00:00", "error: Gateway:PrefixAffinityTtl must be positive (got 00:00:00).")]
@@ -177,7 +193,7 @@ public sealed class PrefixAffinityTests : IClassFixture<PrefixAffinityTests.Repl
         var seed = int.TryParse(Environment.GetEnvironmentVariable("PREFIX_AFFINITY_SEED"), out var replay) ? replay : Random.Shared.Next();
         _output.WriteLine($"PREFIX_AFFINITY_SEED={seed}");
         var random = new Random(seed);
-        var replicas = await Task.WhenAll(StartLongContext("long-1", model), StartLongContext("long-2", model));
+        var replicas = await Task.WhenAll(StartLongContext("long-1", model, 2048, "1700KiB"), StartLongContext("long-2", model, 2048, "1700KiB"));
         try
         {
             var affinity = await HitRateAsync(replicas, "affinity", random, Affinity);
@@ -200,12 +216,13 @@ public sealed class PrefixAffinityTests : IClassFixture<PrefixAffinityTests.Repl
             $"hit rate {Rate:P1} ({Hits} of {Queries} prompt tokens), requests per replica {string.Join('/', RequestsPerReplica)}";
     }
 
-    /// <summary>About 1,040 prompt tokens: 8 blocks' worth of room in 2048 for the question and the answer.</summary>
-    private static Task<ServiceProcess> StartLongContext(string name, TinyModel model) => ServiceProcess.StartAsync("InferenceService", new ServiceOptions
+    /// <summary>A replica serving <paramref name="model"/> as <see cref="LongModel"/>. The hit-rate test's 2048 leave 8 blocks'
+    /// worth of room after its ~1,040 prompt tokens for the question and the answer.</summary>
+    private static Task<ServiceProcess> StartLongContext(string name, TinyModel model, int maxModelLen, string kvCacheMemory) => ServiceProcess.StartAsync("InferenceService", new ServiceOptions
     {
         Name = name,
         Args = port => ["--port", port.ToString(CultureInfo.InvariantCulture), "--model", model.Directory, "--served-model-name", LongModel,
-            "--max-model-len", "2048", "--kv-cache-memory", "1700KiB", "--seed", "0"],
+            "--max-model-len", maxModelLen.ToString(CultureInfo.InvariantCulture), "--kv-cache-memory", kvCacheMemory, "--seed", "0"],
         BindWithAspNetCoreUrls = false,
         HealthTimeout = TimeSpan.FromSeconds(120),
         HttpTimeout = TimeSpan.FromMinutes(2),
