@@ -28,8 +28,9 @@ public sealed record EngineOptions
     public int BlockSize { get; init; } = 16;
     /// <summary>--kv-cache-memory: bytes for the KV cache pool (default 1 GiB, never more than needed for max-num-seqs full sequences).</summary>
     public long? KvCacheMemory { get; init; }
-    /// <summary>--kv-cache-dtype auto|bfloat16|fp8_e4m3|fp8_e5m2: how K and V are stored (auto: F32, as the activations).</summary>
-    public KvCacheDType KvCacheDType { get; init; } = KvCacheDType.Float32;
+    /// <summary>--kv-cache-dtype auto|float32|bfloat16|fp8_e4m3|fp8_e5m2: how K and V are stored; null (auto) follows the
+    /// weights (<see cref="KvCacheDTypes.ForWeights"/>), <see cref="LlmEngine.KvCacheDType"/> says what it chose.</summary>
+    public KvCacheDType? KvCacheDType { get; init; }
     /// <summary>--enable-prefix-caching / --no-enable-prefix-caching.</summary>
     public bool EnablePrefixCaching { get; init; } = true;
     /// <summary>--scheduling-policy fcfs|priority.</summary>

@@ -58,10 +58,12 @@ public sealed class LlmEngine : IDisposable
 
         // Blocks are released behind the window only when every layer slides (Gemma's global layers read everything):
         // then a sequence holds at most its window plus one step's chunk.
+        KvCacheDType = options.KvCacheDType ?? KvCacheDTypes.ForWeights(Model.MatMulWeightDTypes);
+
         int window = config.FullAttentionLayers.Count == 0 ? config.SlidingWindow ?? 0 : 0;
         int held = window > 0 ? Math.Min(MaxModelLen, window + options.MaxNumBatchedTokens + options.BlockSize) : MaxModelLen;
         int blocksPerSequence = (held + options.BlockSize - 1) / options.BlockSize;
-        long bytesPerBlock = KvCache.BytesPerBlock(config.NumLayers, options.BlockSize, config.NumKvHeads, config.HeadDim, options.KvCacheDType);
+        long bytesPerBlock = KvCache.BytesPerBlock(config.NumLayers, options.BlockSize, config.NumKvHeads, config.HeadDim, KvCacheDType);
         long wanted = (long)options.MaxNumSeqs * blocksPerSequence * bytesPerBlock;
         // Without --kv-cache-memory: what the backend offers (a GPU: --gpu-memory-utilization of its free memory), else 1 GiB.
         long budget = options.KvCacheMemory ?? Math.Min(wanted, _backend.KvCacheBudget() ?? 1L << 30);
@@ -70,7 +72,7 @@ public sealed class LlmEngine : IDisposable
             throw new ArgumentException($"--kv-cache-memory {budget} bytes holds {blockCount} blocks of {options.BlockSize} tokens, fewer than the {blocksPerSequence} one sequence of --max-model-len {MaxModelLen} needs" +
                 (window > 0 ? $" (sliding window {window})." : "."));
         KvCacheBytes = blockCount * bytesPerBlock;
-        var cache = _backend.AllocateKvCache(config.NumLayers, blockCount, options.BlockSize, config.NumKvHeads, config.HeadDim, options.KvCacheDType);
+        var cache = _backend.AllocateKvCache(config.NumLayers, blockCount, options.BlockSize, config.NumKvHeads, config.HeadDim, KvCacheDType);
 
         _blocks = new BlockManager(blockCount, options.BlockSize, options.EnablePrefixCaching, window);
         _scheduler = new Scheduler(options, _blocks, Lookahead);
@@ -118,6 +120,9 @@ public sealed class LlmEngine : IDisposable
     public int MaxModelLen { get; }
     /// <summary>Bytes of the KV cache allocated for this engine (its blocks × bytes per block).</summary>
     public long KvCacheBytes { get; }
+
+    /// <summary>How the KV cache stores K and V: --kv-cache-dtype, or what auto chose for the weights.</summary>
+    public KvCacheDType KvCacheDType { get; }
     public EngineStatistics Statistics { get; } = new();
     /// <summary>The LoRA adapters this engine serves; null without --enable-lora.</summary>
     public LoraRegistry? Loras { get; }

@@ -55,13 +55,18 @@ public sealed class LlamaModel
 
     public ModelConfig Config { get; }
 
-    /// <summary>The stored types of the weight matrices, e.g. "Q4_K/Q6_K" or "BF16".</summary>
-    public string WeightTypes => string.Join("/", _layers.SelectMany(l => new[] { l.Qkv, l.Output, l.GateUp, l.Down }.Concat(l.Experts.SelectMany(e => new[] { e.GateUp, e.Down })))
-        .Append(_lmHead).OfType<Tensor>().Select(t => t.DType).Distinct());
+    /// <summary>The matrices a decode step streams once: the layers' projections and the lm_head.</summary>
+    private IEnumerable<Tensor> MatMulWeights => _layers.SelectMany(l => new[] { l.Qkv, l.Output, l.GateUp, l.Down }.Concat(l.Experts.SelectMany(e => new[] { e.GateUp, e.Down })))
+        .Append(_lmHead).OfType<Tensor>();
 
-    /// <summary>Bytes of the matrices a decode step streams once (the layers' projections and the lm_head), as stored.</summary>
-    public long MatMulWeightBytes => _layers.SelectMany(l => new[] { l.Qkv, l.Output, l.GateUp, l.Down }.Concat(l.Experts.SelectMany(e => new[] { e.GateUp, e.Down })))
-        .Append(_lmHead).OfType<Tensor>().Sum(t => t.Rows * t.DType.RowBytes(t.Cols));
+    /// <summary>The stored types of the weight matrices.</summary>
+    public IReadOnlyList<DType> MatMulWeightDTypes => [.. MatMulWeights.Select(t => t.DType).Distinct()];
+
+    /// <summary>The stored types of the weight matrices, e.g. "Q4_K/Q6_K" or "BF16".</summary>
+    public string WeightTypes => string.Join("/", MatMulWeightDTypes);
+
+    /// <summary>Bytes of the matrices a decode step streams once, as stored.</summary>
+    public long MatMulWeightBytes => MatMulWeights.Sum(t => t.Rows * t.DType.RowBytes(t.Cols));
 
     /// <summary>Bytes of every weight matrix as stored (the embedding once when the lm_head shares it); norms and biases are left out.</summary>
     public long WeightBytes => MatMulWeightBytes + (_lmHead == _embedding ? 0 : _embedding.Rows * _embedding.DType.RowBytes(_embedding.Cols));

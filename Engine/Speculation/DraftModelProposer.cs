@@ -31,7 +31,8 @@ public sealed class DraftModelProposer : IDraftProposer
         _model = ModelLoader.Load(source, backend, options.DType, quantization: null, dummyWeights: false, maxModelLen,
             options.MaxNumBatchedTokens, options.MaxNumSeqs);
         var c = _model.Config;
-        _cache = backend.AllocateKvCache(c.NumLayers, blocks, options.BlockSize, c.NumKvHeads, c.HeadDim, options.KvCacheDType);
+        _cache = backend.AllocateKvCache(c.NumLayers, blocks, options.BlockSize, c.NumKvHeads, c.HeadDim,
+            options.KvCacheDType ?? KvCacheDTypes.ForWeights(_model.MatMulWeightDTypes));
     }
 
     /// <summary>Why the draft cannot propose tokens for the target (another vocabulary or tokenizer), or null.</summary>

@@ -1,3 +1,4 @@
+using Engine.Backends;
 using InferenceService.Api;
 
 namespace InferenceService.Serving;
@@ -68,6 +69,7 @@ public static class AdminModelEndpoints
             requests = new { running = snapshot?.Running ?? 0, waiting = snapshot?.Waiting ?? 0, admitted = model.Running },
             kv_cache_usage = snapshot?.KvCacheUsage,
             max_model_len = model.Engine?.MaxModelLen,
+            kv_cache_dtype = model.Engine?.KvCacheDType.FlagName(),
             keep_alive_seconds = model.KeepAlive?.TotalSeconds,
             loads = model.Loads,
             loaded_at = model.LoadedAt?.ToUnixTimeSeconds(),

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Engine.Backends;
 using Engine.Chat;
 using Engine.Core;
 using Engine.Loading;
@@ -87,9 +88,9 @@ public sealed class ModelInstance(ModelSpec spec)
             (WeightBytes, KvBytes) = (engine.Model.WeightBytes, engine.KvCacheBytes);
             LoadedAt = LastUsed = DateTimeOffset.UtcNow;
             State = ModelState.Ready;
-            logger.LogInformation("Model {Name} ready: {Layers} layers, vocab {Vocab}, max-model-len {MaxModelLen}, weights {Weights:N0} bytes, KV {Kv:N0} bytes; " +
+            logger.LogInformation("Model {Name} ready: {Layers} layers, vocab {Vocab}, max-model-len {MaxModelLen}, weights {Weights:N0} bytes, KV {Kv:N0} bytes ({KvDType}); " +
                 "the load rested {Rests} times ({Rested:F1} ms) for other models' requests",
-                Name, engine.Config.NumLayers, engine.Config.VocabSize, engine.MaxModelLen, WeightBytes, KvBytes, options.LoadPacer!.Rests, options.LoadPacer.Rested.TotalMilliseconds);
+                Name, engine.Config.NumLayers, engine.Config.VocabSize, engine.MaxModelLen, WeightBytes, KvBytes, engine.KvCacheDType.FlagName(), options.LoadPacer!.Rests, options.LoadPacer.Rested.TotalMilliseconds);
         }
         catch (Exception error)
         {

@@ -71,7 +71,7 @@ public sealed class CommandLineTests
     [InlineData(new[] { "--reasoning-parser", "r1" }, "--reasoning-parser 'r1': expected one of deepseek_r1, qwen3.")]
     [InlineData(new[] { "--runner", "embed" }, "--runner 'embed': expected generate or pooling.")]
     [InlineData(new[] { "--pooling-type", "cls" }, "--pooling-type 'cls': expected last or mean.")]
-    [InlineData(new[] { "--kv-cache-dtype", "fp16" }, "--kv-cache-dtype 'fp16': expected auto, bfloat16, fp8_e4m3 or fp8_e5m2.")]
+    [InlineData(new[] { "--kv-cache-dtype", "fp16" }, "--kv-cache-dtype 'fp16': expected auto, float32, bfloat16, fp8_e4m3 or fp8_e5m2.")]
     [InlineData(new[] { "--speculative-config", "{\"method\":\"ngram\",\"num_speculative_tokens\":2,\"lookahead\":1}" },
         "--speculative-config has unknown key 'lookahead' (known: method, model, num_speculative_tokens, prompt_lookup_max, prompt_lookup_min).")]
     [InlineData(new[] { "--speculative-config", "{\"method\":\"ngram\",\"num_speculative_tokens\":0}" },

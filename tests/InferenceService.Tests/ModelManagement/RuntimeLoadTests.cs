@@ -32,6 +32,7 @@ public sealed class RuntimeLoadTests
         Assert.Equal("ready", ModelReplica.State(ready));
         Assert.Equal(1, ready!.Value.GetProperty("loads").GetInt32());   // the second POST joined the first's load
         Assert.True(ready.Value.GetProperty("memory").GetProperty("weights_bytes").GetInt64() > 0);
+        Assert.Equal("float32", ready.Value.GetProperty("kv_cache_dtype").GetString());   // auto, for F32 weights
 
         // The load gave the busy model the cores first (it rested after its tensors); the startup model, loaded alone, never rested.
         var output = replica.Service.Process.Output;
