@@ -47,7 +47,9 @@ internal unsafe struct Fp8E4M3Kv : IKvElement
     public static int Size => 1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Load16(byte* data, int i) => KvConversions.DecodeFp8(Vector128.Load(data + i), mantissaBits: 3, bias: 7);
+    public static Vector512<float> Load16(byte* data, int i) => Fp8Lookup.IsSupported
+        ? Fp8Lookup.E4M3.Decode(Vector128.Load(data + i))
+        : KvConversions.DecodeFp8(Vector128.Load(data + i), mantissaBits: 3, bias: 7);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Load1(byte* data, int i) => Table[data[i]];
@@ -63,7 +65,9 @@ internal unsafe struct Fp8E5M2Kv : IKvElement
     public static int Size => 1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Load16(byte* data, int i) => KvConversions.DecodeFp8(Vector128.Load(data + i), mantissaBits: 2, bias: 15);
+    public static Vector512<float> Load16(byte* data, int i) => Fp8Lookup.IsSupported
+        ? Fp8Lookup.E5M2.Decode(Vector128.Load(data + i))
+        : KvConversions.DecodeFp8(Vector128.Load(data + i), mantissaBits: 2, bias: 15);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Load1(byte* data, int i) => Table[data[i]];

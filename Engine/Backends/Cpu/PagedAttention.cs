@@ -37,8 +37,8 @@ internal sealed unsafe class PagedAttention<TKv> where TKv : IKvElement
             else _tiles.Add((t, 1));
         }
         // A decode step with several sequences per core: one item per token, every head, read block by block (see
-        // RunToken). Not for FP8, whose decoding is the cost there and which measured 1.6x slower that way.
-        _perToken = TKv.Size >= 2 && _tiles.Count >= 4 * threads && _tiles.All(t => t.Count == 1);
+        // RunToken). FP8 only where its decode is a table lookup: with the arithmetic decode it was 1.6x slower this way.
+        _perToken = (TKv.Size >= 2 || Fp8Lookup.IsSupported) && _tiles.Count >= 4 * threads && _tiles.All(t => t.Count == 1);
     }
 
     public int WorkItems => _perToken ? _tiles.Count : _tiles.Count * _shape.KvHeads;

@@ -7,7 +7,7 @@ namespace Engine.Tests.Core;
 /// A decode step with several sequences per core runs attention one token (every head) per work item, reading the
 /// cache block by block; with fewer sequences it runs one (token, KV head) per item. Both against attention written
 /// plainly here (double sums over the cache read back as floats), and against each other to the bit: many decoding
-/// sequences of different lengths over scattered blocks, GQA, a sliding window, soft-capped scores, F32 and BF16 caches.
+/// sequences of different lengths over scattered blocks, GQA, a sliding window, soft-capped scores, F32, BF16 and FP8 caches.
 /// </summary>
 public sealed unsafe class DecodeAttentionTests
 {
@@ -18,7 +18,8 @@ public sealed unsafe class DecodeAttentionTests
         { 6, 3, 16, 21, 0f, KvCacheDType.Float32 },     // GQA 2, sliding window
         { 4, 2, 16, 0, 2.5f, KvCacheDType.BFloat16 },   // soft cap, compact cache
         { 4, 4, 32, 9, 0f, KvCacheDType.BFloat16 },
-        { 4, 4, 16, 0, 0f, KvCacheDType.Fp8E4M3 },      // FP8 stays per (token, head): same results either way
+        { 4, 4, 16, 0, 0f, KvCacheDType.Fp8E4M3 },
+        { 8, 2, 16, 0, 0f, KvCacheDType.Fp8E5M2 },      // GQA 4
     };
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Engine.Backends;
 using Engine.Backends.Cpu;
 using Engine.Loading;
@@ -26,6 +27,29 @@ public class Fp8ConversionTests
             if (double.IsNaN(expected)) Assert.True(float.IsNaN(decoded[code]), $"code 0x{code:X2} should be NaN, got {decoded[code]}");
             else Assert.Equal(expected, decoded[code]);
         }
+    }
+
+    /// <summary>Attention's 16-wide loads (a table lookup where the CPU has AVX-512 VBMI) against the fields, and to the
+    /// bit against the arithmetic decode.</summary>
+    [Theory]
+    [MemberData(nameof(Fp8Types))]
+    public unsafe void EveryCode_LoadsSixteenAtATimeAsItsFields(KvCacheDType type)
+    {
+        var codes = Enumerable.Range(0, 256).Select(c => (byte)c).ToArray();
+        fixed (byte* data = codes)
+            for (int i = 0; i < 256; i += 16)
+            {
+                var loaded = type == KvCacheDType.Fp8E4M3 ? Fp8E4M3Kv.Load16(data, i) : Fp8E5M2Kv.Load16(data, i);
+                var computed = KvConversions.DecodeFp8(Vector128.Load(data + i), type == KvCacheDType.Fp8E4M3 ? 3 : 2,
+                    type == KvCacheDType.Fp8E4M3 ? 7 : 15);
+                Assert.Equal(computed.AsUInt32(), loaded.AsUInt32());
+                for (int k = 0; k < 16; k++)
+                {
+                    double expected = PlainFp8.Value(type, (byte)(i + k));
+                    if (double.IsNaN(expected)) Assert.True(float.IsNaN(loaded[k]), $"code 0x{i + k:X2} should be NaN, got {loaded[k]}");
+                    else Assert.Equal(expected, loaded[k]);
+                }
+            }
     }
 
     [Theory]
