@@ -82,6 +82,10 @@ public sealed class LlamaCppComparisonTests
         var tokens = Enumerable.Range(0, 14).Select(i => (i * 53 + 7) % tiny.Vocab).ToArray();
         var expected = LlamaCpp.PromptLogits(path, tokens);
         using var backend = new CpuBackend(2);
+        // The exact F32 KV cache, so the weights' kernels are compared alone (the BF16 cache auto gives quantized weights
+        // is bounded by CompactKvAccuracyTests, and LlamaCppReferenceTests runs it on llama.cpp's own files). With it,
+        // qwen3-moe Q4_0 differed by 6.5 % at one position (every dense shape stayed within the bound): most likely the
+        // rounding flipped a near-tied expert choice.
         var actual = PromptLogitsProbe.Run(ModelLoader.Load(path, backend, null, false, 64, 32, 32), backend, tokens);
 
         double tolerance = type == "F32" ? 0.001 : 0.025;

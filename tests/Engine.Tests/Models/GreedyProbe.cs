@@ -7,11 +7,12 @@ namespace Engine.Tests.Models;
 /// <summary>Greedy decoding of one sequence straight through the model and a paged cache (no scheduler).</summary>
 public static class GreedyProbe
 {
-    public static List<int> Generate(LlamaModel model, IComputeBackend backend, IReadOnlyList<int> prompt, int maxTokens, int blockSize = 16)
+    public static List<int> Generate(LlamaModel model, IComputeBackend backend, IReadOnlyList<int> prompt, int maxTokens, int blockSize = 16,
+        KvCacheDType kvCacheDType = KvCacheDType.Float32)
     {
         int total = prompt.Count + maxTokens;
         int blocks = (total + blockSize - 1) / blockSize;
-        var cache = backend.AllocateKvCache(model.Config.NumLayers, blocks + 3, blockSize, model.Config.NumKvHeads, model.Config.HeadDim);
+        var cache = backend.AllocateKvCache(model.Config.NumLayers, blocks + 3, blockSize, model.Config.NumKvHeads, model.Config.HeadDim, kvCacheDType);
         // A scattered block table, to exercise the paging.
         var table = Enumerable.Range(0, blocks).Select(i => (i * 7 + 3) % (blocks + 3)).ToArray();
         var tokens = prompt.ToList();

@@ -6,11 +6,12 @@ namespace Engine.Tests.Models;
 /// <summary>The logits of every position of a prompt, from one batched forward through a paged cache.</summary>
 public static class PromptLogitsProbe
 {
-    public static float[][] Run(LlamaModel model, IComputeBackend backend, IReadOnlyList<int> tokens, int blockSize = 16)
+    public static float[][] Run(LlamaModel model, IComputeBackend backend, IReadOnlyList<int> tokens, int blockSize = 16,
+        KvCacheDType kvCacheDType = KvCacheDType.Float32)
     {
         var c = model.Config;
         int blocks = (tokens.Count + blockSize - 1) / blockSize;
-        var cache = backend.AllocateKvCache(c.NumLayers, blocks, blockSize, c.NumKvHeads, c.HeadDim);
+        var cache = backend.AllocateKvCache(c.NumLayers, blocks, blockSize, c.NumKvHeads, c.HeadDim, kvCacheDType);
         var table = Enumerable.Range(0, blocks).Reverse().ToArray();
         var positions = Enumerable.Range(0, tokens.Count).ToArray();
         var batch = new ForwardBatch
