@@ -56,10 +56,10 @@ public sealed class LlmEngine : IDisposable
                 MaxLogitRows(options), languageModelHead: options.Runner == EngineRunner.Generate, options.LoadPacer);
         }
 
-        // Blocks are released behind the window only when every layer slides (Gemma's global layers read everything):
-        // then a sequence holds at most its window plus one step's chunk.
         KvCacheDType = options.KvCacheDType ?? KvCacheDTypes.ForWeights(Model.MatMulWeightDTypes);
 
+        // Blocks are released behind the window only when every layer slides (Gemma's global layers read everything):
+        // then a sequence holds at most its window plus one step's chunk.
         int window = config.FullAttentionLayers.Count == 0 ? config.SlidingWindow ?? 0 : 0;
         int held = window > 0 ? Math.Min(MaxModelLen, window + options.MaxNumBatchedTokens + options.BlockSize) : MaxModelLen;
         int blocksPerSequence = (held + options.BlockSize - 1) / options.BlockSize;

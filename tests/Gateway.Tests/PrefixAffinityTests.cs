@@ -96,7 +96,8 @@ public sealed class PrefixAffinityTests : IClassFixture<PrefixAffinityTests.Repl
         }
     }
 
-    /// <summary>A context that takes the tiny model minutes to fill: no stream can end while the test starts the others.</summary>
+    /// <summary>Far more tokens than the streams produce while the test starts them (413 among all of them, in one run here):
+    /// no stream can end before the last one has started.</summary>
     private const int MaxHotTokens = 32768;
 
     [Theory]
