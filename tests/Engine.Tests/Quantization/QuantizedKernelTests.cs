@@ -8,8 +8,8 @@ namespace Engine.Tests.Quantization;
 
 /// <summary>
 /// The CPU backend's quantized matmul and embedding lookup against a plain dequantize-then-dot written here (ggml's
-/// dequantizers, double sums), for each type, odd row counts, 1 to 9 tokens (the 4-token tiles and the single-token
-/// tail), on both the AVX-VNNI and the portable Vector256 path, which must agree exactly. The kernels quantize the
+/// dequantizers, double sums), for each type, odd row counts, 1 to 21 tokens (the 8-token tiles of Q8_0/Q4_0, the
+/// 4-token tiles and the single-token tail), on both the AVX-VNNI and the portable Vector256 path, which must agree exactly. The kernels quantize the
 /// activations to 8 bits as llama.cpp does, so the bound is each weight's magnitude times half an activation step.
 /// </summary>
 public sealed unsafe class QuantizedKernelTests
@@ -17,7 +17,7 @@ public sealed unsafe class QuantizedKernelTests
     public static TheoryData<string, int, int, int> Shapes() => new()
     {
         { "Q8_0", 13, 96, 1 }, { "Q8_0", 37, 512, 9 }, { "Q8_0", 8, 32, 4 },
-        { "Q4_0", 13, 96, 3 }, { "Q4_0", 37, 512, 9 }, { "Q4_0", 1, 64, 5 },
+        { "Q4_0", 13, 96, 3 }, { "Q4_0", 37, 512, 9 }, { "Q4_0", 1, 64, 5 }, { "Q4_0", 24, 160, 21 },
         { "Q4_K", 13, 256, 1 }, { "Q4_K", 37, 768, 9 }, { "Q4_K", 8, 512, 4 },
         { "Q6_K", 13, 256, 2 }, { "Q6_K", 37, 768, 9 }, { "Q6_K", 3, 512, 6 },
     };
@@ -135,6 +135,30 @@ public sealed unsafe class QuantizedKernelTests
         var tensor = HostTensor.Allocate("w", Enum.Parse<DType>(type), [rows, cols]);
         Marshal.Copy(data, 0, (nint)tensor.Data, data.Length);
         return tensor;
+    }
+
+    /// <summary>A token's outputs are the same bits alone and in batches of every size (each tile size and the tail do
+    /// the same arithmetic per token): batched requests decode what they would alone.</summary>
+    [Theory]
+    [InlineData("Q8_0")]
+    [InlineData("Q4_0")]
+    [InlineData("Q4_K")]
+    [InlineData("Q6_K")]
+    public void EveryTokensOutput_IsTheSameBits_InEveryBatchSize(string type)
+    {
+        const int rows = 21, cols = 512, tokens = 19;
+        var random = new Random(11);
+        var weights = GgmlReference.RandomBlocks(type, rows, cols, random);
+        var x = Enumerable.Range(0, tokens * cols).Select(_ => (float)(2 * random.NextDouble() - 1)).ToArray();
+        using var backend = new CpuBackend(2);
+        var matrix = backend.LoadMatrix(DType.F32, Host(type, weights, rows, cols));
+        var all = MatMul(backend, matrix, x, tokens, cols);
+        foreach (int batch in new[] { 1, 4, 8, 9, 13 })
+            for (int first = 0; first + batch <= tokens; first += batch)
+            {
+                var part = MatMul(backend, matrix, x[(first * cols)..((first + batch) * cols)], batch, cols);
+                Assert.Equal(all[(first * rows)..((first + batch) * rows)], part);
+            }
     }
 
     private static float[] Run(string type, byte[] weights, int rows, int cols, float[] x, int tokens, bool portableKernels)
